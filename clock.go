@@ -1,0 +1,201 @@
+package rollsim
+
+import (
+	"container/heap"
+	"time"
+
+	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/pod"
+	"github.com/rollsim/rollsim/replicaset"
+)
+
+type timerKind uint8
+
+const (
+	podStarts timerKind = iota
+	podAvailable
+	deploymentCheck
+)
+
+// timer is a wake-up at a fake-clock instant. Timers due at the same
+// instant fire in the creation order of their objects.
+type timer struct {
+	at    time.Time
+	order uint64
+	kind  timerKind
+	pod   *pod.Pod
+	rs    *replicaset.ReplicaSet
+	dep   *deployment.Deployment
+}
+
+type timerQueue []timer
+
+func (q timerQueue) Len() int { return len(q) }
+func (q timerQueue) Less(i, j int) bool {
+	if !q[i].at.Equal(q[j].at) {
+		return q[i].at.Before(q[j].at)
+	}
+	if q[i].order != q[j].order {
+		return q[i].order < q[j].order
+	}
+	return q[i].kind < q[j].kind
+}
+func (q timerQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *timerQueue) Push(x any)   { *q = append(*q, x.(timer)) }
+func (q *timerQueue) Pop() any {
+	old := *q
+	t := old[len(old)-1]
+	old[len(old)-1] = timer{}
+	*q = old[:len(old)-1]
+	return t
+}
+
+func (c *Cluster) schedule(t timer) { heap.Push(&c.timers, t) }
+
+// NextWakeup returns the instant of the next timed event (a pod becoming
+// Ready or available, a progress-deadline check), and false when none is
+// pending.
+func (c *Cluster) NextWakeup() (time.Time, bool) {
+	for c.timers.Len() > 0 {
+		if c.live(&c.timers[0]) {
+			return c.timers[0].at, true
+		}
+		heap.Pop(&c.timers)
+	}
+	return time.Time{}, false
+}
+
+// live reports whether a timer still has something to do.
+func (c *Cluster) live(t *timer) bool {
+	switch t.kind {
+	case podStarts, podAvailable:
+		return t.pod.InList() != nil
+	case deploymentCheck:
+		return c.requeues[t.dep].Equal(t.at) && c.deployments[key(&t.dep.ObjectMeta)] == t.dep
+	}
+	return false
+}
+
+// Advance moves the clock forward by d, stopping at every timed event on
+// the way, in time order; at each stop, and at the end, the controllers run
+// until nothing changes.
+func (c *Cluster) Advance(d time.Duration) {
+	c.AdvanceTo(c.now.Add(d))
+}
+
+// AdvanceTo moves the clock to t (if t is later than now) as Advance does.
+func (c *Cluster) AdvanceTo(t time.Time) {
+	for {
+		next, ok := c.NextWakeup()
+		if !ok || next.After(t) {
+			break
+		}
+		c.fire(next)
+	}
+	if t.After(c.now) {
+		c.now = t
+		c.watchDeadlines()
+		c.reconcile()
+	}
+}
+
+// Step moves the clock to the next timed event and handles every event
+// due then. It returns false, leaving the clock alone, when none is pending.
+func (c *Cluster) Step() bool {
+	next, ok := c.NextWakeup()
+	if !ok {
+		return false
+	}
+	c.fire(next)
+	return true
+}
+
+// RunUntil steps from event to event until done returns true or the clock
+// would pass limit (then it stops at limit). It reports whether done held.
+func (c *Cluster) RunUntil(done func(*Cluster) bool, limit time.Duration) bool {
+	end := c.now.Add(limit)
+	for !done(c) {
+		next, ok := c.NextWakeup()
+		if !ok || next.After(end) {
+			c.AdvanceTo(end)
+			return done(c)
+		}
+		c.fire(next)
+	}
+	return true
+}
+
+// fire handles every timer due at instant at, then reconciles.
+func (c *Cluster) fire(at time.Time) {
+	if at.After(c.now) {
+		c.now = at
+	}
+	for c.timers.Len() > 0 && !c.timers[0].at.After(at) {
+		t := heap.Pop(&c.timers).(timer)
+		if !c.live(&t) {
+			continue
+		}
+		switch t.kind {
+		case podStarts:
+			c.startPod(t.pod, t.rs)
+		case podAvailable:
+			c.podMayBeAvailable(t.pod, t.rs)
+		case deploymentCheck:
+			delete(c.requeues, t.dep)
+			c.dirtyDeploy[t.dep] = struct{}{}
+		}
+	}
+	c.watchDeadlines()
+	c.reconcile()
+}
+
+// watchDeadlines marks for a sync every Deployment whose progress deadline
+// has passed by now: upstream's controller would notice it at any sync.
+func (c *Cluster) watchDeadlines() {
+	for _, d := range c.deployments {
+		if at, ok := deployment.DeadlineCheck(d); ok && at.Add(-time.Second).Before(c.now) {
+			c.dirtyDeploy[d] = struct{}{}
+		}
+	}
+}
+
+// startPod runs a bound pod: it is Running and, unless its image is
+// broken, Ready.
+func (c *Cluster) startPod(p *pod.Pod, rs *replicaset.ReplicaSet) {
+	wasReady := p.Ready
+	p.Phase = pod.Running
+	p.NeverReady = p.NeverReady || c.runsBrokenImage(p)
+	if !p.NeverReady {
+		p.Ready = true
+		p.ReadyTime = c.now
+	}
+	p.ResourceVersion = c.nextRV()
+	rs.PodChanged(p, wasReady)
+	if p.Ready {
+		c.podMayBeAvailable(p, rs)
+	}
+	c.dirtyRS[rs] = struct{}{}
+}
+
+func (c *Cluster) runsBrokenImage(p *pod.Pod) bool {
+	for _, ct := range p.Spec.Containers {
+		if c.neverReady[ct.Image] {
+			return true
+		}
+	}
+	return false
+}
+
+// podMayBeAvailable marks a Ready pod available once it has been Ready for
+// its ReplicaSet's minReadySeconds, or sets a timer for then.
+func (c *Cluster) podMayBeAvailable(p *pod.Pod, rs *replicaset.ReplicaSet) {
+	if !p.Ready || p.Available {
+		return
+	}
+	if p.IsAvailable(rs.Spec.MinReadySeconds, c.now) {
+		rs.SetAvailable(p)
+		c.dirtyRS[rs] = struct{}{}
+		return
+	}
+	c.schedule(timer{at: p.AvailableAt(rs.Spec.MinReadySeconds), order: p.CreationIndex, kind: podAvailable, pod: p, rs: rs})
+}

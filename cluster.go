@@ -1,0 +1,138 @@
+package rollsim
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/pod"
+	"github.com/rollsim/rollsim/replicaset"
+	"github.com/rollsim/rollsim/scheduler"
+)
+
+// Epoch is where every cluster's fake clock starts: 2024-01-01T00:00:00Z.
+var Epoch = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// DefaultPodStartup is how long a pod takes from binding to Ready unless
+// Config.PodStartup says otherwise.
+const DefaultPodStartup = time.Second
+
+// Config sets up a Cluster. The zero Config is valid.
+type Config struct {
+	// Seed drives every random choice (pod names, UIDs): the same seed and
+	// the same calls give the same cluster.
+	Seed uint64
+	// Start is the fake clock's first instant; zero means Epoch.
+	Start time.Time
+	// PodStartup is how long after binding a pod becomes Ready; zero
+	// means DefaultPodStartup.
+	PodStartup time.Duration
+	// Logger receives a debug line for every event and write; nil is silent.
+	Logger *slog.Logger
+	// MaxEvents bounds the event log, dropping the oldest events; 0 keeps
+	// every event.
+	MaxEvents int
+}
+
+// Cluster is an in-process Kubernetes control plane for Deployments,
+// ReplicaSets, Pods and Nodes on a fake clock. It is a state machine: every
+// method runs to completion on the calling goroutine, and it is not safe
+// for concurrent use. See the package documentation for the caller's duties.
+type Cluster struct {
+	now        time.Time
+	rng        *rand.Rand
+	log        *slog.Logger
+	podStartup time.Duration
+	neverReady map[string]bool
+	maxEvents  int
+
+	uidSeq   uint64
+	indexSeq uint64
+	rv       uint64
+
+	deployments map[objKey]*deployment.Deployment
+	replicaSets map[objKey]*replicaset.ReplicaSet
+	rsByOwner   map[string][]*replicaset.ReplicaSet
+	pods        map[objKey]*pod.Pod
+	sched       *scheduler.Scheduler
+
+	timers      timerQueue
+	requeues    map[*deployment.Deployment]time.Time
+	dirtyRS     map[*replicaset.ReplicaSet]struct{}
+	dirtyDeploy map[*deployment.Deployment]struct{}
+	writes      uint64
+
+	events    []Event
+	dropped   int
+	observers []func(Event)
+}
+
+type objKey struct{ namespace, name string }
+
+// New returns an empty cluster whose clock reads cfg.Start.
+func New(cfg Config) *Cluster {
+	c := &Cluster{
+		now:         cfg.Start,
+		rng:         rand.New(rand.NewPCG(cfg.Seed, 0x726f6c6c73696d)),
+		log:         cfg.Logger,
+		podStartup:  cfg.PodStartup,
+		neverReady:  map[string]bool{},
+		maxEvents:   cfg.MaxEvents,
+		deployments: map[objKey]*deployment.Deployment{},
+		replicaSets: map[objKey]*replicaset.ReplicaSet{},
+		rsByOwner:   map[string][]*replicaset.ReplicaSet{},
+		pods:        map[objKey]*pod.Pod{},
+		requeues:    map[*deployment.Deployment]time.Time{},
+		dirtyRS:     map[*replicaset.ReplicaSet]struct{}{},
+		dirtyDeploy: map[*deployment.Deployment]struct{}{},
+	}
+	if c.now.IsZero() {
+		c.now = Epoch
+	}
+	if c.podStartup == 0 {
+		c.podStartup = DefaultPodStartup
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	c.sched = scheduler.New()
+	return c
+}
+
+// Now returns the fake clock's time.
+func (c *Cluster) Now() time.Time { return c.now }
+
+// SetPodStartup sets how long pods created from now on take from binding
+// to Ready.
+func (c *Cluster) SetPodStartup(d time.Duration) { c.podStartup = d }
+
+// PodStartup returns how long new pods take from binding to Ready.
+func (c *Cluster) PodStartup() time.Duration { return c.podStartup }
+
+// SetNeverReady marks an image as broken: pods running it start but never
+// become Ready.
+func (c *Cluster) SetNeverReady(image string) { c.neverReady[image] = true }
+
+func (c *Cluster) debug(msg string, args ...any) {
+	if c.log.Enabled(context.Background(), slog.LevelDebug) {
+		c.log.Debug(msg, append(args, "time", c.now.Sub(Epoch))...)
+	}
+}
+
+func (c *Cluster) nextUID() string {
+	c.uidSeq++
+	return newUID(c.rng)
+}
+
+func (c *Cluster) nextIndex() uint64 {
+	c.indexSeq++
+	return c.indexSeq
+}
+
+func (c *Cluster) nextRV() uint64 {
+	c.rv++
+	c.writes++
+	return c.rv
+}

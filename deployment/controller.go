@@ -1,0 +1,461 @@
+package deployment
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rollsim/rollsim/meta"
+	"github.com/rollsim/rollsim/replicaset"
+)
+
+// Env is what the controller needs from the cluster that runs it.
+type Env interface {
+	// Now returns the fake clock's time.
+	Now() time.Time
+	// ReplicaSets returns the ReplicaSets d owns, in any order.
+	ReplicaSets(d *Deployment) []*replicaset.ReplicaSet
+	// CreateReplicaSet stores a new ReplicaSet (its metadata completed by
+	// the cluster). It fails with *meta.AlreadyExistsError when the name
+	// is taken.
+	CreateReplicaSet(rs *replicaset.ReplicaSet) error
+	// GetReplicaSet returns the ReplicaSet of that namespace and name, or nil.
+	GetReplicaSet(namespace, name string) *replicaset.ReplicaSet
+	// UpdateReplicaSet records a change the controller made to rs in place;
+	// specChanged tells whether its spec changed (which bumps generation).
+	UpdateReplicaSet(rs *replicaset.ReplicaSet, specChanged bool)
+	// DeleteReplicaSet removes rs.
+	DeleteReplicaSet(rs *replicaset.ReplicaSet)
+	// UpdateDeploymentStatus stores d's status and annotations.
+	UpdateDeploymentStatus(d *Deployment)
+	// UpdateDeployment stores d's metadata and spec (not its status).
+	UpdateDeployment(d *Deployment)
+	// RequeueAt asks for d to be synced again at t.
+	RequeueAt(d *Deployment, t time.Time)
+	// Event records an event about an object.
+	Event(obj *meta.ObjectMeta, kind, typ, reason, message string)
+}
+
+// ErrConflict is returned by Sync when a sync wrote the Deployment once and
+// then tried again from its now stale copy: the API server rejects such a
+// second write, and the sync is retried later, as upstream's are.
+var ErrConflict = errors.New("the object has been modified; please apply your changes to the latest version and try again")
+
+// syncer holds one sync of one Deployment: a working copy of it, and
+// whether that copy has already been written.
+type syncer struct {
+	env   Env
+	now   time.Time
+	d     *Deployment
+	wrote bool
+}
+
+// Sync reconciles one Deployment once, as upstream's syncDeployment does,
+// and reports whether it wrote anything (a ReplicaSet, the Deployment or an
+// event). stored is the Deployment as the cluster holds it; the sync works
+// on a copy. ErrConflict means the sync stopped part way and should be run
+// again.
+func Sync(env Env, stored *Deployment) (err error) {
+	s := &syncer{env: env, now: env.Now(), d: stored.Clone()}
+	return s.run()
+}
+
+func (s *syncer) run() error {
+	d := s.d
+	if d.Spec.Selector.Empty() {
+		s.env.Event(&d.ObjectMeta, "Deployment", "Warning", "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.")
+		if d.Status.ObservedGeneration < d.Generation {
+			d.Status.ObservedGeneration = d.Generation
+			return s.write()
+		}
+		return nil
+	}
+	rsList := s.env.ReplicaSets(d)
+	sortByCreation(rsList)
+	if err := s.checkPausedConditions(); err != nil {
+		return err
+	}
+	if d.Spec.Paused {
+		return s.sync(rsList)
+	}
+	if rollbackTo(d) != nil {
+		return s.rollback(rsList)
+	}
+	scaling, err := s.isScalingEvent(rsList)
+	if err != nil {
+		return err
+	}
+	if scaling {
+		return s.sync(rsList)
+	}
+	if d.Spec.Strategy.Type == Recreate {
+		return s.rolloutRecreate(rsList)
+	}
+	return s.rolloutRolling(rsList)
+}
+
+// write stores the working copy's status and annotations; a second write
+// of the Deployment in one sync is a conflict.
+func (s *syncer) write() error {
+	if s.wrote {
+		return ErrConflict
+	}
+	s.wrote = true
+	s.env.UpdateDeploymentStatus(s.d)
+	return nil
+}
+
+// writeSpec stores the working copy's metadata and spec.
+func (s *syncer) writeSpec() error {
+	if s.wrote {
+		return ErrConflict
+	}
+	s.wrote = true
+	s.env.UpdateDeployment(s.d)
+	return nil
+}
+
+func sortByCreation(rss []*replicaset.ReplicaSet) {
+	slices.SortFunc(rss, func(a, b *replicaset.ReplicaSet) int { return olderFirst(&a.ObjectMeta, &b.ObjectMeta) })
+}
+
+func olderFirst(a, b *meta.ObjectMeta) int {
+	switch {
+	case b.NewerThan(a):
+		return -1
+	case a.NewerThan(b):
+		return 1
+	}
+	return 0
+}
+
+func (s *syncer) checkPausedConditions() error {
+	d := s.d
+	if !HasProgressDeadline(d) {
+		return nil
+	}
+	cond := d.Status.Condition(Progressing)
+	if cond != nil && cond.Reason == ReasonTimedOut {
+		return nil
+	}
+	pausedCond := cond != nil && cond.Reason == ReasonPaused
+	switch {
+	case d.Spec.Paused && !pausedCond:
+		setCondition(&d.Status, newCondition(Progressing, "Unknown", ReasonPaused, "Deployment is paused", s.now))
+	case !d.Spec.Paused && pausedCond:
+		setCondition(&d.Status, newCondition(Progressing, "Unknown", ReasonResumed, "Deployment is resumed", s.now))
+	default:
+		return nil
+	}
+	return s.write()
+}
+
+// findNew returns the oldest ReplicaSet whose template matches the
+// Deployment's; rsList must be sorted oldest first.
+func findNew(d *Deployment, rsList []*replicaset.ReplicaSet) *replicaset.ReplicaSet {
+	for _, rs := range rsList {
+		if rs.Spec.Template.EqualIgnoringHash(&d.Spec.Template) {
+			return rs
+		}
+	}
+	return nil
+}
+
+// splitReplicaSets returns the current ReplicaSet (or nil) and all the
+// others, oldest first.
+func splitReplicaSets(d *Deployment, rsList []*replicaset.ReplicaSet) (*replicaset.ReplicaSet, []*replicaset.ReplicaSet) {
+	newRS := findNew(d, rsList)
+	old := make([]*replicaset.ReplicaSet, 0, len(rsList))
+	for _, rs := range rsList {
+		if rs != newRS {
+			old = append(old, rs)
+		}
+	}
+	return newRS, old
+}
+
+func maxRevision(rss []*replicaset.ReplicaSet) int64 {
+	var m int64
+	for _, rs := range rss {
+		m = max(m, rs.Revision())
+	}
+	return m
+}
+
+// allAndSyncRevision finds the current ReplicaSet, creating it when create
+// is set, and brings revision numbers up to date.
+func (s *syncer) allAndSyncRevision(rsList []*replicaset.ReplicaSet, create bool) (*replicaset.ReplicaSet, []*replicaset.ReplicaSet, error) {
+	newRS, old := splitReplicaSets(s.d, rsList)
+	newRS, err := s.getNewReplicaSet(newRS, old, create)
+	return newRS, old, err
+}
+
+func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replicaset.ReplicaSet, create bool) (*replicaset.ReplicaSet, error) {
+	d := s.d
+	newRevision := strconv.FormatInt(maxRevision(old)+1, 10)
+	if existing != nil {
+		annotationsChanged := setNewRSAnnotations(d, existing, newRevision, true)
+		minReadyChanged := existing.Spec.MinReadySeconds != d.Spec.MinReadySeconds
+		if annotationsChanged || minReadyChanged {
+			existing.Spec.MinReadySeconds = d.Spec.MinReadySeconds
+			s.env.UpdateReplicaSet(existing, minReadyChanged)
+			return existing, nil
+		}
+		needsUpdate := setDeploymentRevision(d, existing.Annotations[RevisionAnnotation])
+		if HasProgressDeadline(d) && d.Status.Condition(Progressing) == nil {
+			setCondition(&d.Status, newCondition(Progressing, "True", ReasonFoundNewRS, fmt.Sprintf("Found new replica set %q", existing.Name), s.now))
+			needsUpdate = true
+		}
+		if needsUpdate {
+			if err := s.write(); err != nil {
+				return nil, err
+			}
+		}
+		return existing, nil
+	}
+	if !create {
+		return nil, nil
+	}
+
+	hash := d.Spec.Template.Hash(d.Status.CollisionCount)
+	tmpl := d.Spec.Template.Clone()
+	if tmpl.Labels == nil {
+		tmpl.Labels = map[string]string{}
+	}
+	tmpl.Labels[TemplateHashLabel] = hash
+	sel := d.Spec.Selector.Clone()
+	if sel.MatchLabels == nil {
+		sel.MatchLabels = map[string]string{}
+	}
+	sel.MatchLabels[TemplateHashLabel] = hash
+	rs := &replicaset.ReplicaSet{
+		ObjectMeta: meta.ObjectMeta{
+			Name:      replicaSetName(d.Name, hash),
+			Namespace: d.Namespace,
+			Owner:     &meta.OwnerRef{Kind: "Deployment", Name: d.Name, UID: d.UID},
+			Labels:    tmpl.Labels,
+		},
+		Spec: replicaset.Spec{MinReadySeconds: d.Spec.MinReadySeconds, Selector: sel, Template: tmpl},
+	}
+	replicas, _ := newRSNewReplicas(d, append(slices.Clip(old), rs), rs)
+	rs.Spec.Replicas = replicas
+	setNewRSAnnotations(d, rs, newRevision, false)
+
+	alreadyExists := false
+	if err := s.env.CreateReplicaSet(rs); err != nil {
+		var ae *meta.AlreadyExistsError
+		if !errors.As(err, &ae) {
+			return nil, err
+		}
+		alreadyExists = true
+		got := s.env.GetReplicaSet(rs.Namespace, rs.Name)
+		if got == nil || got.Owner == nil || got.Owner.UID != d.UID || !got.Spec.Template.EqualIgnoringHash(&d.Spec.Template) {
+			if d.Status.CollisionCount == nil {
+				d.Status.CollisionCount = new(int32)
+			}
+			*d.Status.CollisionCount++
+			if werr := s.write(); werr != nil {
+				return nil, werr
+			}
+			return nil, err
+		}
+		rs = got
+	}
+	if !alreadyExists && replicas > 0 {
+		s.event("Normal", "ScalingReplicaSet", fmt.Sprintf("Scaled up replica set %s from 0 to %d", rs.Name, replicas))
+	}
+	needsUpdate := setDeploymentRevision(d, newRevision)
+	if !alreadyExists && HasProgressDeadline(d) {
+		setCondition(&d.Status, newCondition(Progressing, "True", ReasonNewRSCreated, fmt.Sprintf("Created new replica set %q", rs.Name), s.now))
+		needsUpdate = true
+	}
+	if needsUpdate {
+		if err := s.write(); err != nil {
+			return rs, err
+		}
+	}
+	return rs, nil
+}
+
+// TemplateHashLabel is the label that tells a Deployment's ReplicaSets apart.
+const TemplateHashLabel = "pod-template-hash"
+
+// replicaSetName joins the Deployment's name and the hash, cutting the
+// name so that the whole stays within 253 characters.
+func replicaSetName(name, hash string) string {
+	if limit := 253 - 1 - len(hash); len(name) > limit && limit > 0 {
+		name = name[:limit]
+	}
+	return name + "-" + hash
+}
+
+func (s *syncer) event(typ, reason, message string) {
+	s.env.Event(&s.d.ObjectMeta, "Deployment", typ, reason, message)
+}
+
+// setDeploymentRevision sets d's revision annotation, reporting a change.
+func setDeploymentRevision(d *Deployment, revision string) bool {
+	if d.Annotations[RevisionAnnotation] == revision {
+		return false
+	}
+	d.SetAnnotation(RevisionAnnotation, revision)
+	return true
+}
+
+// skipCopy lists the Deployment annotations never copied to a ReplicaSet.
+var skipCopy = map[string]bool{
+	LastAppliedAnnotation:     true,
+	RevisionAnnotation:        true,
+	RevisionHistoryAnnotation: true,
+	DesiredReplicasAnnotation: true,
+	MaxReplicasAnnotation:     true,
+	RollbackToAnnotation:      true,
+}
+
+// maxRevisionHistoryChars bounds the revision-history annotation.
+const maxRevisionHistoryChars = 2000
+
+// setNewRSAnnotations copies the Deployment's annotations to its current
+// ReplicaSet, raises its revision to newRevision when lower (remembering
+// the old number in the revision history), and, for a ReplicaSet being
+// created, sets the replica annotations. It reports a change.
+func setNewRSAnnotations(d *Deployment, rs *replicaset.ReplicaSet, newRevision string, exists bool) bool {
+	changed := false
+	for k, v := range d.Annotations {
+		if cur, ok := rs.Annotations[k]; skipCopy[k] || ok && cur == v {
+			continue
+		}
+		rs.SetAnnotation(k, v)
+		changed = true
+	}
+	oldRevision, had := rs.Annotations[RevisionAnnotation]
+	oldN, err := strconv.ParseInt(oldRevision, 10, 64)
+	if err != nil {
+		if oldRevision != "" {
+			return false
+		}
+		oldN = 0
+	}
+	newN, _ := strconv.ParseInt(newRevision, 10, 64)
+	if oldN < newN {
+		rs.SetAnnotation(RevisionAnnotation, newRevision)
+		changed = true
+		if had {
+			appendRevisionHistory(rs, oldRevision)
+		}
+	}
+	if !exists && setReplicasAnnotations(rs, d.DesiredReplicas(), d.DesiredReplicas()+MaxSurge(d)) {
+		changed = true
+	}
+	return changed
+}
+
+func appendRevisionHistory(rs *replicaset.ReplicaSet, oldRevision string) {
+	hist := rs.Annotations[RevisionHistoryAnnotation]
+	if hist == "" {
+		rs.SetAnnotation(RevisionHistoryAnnotation, oldRevision)
+		return
+	}
+	parts := strings.Split(hist, ",")
+	total := len(hist) + len(oldRevision) + 1
+	start := 0
+	for total > maxRevisionHistoryChars && start < len(parts) {
+		total -= len(parts[start]) + 1
+		start++
+	}
+	if total <= maxRevisionHistoryChars {
+		rs.SetAnnotation(RevisionHistoryAnnotation, strings.Join(append(parts[start:], oldRevision), ","))
+	}
+}
+
+// setReplicasAnnotations records the desired and maximum replicas on rs,
+// reporting a change.
+func setReplicasAnnotations(rs *replicaset.ReplicaSet, desired, maxReplicas int32) bool {
+	changed := false
+	if ds := strconv.Itoa(int(desired)); rs.Annotations[DesiredReplicasAnnotation] != ds {
+		rs.SetAnnotation(DesiredReplicasAnnotation, ds)
+		changed = true
+	}
+	if ms := strconv.Itoa(int(maxReplicas)); rs.Annotations[MaxReplicasAnnotation] != ms {
+		rs.SetAnnotation(MaxReplicasAnnotation, ms)
+		changed = true
+	}
+	return changed
+}
+
+func replicasAnnotationsNeedUpdate(rs *replicaset.ReplicaSet, desired, maxReplicas int32) bool {
+	return rs.Annotations[DesiredReplicasAnnotation] != strconv.Itoa(int(desired)) ||
+		rs.Annotations[MaxReplicasAnnotation] != strconv.Itoa(int(maxReplicas))
+}
+
+// newRSNewReplicas is the size the current ReplicaSet may grow to now.
+func newRSNewReplicas(d *Deployment, all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) (int32, error) {
+	replicas := d.DesiredReplicas()
+	switch d.Spec.Strategy.Type {
+	case RollingUpdate:
+		surge, err := d.Spec.Strategy.RollingUpdate.MaxSurge.Scaled(replicas, true)
+		if err != nil {
+			return 0, err
+		}
+		current := specTotal(all)
+		maxTotal := replicas + surge
+		if current >= maxTotal {
+			return newRS.Spec.Replicas, nil
+		}
+		up := min(maxTotal-current, replicas-newRS.Spec.Replicas)
+		return newRS.Spec.Replicas + up, nil
+	case Recreate:
+		return replicas, nil
+	}
+	return 0, fmt.Errorf("deployment type %v isn't supported", d.Spec.Strategy.Type)
+}
+
+func specTotal(rss []*replicaset.ReplicaSet) int32 {
+	var n int32
+	for _, rs := range rss {
+		if rs != nil {
+			n += rs.Spec.Replicas
+		}
+	}
+	return n
+}
+
+func active(rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
+	var out []*replicaset.ReplicaSet
+	for _, rs := range rss {
+		if rs != nil && rs.Spec.Replicas > 0 {
+			out = append(out, rs)
+		}
+	}
+	return out
+}
+
+// scaleReplicaSet sets rs's size (and, when forced or resized, its replica
+// annotations), emitting ScalingReplicaSet when the size changes. It
+// reports whether the size changed.
+func (s *syncer) scaleReplicaSet(rs *replicaset.ReplicaSet, size int32, force bool) bool {
+	d := s.d
+	if !force && rs.Spec.Replicas == size {
+		return false
+	}
+	resize := rs.Spec.Replicas != size
+	desired, maxReplicas := d.DesiredReplicas(), d.DesiredReplicas()+MaxSurge(d)
+	if !resize && !replicasAnnotationsNeedUpdate(rs, desired, maxReplicas) {
+		return false
+	}
+	from := rs.Spec.Replicas
+	rs.Spec.Replicas = size
+	setReplicasAnnotations(rs, desired, maxReplicas)
+	s.env.UpdateReplicaSet(rs, resize)
+	if resize {
+		dir := "down"
+		if from < size {
+			dir = "up"
+		}
+		s.event("Normal", "ScalingReplicaSet", fmt.Sprintf("Scaled %s replica set %s from %d to %d", dir, rs.Name, from, size))
+	}
+	return resize
+}

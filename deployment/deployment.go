@@ -1,0 +1,189 @@
+// Package deployment holds the Deployment type, the API server's defaults
+// and validation for it, and the Deployment controller: it rolls a
+// Deployment's pod template out through ReplicaSets, stepped by maxSurge and
+// maxUnavailable or by Recreate, numbering revisions and keeping status and
+// conditions, as upstream Kubernetes v1.37's controller does.
+package deployment
+
+import (
+	"math"
+	"time"
+
+	"github.com/rollsim/rollsim/meta"
+	"github.com/rollsim/rollsim/pod"
+)
+
+// Strategy types.
+const (
+	RollingUpdate = "RollingUpdate"
+	Recreate      = "Recreate"
+)
+
+// Annotations the controller and kubectl use.
+const (
+	RevisionAnnotation        = "deployment.kubernetes.io/revision"
+	RevisionHistoryAnnotation = "deployment.kubernetes.io/revision-history"
+	DesiredReplicasAnnotation = "deployment.kubernetes.io/desired-replicas"
+	MaxReplicasAnnotation     = "deployment.kubernetes.io/max-replicas"
+	RollbackToAnnotation      = "deprecated.deployment.rollback.to"
+	LastAppliedAnnotation     = "kubectl.kubernetes.io/last-applied-configuration"
+	ChangeCauseAnnotation     = "kubernetes.io/change-cause"
+	RestartedAtAnnotation     = "kubectl.kubernetes.io/restartedAt"
+)
+
+// NoLimit is the value of revisionHistoryLimit and progressDeadlineSeconds
+// that turns the limit off.
+const NoLimit = math.MaxInt32
+
+// Deployment rolls a pod template out through ReplicaSets.
+type Deployment struct {
+	meta.ObjectMeta
+	// Spec is the desired state.
+	Spec Spec
+	// Status is the state last written by the controller.
+	Status Status
+}
+
+// Spec mirrors apps/v1 DeploymentSpec.
+type Spec struct {
+	// Replicas is the desired number of pods; nil defaults to 1.
+	Replicas *int32
+	// Selector picks the ReplicaSets and pods the Deployment owns.
+	Selector *meta.Selector
+	// Template is the pod template to roll out.
+	Template pod.Template
+	// Strategy is how to replace old pods by new ones.
+	Strategy Strategy
+	// MinReadySeconds is how long a new pod must be Ready to be available.
+	MinReadySeconds int32
+	// RevisionHistoryLimit is how many old ReplicaSets to keep; nil
+	// defaults to 10.
+	RevisionHistoryLimit *int32
+	// Paused stops rollouts (scaling still happens).
+	Paused bool
+	// ProgressDeadlineSeconds is how long a rollout may make no progress
+	// before it is reported failed; nil defaults to 600.
+	ProgressDeadlineSeconds *int32
+}
+
+// Strategy mirrors apps/v1 DeploymentStrategy.
+type Strategy struct {
+	// Type is RollingUpdate (the default) or Recreate.
+	Type string
+	// RollingUpdate parameters; only with Type RollingUpdate.
+	RollingUpdate *RollingUpdateParams
+}
+
+// RollingUpdateParams bound a rolling update.
+type RollingUpdateParams struct {
+	// MaxUnavailable is how many pods may be unavailable during the update.
+	MaxUnavailable *IntOrPercent
+	// MaxSurge is how many pods may exist above the desired count.
+	MaxSurge *IntOrPercent
+}
+
+// Status mirrors apps/v1 DeploymentStatus.
+type Status struct {
+	// ObservedGeneration is the generation the controller last acted on.
+	ObservedGeneration int64
+	// Replicas counts the active pods of all its ReplicaSets.
+	Replicas int32
+	// UpdatedReplicas counts the active pods of the current ReplicaSet.
+	UpdatedReplicas int32
+	// ReadyReplicas counts Ready pods.
+	ReadyReplicas int32
+	// AvailableReplicas counts available pods.
+	AvailableReplicas int32
+	// UnavailableReplicas is the desired total of its ReplicaSets minus
+	// the available pods, at least 0.
+	UnavailableReplicas int32
+	// Conditions are Progressing, Available and ReplicaFailure.
+	Conditions []Condition
+	// CollisionCount counts pod-template-hash collisions; nil until one.
+	CollisionCount *int32
+}
+
+// Condition mirrors apps/v1 DeploymentCondition.
+type Condition struct {
+	// Type is Progressing, Available or ReplicaFailure.
+	Type string
+	// Status is "True", "False" or "Unknown".
+	Status string
+	// Reason is a one-word cause, such as NewReplicaSetAvailable.
+	Reason string
+	// Message is the detail.
+	Message string
+	// LastUpdateTime is when the condition was last written, to the second.
+	LastUpdateTime time.Time
+	// LastTransitionTime is when Status last changed, to the second.
+	LastTransitionTime time.Time
+}
+
+// Condition types.
+const (
+	Progressing    = "Progressing"
+	Available      = "Available"
+	ReplicaFailure = "ReplicaFailure"
+)
+
+// Condition reasons.
+const (
+	ReasonNewRSCreated       = "NewReplicaSetCreated"
+	ReasonFoundNewRS         = "FoundNewReplicaSet"
+	ReasonRSUpdated          = "ReplicaSetUpdated"
+	ReasonNewRSAvailable     = "NewReplicaSetAvailable"
+	ReasonTimedOut           = "ProgressDeadlineExceeded"
+	ReasonFailedRSCreate     = "ReplicaSetCreateError"
+	ReasonPaused             = "DeploymentPaused"
+	ReasonResumed            = "DeploymentResumed"
+	ReasonMinimumAvailable   = "MinimumReplicasAvailable"
+	ReasonMinimumUnavailable = "MinimumReplicasUnavailable"
+)
+
+// Clone returns a deep copy of d.
+func (d *Deployment) Clone() *Deployment {
+	c := &Deployment{ObjectMeta: d.ObjectMeta.Clone(), Spec: d.Spec, Status: d.Status}
+	c.Spec.Replicas = clonePtr(d.Spec.Replicas)
+	c.Spec.RevisionHistoryLimit = clonePtr(d.Spec.RevisionHistoryLimit)
+	c.Spec.ProgressDeadlineSeconds = clonePtr(d.Spec.ProgressDeadlineSeconds)
+	c.Spec.Selector = d.Spec.Selector.Clone()
+	c.Spec.Template = d.Spec.Template.Clone()
+	if ru := d.Spec.Strategy.RollingUpdate; ru != nil {
+		c.Spec.Strategy.RollingUpdate = &RollingUpdateParams{MaxUnavailable: clonePtr(ru.MaxUnavailable), MaxSurge: clonePtr(ru.MaxSurge)}
+	}
+	c.Status.Conditions = append([]Condition(nil), d.Status.Conditions...)
+	c.Status.CollisionCount = clonePtr(d.Status.CollisionCount)
+	return c
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+// DesiredReplicas returns spec.replicas (1 when unset).
+func (d *Deployment) DesiredReplicas() int32 {
+	if d.Spec.Replicas == nil {
+		return 1
+	}
+	return *d.Spec.Replicas
+}
+
+// Condition returns the condition of type t, or nil.
+func (s *Status) Condition(t string) *Condition {
+	for i := range s.Conditions {
+		if s.Conditions[i].Type == t {
+			return &s.Conditions[i]
+		}
+	}
+	return nil
+}
+
+// Image returns the first container's image of the template.
+func (d *Deployment) Image() string { return d.Spec.Template.Image() }
+
+// Ptr returns a pointer to v, for the optional fields of Spec.
+func Ptr[T any](v T) *T { return &v }

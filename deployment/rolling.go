@@ -1,0 +1,110 @@
+package deployment
+
+import (
+	"github.com/rollsim/rollsim/replicaset"
+)
+
+// rolloutRolling steps a RollingUpdate: create the new ReplicaSet if
+// needed, then either grow it or shrink old ones (never both in one sync),
+// then clean up old revisions once complete, then status.
+func (s *syncer) rolloutRolling(rsList []*replicaset.ReplicaSet) error {
+	newRS, old, err := s.allAndSyncRevision(rsList, true)
+	if err != nil {
+		return err
+	}
+	all := append(slicesClip(old), newRS)
+	if s.reconcileNew(all, newRS) {
+		return s.syncRolloutStatus(all, newRS)
+	}
+	if s.reconcileOld(all, active(old), newRS) {
+		return s.syncRolloutStatus(all, newRS)
+	}
+	if Complete(s.d, &s.d.Status) {
+		s.cleanup(old)
+	}
+	return s.syncRolloutStatus(all, newRS)
+}
+
+func slicesClip(rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet { return rss[:len(rss):len(rss)] }
+
+// reconcileNew grows the new ReplicaSet as far as maxSurge allows, or
+// shrinks it to the desired count; it reports a resize.
+func (s *syncer) reconcileNew(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) bool {
+	replicas := s.d.DesiredReplicas()
+	switch {
+	case newRS.Spec.Replicas == replicas:
+		return false
+	case newRS.Spec.Replicas > replicas:
+		return s.scaleReplicaSet(newRS, replicas, false)
+	}
+	n, err := newRSNewReplicas(s.d, all, newRS)
+	if err != nil {
+		return false
+	}
+	return s.scaleReplicaSet(newRS, n, false)
+}
+
+// reconcileOld shrinks old ReplicaSets as far as maxUnavailable allows:
+// first their unhealthy pods, then available ones. It reports a resize.
+func (s *syncer) reconcileOld(all, oldActive []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) bool {
+	if specTotal(oldActive) == 0 {
+		return false
+	}
+	d := s.d
+	minAvailable := d.DesiredReplicas() - MaxUnavailable(d)
+	newUnavailable := newRS.Spec.Replicas - newRS.Status.AvailableReplicas
+	maxScaledDown := specTotal(all) - minAvailable - newUnavailable
+	if maxScaledDown <= 0 {
+		return false
+	}
+	sortByCreation(oldActive)
+	cleaned := s.cleanupUnhealthy(oldActive, maxScaledDown)
+	scaled := s.scaleDownOld(append(slicesClip(oldActive), newRS), oldActive)
+	return cleaned+scaled > 0
+}
+
+// cleanupUnhealthy shrinks old ReplicaSets, oldest first, by their pods
+// that are not available, up to limit in total.
+func (s *syncer) cleanupUnhealthy(old []*replicaset.ReplicaSet, limit int32) int32 {
+	var done int32
+	for _, rs := range old {
+		if done >= limit {
+			break
+		}
+		if rs.Spec.Replicas == 0 || rs.Spec.Replicas == rs.Status.AvailableReplicas {
+			continue
+		}
+		n := min(limit-done, rs.Spec.Replicas-rs.Status.AvailableReplicas)
+		s.scaleReplicaSet(rs, rs.Spec.Replicas-n, false)
+		done += n
+	}
+	return done
+}
+
+// scaleDownOld shrinks old ReplicaSets, oldest first, by as many available
+// pods as can go while minAvailable stay.
+func (s *syncer) scaleDownOld(all, old []*replicaset.ReplicaSet) int32 {
+	d := s.d
+	minAvailable := d.DesiredReplicas() - MaxUnavailable(d)
+	var avail int32
+	for _, rs := range all {
+		avail += rs.Status.AvailableReplicas
+	}
+	if avail <= minAvailable {
+		return 0
+	}
+	budget := avail - minAvailable
+	var done int32
+	for _, rs := range old {
+		if done >= budget {
+			break
+		}
+		if rs.Spec.Replicas == 0 {
+			continue
+		}
+		n := min(rs.Spec.Replicas, budget-done)
+		s.scaleReplicaSet(rs, rs.Spec.Replicas-n, false)
+		done += n
+	}
+	return done
+}

@@ -1,0 +1,351 @@
+package deployment
+
+import (
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/rollsim/rollsim/replicaset"
+)
+
+// sync handles a paused Deployment or a change of replicas: scale the
+// ReplicaSets proportionally, clean up old revisions when paused, status.
+func (s *syncer) sync(rsList []*replicaset.ReplicaSet) error {
+	newRS, old, err := s.allAndSyncRevision(rsList, false)
+	if err != nil {
+		return err
+	}
+	s.scale(newRS, old)
+	if s.d.Spec.Paused && rollbackTo(s.d) == nil {
+		s.cleanup(old)
+	}
+	newStatus := calculateStatus(s.d, append(slicesClip(old), newRS), newRS, s.now)
+	if reflect.DeepEqual(s.d.Status, newStatus) {
+		return nil
+	}
+	s.d.Status = newStatus
+	return s.write()
+}
+
+// isScalingEvent reports whether an active ReplicaSet was sized for
+// another replica count than the Deployment's.
+func (s *syncer) isScalingEvent(rsList []*replicaset.ReplicaSet) (bool, error) {
+	newRS, old, err := s.allAndSyncRevision(rsList, false)
+	if err != nil {
+		return false, err
+	}
+	for _, rs := range active(append(slicesClip(old), newRS)) {
+		desired, ok := nonNegativeAnnotation(rs, DesiredReplicasAnnotation)
+		if ok && desired != s.d.DesiredReplicas() {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func nonNegativeAnnotation(rs *replicaset.ReplicaSet, key string) (int32, bool) {
+	v, ok := rs.Annotations[key]
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(v, 10, 32)
+	if err != nil || n > math.MaxInt32 {
+		return 0, false
+	}
+	return int32(n), true
+}
+
+// scale resizes the ReplicaSets after the Deployment's replicas changed:
+// the only active one takes the new size; a saturated new one takes all;
+// otherwise, for RollingUpdate, the difference is shared in proportion to
+// each ReplicaSet's size.
+func (s *syncer) scale(newRS *replicaset.ReplicaSet, old []*replicaset.ReplicaSet) {
+	d := s.d
+	replicas := d.DesiredReplicas()
+	if target := activeOrLatest(newRS, old); target != nil {
+		if target.Spec.Replicas != replicas {
+			s.scaleReplicaSet(target, replicas, false)
+		}
+		return
+	}
+	if saturated(d, newRS) {
+		for _, rs := range active(old) {
+			s.scaleReplicaSet(rs, 0, false)
+		}
+		return
+	}
+	if d.Spec.Strategy.Type != RollingUpdate {
+		return
+	}
+	all := active(append(slicesClip(old), newRS))
+	var allowed int32
+	if replicas > 0 {
+		allowed = replicas + MaxSurge(d)
+	}
+	toAdd := allowed - specTotal(all)
+	switch {
+	case toAdd > 0:
+		slices.SortStableFunc(all, func(a, b *replicaset.ReplicaSet) int { return bySizeThen(a, b, true) })
+	case toAdd < 0:
+		slices.SortStableFunc(all, func(a, b *replicaset.ReplicaSet) int { return bySizeThen(a, b, false) })
+	}
+	sizes := make([]int32, len(all))
+	var added int32
+	for i, rs := range all {
+		sizes[i] = rs.Spec.Replicas
+		if toAdd != 0 {
+			p := s.proportion(rs, toAdd, added)
+			sizes[i] += p
+			added += p
+		}
+	}
+	for i, rs := range all {
+		if i == 0 && toAdd != 0 {
+			sizes[i] = max(sizes[i]+toAdd-added, 0)
+		}
+		s.scaleReplicaSet(rs, sizes[i], true)
+	}
+}
+
+// bySizeThen orders larger ReplicaSets first, ties newer first (newer) or
+// older first.
+func bySizeThen(a, b *replicaset.ReplicaSet, newer bool) int {
+	if a.Spec.Replicas != b.Spec.Replicas {
+		if a.Spec.Replicas > b.Spec.Replicas {
+			return -1
+		}
+		return 1
+	}
+	c := olderFirst(&a.ObjectMeta, &b.ObjectMeta)
+	if newer {
+		return -c
+	}
+	return c
+}
+
+// activeOrLatest returns the only active ReplicaSet, or when none is
+// active the new one or else the newest old one; nil when several are
+// active. It sorts old newest first, as upstream does.
+func activeOrLatest(newRS *replicaset.ReplicaSet, old []*replicaset.ReplicaSet) *replicaset.ReplicaSet {
+	if newRS == nil && len(old) == 0 {
+		return nil
+	}
+	slices.SortFunc(old, func(a, b *replicaset.ReplicaSet) int { return -olderFirst(&a.ObjectMeta, &b.ObjectMeta) })
+	all := active(append(slicesClip(old), newRS))
+	switch len(all) {
+	case 0:
+		if newRS != nil {
+			return newRS
+		}
+		return old[0]
+	case 1:
+		return all[0]
+	}
+	return nil
+}
+
+// saturated reports whether the new ReplicaSet alone runs every desired
+// pod, all available.
+func saturated(d *Deployment, rs *replicaset.ReplicaSet) bool {
+	if rs == nil {
+		return false
+	}
+	desired, err := strconv.Atoi(rs.Annotations[DesiredReplicasAnnotation])
+	if err != nil {
+		return false
+	}
+	r := d.DesiredReplicas()
+	return rs.Spec.Replicas == r && int32(desired) == r && rs.Status.AvailableReplicas == r
+}
+
+// proportion is how many of toAdd (less what was added already) rs takes.
+func (s *syncer) proportion(rs *replicaset.ReplicaSet, toAdd, added int32) int32 {
+	if rs == nil || rs.Spec.Replicas == 0 || toAdd == 0 || toAdd == added {
+		return 0
+	}
+	frac := s.fraction(rs)
+	allowed := toAdd - added
+	if toAdd > 0 {
+		return min(frac, allowed)
+	}
+	return max(frac, allowed)
+}
+
+func (s *syncer) fraction(rs *replicaset.ReplicaSet) int32 {
+	d := s.d
+	if d.DesiredReplicas() == 0 {
+		return -rs.Spec.Replicas
+	}
+	newMax := d.DesiredReplicas() + MaxSurge(d)
+	oldMax, ok := nonNegativeAnnotation(rs, MaxReplicasAnnotation)
+	if !ok || oldMax == 0 {
+		oldMax = d.Status.Replicas
+		if oldMax == 0 {
+			return 0
+		}
+	}
+	size := float64(rs.Spec.Replicas*newMax) / float64(oldMax)
+	return int32(math.Round(size)) - rs.Spec.Replicas
+}
+
+// cleanup deletes the oldest empty old ReplicaSets beyond
+// revisionHistoryLimit.
+func (s *syncer) cleanup(old []*replicaset.ReplicaSet) {
+	d := s.d
+	if !HasRevisionHistoryLimit(d) {
+		return
+	}
+	diff := len(old) - int(*d.Spec.RevisionHistoryLimit)
+	if diff <= 0 {
+		return
+	}
+	byRev := slices.Clone(old)
+	slices.SortStableFunc(byRev, func(a, b *replicaset.ReplicaSet) int {
+		ra, rb := a.Revision(), b.Revision()
+		if ra < 0 || rb < 0 || ra == rb {
+			return olderFirst(&a.ObjectMeta, &b.ObjectMeta)
+		}
+		if ra < rb {
+			return -1
+		}
+		return 1
+	})
+	for _, rs := range byRev[:diff] {
+		if rs.Status.Replicas != 0 || rs.Spec.Replicas != 0 || rs.Generation > rs.Status.ObservedGeneration {
+			continue
+		}
+		s.env.DeleteReplicaSet(rs)
+	}
+}
+
+// calculateStatus derives the Deployment's status from its ReplicaSets',
+// with the Available condition as of now.
+func calculateStatus(d *Deployment, all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet, now time.Time) Status {
+	var st Status
+	var specSum int32
+	for _, rs := range all {
+		if rs == nil {
+			continue
+		}
+		st.Replicas += rs.Status.Replicas
+		st.ReadyReplicas += rs.Status.ReadyReplicas
+		st.AvailableReplicas += rs.Status.AvailableReplicas
+		specSum += rs.Spec.Replicas
+	}
+	if newRS != nil {
+		st.UpdatedReplicas = newRS.Status.Replicas
+	}
+	st.UnavailableReplicas = max(specSum-st.AvailableReplicas, 0)
+	st.ObservedGeneration = d.Generation
+	st.CollisionCount = d.Status.CollisionCount
+	st.Conditions = slices.Clone(d.Status.Conditions)
+	if st.AvailableReplicas >= d.DesiredReplicas()-MaxUnavailable(d) {
+		setCondition(&st, newCondition(Available, "True", ReasonMinimumAvailable, "Deployment has minimum availability.", now))
+	} else {
+		setCondition(&st, newCondition(Available, "False", ReasonMinimumUnavailable, "Deployment does not have minimum availability.", now))
+	}
+	return st
+}
+
+// syncRolloutStatus writes the status with the Progressing condition
+// brought up to date: complete, progressing, or timed out.
+func (s *syncer) syncRolloutStatus(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) error {
+	d := s.d
+	st := calculateStatus(d, all, newRS, s.now)
+	if !HasProgressDeadline(d) {
+		removeCondition(&st, Progressing)
+	}
+	rsName := ""
+	if newRS != nil {
+		rsName = newRS.Name
+	}
+	cur := d.Status.Condition(Progressing)
+	complete := st.Replicas == st.UpdatedReplicas && cur != nil && cur.Reason == ReasonNewRSAvailable
+	if HasProgressDeadline(d) && !complete {
+		switch {
+		case Complete(d, &st):
+			msg := progressMessage(d, rsName, "ReplicaSet %q has successfully progressed.", "Deployment %q has successfully progressed.")
+			setCondition(&st, newCondition(Progressing, "True", ReasonNewRSAvailable, msg, s.now))
+		case progressing(d, &st):
+			msg := progressMessage(d, rsName, "ReplicaSet %q is progressing.", "Deployment %q is progressing.")
+			c := newCondition(Progressing, "True", ReasonRSUpdated, msg, s.now)
+			if cur != nil {
+				if cur.Status == "True" {
+					c.LastTransitionTime = cur.LastTransitionTime
+				}
+				removeCondition(&st, Progressing)
+			}
+			setCondition(&st, c)
+		case timedOut(d, &st, s.now):
+			msg := progressMessage(d, rsName, "ReplicaSet %q has timed out progressing.", "Deployment %q has timed out progressing.")
+			setCondition(&st, newCondition(Progressing, "False", ReasonTimedOut, msg, s.now))
+		}
+	}
+	if f := replicaFailure(all, newRS, s.now); f != nil {
+		setCondition(&st, *f)
+	} else {
+		removeCondition(&st, ReplicaFailure)
+	}
+	if reflect.DeepEqual(d.Status, st) {
+		s.requeueStuck(&st)
+		return nil
+	}
+	d.Status = st
+	return s.write()
+}
+
+// replicaFailure turns a ReplicaFailure condition of the new ReplicaSet,
+// else of any ReplicaSet, into the Deployment's.
+func replicaFailure(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet, now time.Time) *Condition {
+	find := func(rs *replicaset.ReplicaSet) *Condition {
+		for _, c := range rs.Status.Conditions {
+			if c.Type == ReplicaFailure {
+				return &Condition{Type: c.Type, Status: c.Status, Reason: c.Reason, Message: c.Message, LastUpdateTime: c.LastTransitionTime, LastTransitionTime: c.LastTransitionTime}
+			}
+		}
+		return nil
+	}
+	if newRS != nil {
+		if c := find(newRS); c != nil {
+			return c
+		}
+	}
+	for _, rs := range all {
+		if rs != nil {
+			if c := find(rs); c != nil {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+// requeueStuck asks for a progress check when the deadline of a rollout
+// that shows no progress would pass: one second after it, since the check
+// is strict and times are kept to the second.
+func (s *syncer) requeueStuck(st *Status) {
+	d := s.d
+	cur := d.Status.Condition(Progressing)
+	if !HasProgressDeadline(d) || cur == nil || Complete(d, st) || cur.Reason == ReasonTimedOut {
+		return
+	}
+	deadline := cur.LastUpdateTime.Add(time.Duration(*d.Spec.ProgressDeadlineSeconds) * time.Second)
+	after := deadline.Sub(s.now)
+	if after < time.Second {
+		s.env.RequeueAt(d, s.now.Add(time.Second))
+		return
+	}
+	s.env.RequeueAt(d, s.now.Add(after+time.Second))
+}
+
+// DeadlineCheck returns when the controller will next look at d's
+// progress deadline, and whether it will at all.
+func DeadlineCheck(d *Deployment) (time.Time, bool) {
+	cur := d.Status.Condition(Progressing)
+	if !HasProgressDeadline(d) || d.Spec.Paused || cur == nil || cur.Reason == ReasonTimedOut || cur.Reason == ReasonNewRSAvailable {
+		return time.Time{}, false
+	}
+	return cur.LastUpdateTime.Add(time.Duration(*d.Spec.ProgressDeadlineSeconds)*time.Second + time.Second), true
+}

@@ -1,0 +1,98 @@
+package deployment
+
+import (
+	"github.com/rollsim/rollsim/meta"
+	"github.com/rollsim/rollsim/pod"
+)
+
+const percentDetail = "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%', or '93%', regex used for validation is '[0-9]+%')"
+
+// Validate checks a defaulted Deployment as the API server does on create
+// (old nil) or update, returning a *meta.InvalidError listing every
+// problem in the server's order and wording, or nil.
+func Validate(d, old *Deployment) error {
+	errs := meta.ValidateName(d.Name, nil)
+	if r := d.Spec.Replicas; r != nil && *r < 0 {
+		errs = append(errs, meta.Invalid("spec.replicas", *r, "must be greater than or equal to 0"))
+	}
+	switch sel := d.Spec.Selector; {
+	case sel == nil:
+		errs = append(errs, meta.Required("spec.selector", ""))
+	case sel.Empty():
+		errs = append(errs, meta.Invalid("spec.selector", sel, "empty selector is invalid for deployment"))
+	}
+	errs = pod.ValidateTemplate(&d.Spec.Template, d.Spec.Selector, "spec.template", errs)
+	errs = validateStrategy(&d.Spec.Strategy, errs)
+	if d.Spec.MinReadySeconds < 0 {
+		errs = append(errs, meta.Invalid("spec.minReadySeconds", d.Spec.MinReadySeconds, "must be greater than or equal to 0"))
+	}
+	if l := d.Spec.RevisionHistoryLimit; l != nil && *l < 0 {
+		errs = append(errs, meta.Invalid("spec.revisionHistoryLimit", *l, "must be greater than or equal to 0"))
+	}
+	if p := d.Spec.ProgressDeadlineSeconds; p != nil {
+		if *p < 0 {
+			errs = append(errs, meta.Invalid("spec.progressDeadlineSeconds", *p, "must be greater than or equal to 0"))
+		}
+		if *p <= d.Spec.MinReadySeconds {
+			errs = append(errs, meta.Invalid("spec.progressDeadlineSeconds", *p, "must be greater than minReadySeconds"))
+		}
+	}
+	if old != nil && !d.Spec.Selector.Equal(old.Spec.Selector) {
+		errs = append(errs, meta.Invalid("spec.selector", d.Spec.Selector, "field is immutable"))
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return &meta.InvalidError{Kind: "Deployment", Group: "apps", Name: d.Name, Causes: errs}
+}
+
+func validateStrategy(s *Strategy, errs []meta.FieldError) []meta.FieldError {
+	switch s.Type {
+	case Recreate:
+		if s.RollingUpdate != nil {
+			errs = append(errs, meta.Forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'"))
+		}
+	case RollingUpdate:
+		ru := s.RollingUpdate
+		if ru == nil {
+			return append(errs, meta.Required("spec.strategy.rollingUpdate", "this should be defaulted and never be nil"))
+		}
+		errs = validateIntOrPercent(ru.MaxUnavailable, "spec.strategy.rollingUpdate.maxUnavailable", errs)
+		errs = validateIntOrPercent(ru.MaxSurge, "spec.strategy.rollingUpdate.maxSurge", errs)
+		if intOrPercentValue(ru.MaxUnavailable) == 0 && intOrPercentValue(ru.MaxSurge) == 0 {
+			errs = append(errs, meta.Invalid("spec.strategy.rollingUpdate.maxUnavailable", ru.MaxUnavailable, "may not be 0 when `maxSurge` is 0"))
+		}
+		if p, ok := ru.MaxUnavailable.percentValue(); ok && p > 100 {
+			errs = append(errs, meta.Invalid("spec.strategy.rollingUpdate.maxUnavailable", ru.MaxUnavailable, "must not be greater than 100%"))
+		}
+	default:
+		errs = append(errs, meta.NotSupported("spec.strategy", s.Type, Recreate, RollingUpdate))
+	}
+	return errs
+}
+
+func validateIntOrPercent(v *IntOrPercent, path string, errs []meta.FieldError) []meta.FieldError {
+	switch {
+	case v == nil:
+	case v.IsPercent && !validPercent(v.Str):
+		errs = append(errs, meta.Invalid(path, v, percentDetail))
+	case !v.IsPercent && v.Int < 0:
+		errs = append(errs, meta.Invalid(path, v.Int, "must be greater than or equal to 0"))
+	}
+	return errs
+}
+
+// intOrPercentValue is the number in v, percent or not; an invalid percent
+// counts as 0, as upstream's validation does.
+func intOrPercentValue(v *IntOrPercent) int {
+	if v == nil {
+		return 0
+	}
+	if p, ok := v.percentValue(); ok {
+		return p
+	}
+	if v.IsPercent {
+		return 0
+	}
+	return int(v.Int)
+}

@@ -1,0 +1,176 @@
+package rollsim
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/meta"
+	"github.com/rollsim/rollsim/pod"
+	"github.com/rollsim/rollsim/replicaset"
+)
+
+// controllerEnv gives the controllers their view of the cluster.
+type controllerEnv struct{ c *Cluster }
+
+var (
+	_ replicaset.Env = controllerEnv{}
+	_ deployment.Env = controllerEnv{}
+)
+
+func (e controllerEnv) Now() time.Time { return e.c.now }
+
+func (e controllerEnv) Event(obj *meta.ObjectMeta, kind, typ, reason, message string) {
+	e.c.Event(obj, kind, typ, reason, message)
+}
+
+// CreatePod makes a pod of rs from its template and binds it.
+func (e controllerEnv) CreatePod(rs *replicaset.ReplicaSet) *pod.Pod {
+	c := e.c
+	p := &pod.Pod{Spec: &rs.Spec.Template.Spec, Phase: pod.Pending, Startup: c.podStartup}
+	p.Namespace = rs.Namespace
+	for {
+		p.Name = rs.Name + "-" + pod.RandomSuffix(5, c.rng.Uint64)
+		if _, taken := c.pods[objKey{p.Namespace, p.Name}]; !taken {
+			break
+		}
+	}
+	p.Labels = rs.Spec.Template.Labels
+	p.Annotations = rs.Spec.Template.Annotations
+	p.Owner = &meta.OwnerRef{Kind: "ReplicaSet", Name: rs.Name, UID: rs.UID}
+	c.created(&p.ObjectMeta)
+	c.pods[objKey{p.Namespace, p.Name}] = p
+	rs.AddPod(p)
+	c.bind(p, rs)
+	return p
+}
+
+// bind places a new pod: at once when the cluster has no nodes.
+func (c *Cluster) bind(p *pod.Pod, rs *replicaset.ReplicaSet) {
+	if c.sched.HasNodes() {
+		return
+	}
+	p.Bound = true
+	p.BoundAt = c.now
+	rs.PodChanged(p, false)
+	c.schedule(timer{at: p.ReadyAt(), order: p.CreationIndex, kind: podStarts, pod: p, rs: rs})
+}
+
+func (e controllerEnv) DeletePod(rs *replicaset.ReplicaSet, p *pod.Pod) { e.c.removePod(rs, p) }
+
+// removePod deletes a pod of rs from the cluster.
+func (c *Cluster) removePod(rs *replicaset.ReplicaSet, p *pod.Pod) {
+	delete(c.pods, objKey{p.Namespace, p.Name})
+	rs.RemovePod(p)
+	c.writes++
+	c.rsChanged(rs)
+}
+
+func (e controllerEnv) WriteStatus(rs *replicaset.ReplicaSet, st replicaset.Status) {
+	rs.Status = st
+	rs.ResourceVersion = e.c.nextRV()
+	e.c.ownerChanged(rs)
+}
+
+func (e controllerEnv) Colocation(rs *replicaset.ReplicaSet) func(*pod.Pod) int {
+	return nil
+}
+
+func (e controllerEnv) ReplicaSets(d *deployment.Deployment) []*replicaset.ReplicaSet {
+	return slices.Clone(e.c.rsByOwner[d.UID])
+}
+
+func (e controllerEnv) CreateReplicaSet(rs *replicaset.ReplicaSet) error {
+	return e.c.storeReplicaSet(rs)
+}
+
+func (e controllerEnv) GetReplicaSet(namespace, name string) *replicaset.ReplicaSet {
+	return e.c.replicaSets[objKey{nsOr(namespace), name}]
+}
+
+func (e controllerEnv) UpdateReplicaSet(rs *replicaset.ReplicaSet, specChanged bool) {
+	c := e.c
+	c.updateReplicaSet(rs, specChanged)
+	if specChanged {
+		// minReadySeconds may have changed: availability follows it.
+		for _, p := range rs.RecountAvailable(c.now) {
+			c.podMayBeAvailable(p, rs)
+		}
+	}
+}
+
+func (e controllerEnv) DeleteReplicaSet(rs *replicaset.ReplicaSet) { e.c.deleteReplicaSet(rs) }
+
+func (e controllerEnv) UpdateDeploymentStatus(d *deployment.Deployment) {
+	c := e.c
+	cur := c.deployments[key(&d.ObjectMeta)]
+	cur.Status = d.Clone().Status
+	cur.Annotations = d.Clone().Annotations
+	cur.ResourceVersion = c.nextRV()
+	c.dirtyDeploy[cur] = struct{}{}
+}
+
+func (e controllerEnv) UpdateDeployment(d *deployment.Deployment) {
+	c := e.c
+	c.storeDeploymentSpec(c.deployments[key(&d.ObjectMeta)], d)
+}
+
+func (e controllerEnv) RequeueAt(d *deployment.Deployment, t time.Time) {
+	c := e.c
+	cur := c.deployments[key(&d.ObjectMeta)]
+	if at, ok := c.requeues[cur]; ok && !at.After(t) {
+		return
+	}
+	c.requeues[cur] = t
+	c.schedule(timer{at: t, order: cur.CreationIndex, kind: deploymentCheck, dep: cur})
+}
+
+// maxRounds bounds one reconcile; reaching it means a controller loops.
+const maxRounds = 100000
+
+// reconcile runs the controllers until nothing changes: in each round,
+// every ReplicaSet with something to do in name order, then every such
+// Deployment in name order, as upstream's controllers would with caches
+// that always hold the latest writes.
+func (c *Cluster) reconcile() {
+	env := controllerEnv{c}
+	var rss []*replicaset.ReplicaSet
+	var deps []*deployment.Deployment
+	for round := 0; len(c.dirtyRS)+len(c.dirtyDeploy) > 0; round++ {
+		if round == maxRounds {
+			c.log.Error("controllers did not settle", "rounds", round)
+			clear(c.dirtyRS)
+			clear(c.dirtyDeploy)
+			return
+		}
+		rss = rss[:0]
+		for rs := range c.dirtyRS {
+			rss = append(rss, rs)
+		}
+		clear(c.dirtyRS)
+		slices.SortFunc(rss, func(a, b *replicaset.ReplicaSet) int { return cmpKey(&a.ObjectMeta, &b.ObjectMeta) })
+		for _, rs := range rss {
+			replicaset.Sync(env, rs)
+		}
+		deps = deps[:0]
+		for d := range c.dirtyDeploy {
+			deps = append(deps, d)
+		}
+		clear(c.dirtyDeploy)
+		slices.SortFunc(deps, func(a, b *deployment.Deployment) int { return cmpKey(&a.ObjectMeta, &b.ObjectMeta) })
+		for _, d := range deps {
+			if c.deployments[key(&d.ObjectMeta)] != d {
+				continue
+			}
+			if err := deployment.Sync(env, d); err != nil {
+				c.debug("sync failed", "kind", "Deployment", "name", d.Name, "err", err)
+				c.dirtyDeploy[d] = struct{}{}
+			}
+		}
+	}
+}
+
+func cmpKey(a, b *meta.ObjectMeta) int {
+	return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
+}

@@ -1,0 +1,60 @@
+package rollsim
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/rollsim/rollsim/meta"
+)
+
+// Event is a Kubernetes-style event: something a controller did or saw.
+type Event struct {
+	// Time is the fake-clock instant it happened.
+	Time time.Time
+	// Type is "Normal" or "Warning".
+	Type string
+	// Reason is a one-word cause, such as ScalingReplicaSet.
+	Reason string
+	// Message is the detail, as upstream words it.
+	Message string
+	// Kind, Namespace and Name identify the object it is about.
+	Kind, Namespace, Name string
+	// Source is the component that recorded it, such as "deployment-controller".
+	Source string
+}
+
+// String renders the event as "Normal ScalingReplicaSet Scaled up ...".
+func (e Event) String() string { return fmt.Sprintf("%s %s %s", e.Type, e.Reason, e.Message) }
+
+// Events returns the recorded events, oldest first (the most recent
+// Config.MaxEvents when that is set).
+func (c *Cluster) Events() []Event { return c.events }
+
+// EventCount returns how many events were ever recorded, including those
+// dropped from the log.
+func (c *Cluster) EventCount() int { return c.dropped + len(c.events) }
+
+// Observe registers f to be called with every event as it is recorded.
+func (c *Cluster) Observe(f func(Event)) { c.observers = append(c.observers, f) }
+
+var sources = map[string]string{
+	"Deployment": "deployment-controller",
+	"ReplicaSet": "replicaset-controller",
+	"Pod":        "default-scheduler",
+}
+
+// Event records an event about an object; controllers call it through
+// their Env.
+func (c *Cluster) Event(obj *meta.ObjectMeta, kind, typ, reason, message string) {
+	e := Event{Time: c.now, Type: typ, Reason: reason, Message: message, Kind: kind, Namespace: obj.Namespace, Name: obj.Name, Source: sources[kind]}
+	if c.maxEvents > 0 && len(c.events) >= c.maxEvents {
+		n := copy(c.events, c.events[len(c.events)-c.maxEvents+1:])
+		c.dropped += len(c.events) - n
+		c.events = c.events[:n]
+	}
+	c.events = append(c.events, e)
+	c.debug("event", "kind", kind, "name", obj.Name, "type", typ, "reason", reason, "message", message)
+	for _, f := range c.observers {
+		f(e)
+	}
+}

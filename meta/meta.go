@@ -1,0 +1,113 @@
+// Package meta holds what every simulated object has in common: its
+// metadata (name, uid, labels, owner, generation, creation time) and label
+// selectors. It mirrors the parts of k8s.io/apimachinery's ObjectMeta and
+// LabelSelector that a rollout depends on.
+package meta
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"time"
+)
+
+// DefaultNamespace is the namespace objects land in when none is given.
+const DefaultNamespace = "default"
+
+// ObjectMeta is the metadata of a simulated object.
+type ObjectMeta struct {
+	// Name is unique among objects of one kind in a namespace.
+	Name string
+	// Namespace scopes the name; empty means DefaultNamespace.
+	Namespace string
+	// UID is set by the cluster when the object is created.
+	UID string
+	// ResourceVersion is bumped by the cluster on every write.
+	ResourceVersion uint64
+	// Generation counts changes of the object's desired state (spec, and
+	// for Deployments annotations), starting at 1.
+	Generation int64
+	// CreationTimestamp is the fake-clock instant of creation.
+	CreationTimestamp time.Time
+	// CreationIndex orders objects created at the same instant: the
+	// cluster gives every created object the next number.
+	CreationIndex uint64
+	// Labels are identifying key/value pairs matched by selectors.
+	Labels map[string]string
+	// Annotations are non-identifying key/value pairs.
+	Annotations map[string]string
+	// Owner is the controlling owner, or nil.
+	Owner *OwnerRef
+}
+
+// OwnerRef names the object that controls another one.
+type OwnerRef struct {
+	// Kind is the owner's kind, such as "Deployment".
+	Kind string
+	// Name is the owner's name.
+	Name string
+	// UID is the owner's UID.
+	UID string
+}
+
+// Key returns "namespace/name", the key controllers sort and queue by.
+func (m *ObjectMeta) Key() string {
+	ns := m.Namespace
+	if ns == "" {
+		ns = DefaultNamespace
+	}
+	return ns + "/" + m.Name
+}
+
+// NewerThan reports whether m was created after o: later creation time,
+// or the same instant and a later creation index.
+func (m *ObjectMeta) NewerThan(o *ObjectMeta) bool {
+	if !m.CreationTimestamp.Equal(o.CreationTimestamp) {
+		return m.CreationTimestamp.After(o.CreationTimestamp)
+	}
+	return m.CreationIndex > o.CreationIndex
+}
+
+// Annotation returns the value of annotation key and whether it is set.
+func (m *ObjectMeta) Annotation(key string) (string, bool) {
+	v, ok := m.Annotations[key]
+	return v, ok
+}
+
+// SetAnnotation sets an annotation, creating the map when needed.
+func (m *ObjectMeta) SetAnnotation(key, value string) {
+	if m.Annotations == nil {
+		m.Annotations = map[string]string{}
+	}
+	m.Annotations[key] = value
+}
+
+// Clone returns a deep copy of m.
+func (m ObjectMeta) Clone() ObjectMeta {
+	m.Labels = maps.Clone(m.Labels)
+	m.Annotations = maps.Clone(m.Annotations)
+	if m.Owner != nil {
+		o := *m.Owner
+		m.Owner = &o
+	}
+	return m
+}
+
+// FormatLabels renders labels as kubectl does: "k=v,k2=v2", sorted by key,
+// or "<none>" when empty.
+func FormatLabels(l map[string]string) string {
+	if len(l) == 0 {
+		return "<none>"
+	}
+	keys := slices.Sorted(maps.Keys(l))
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(l[k])
+	}
+	return b.String()
+}

@@ -1,0 +1,107 @@
+// Package pod holds the Pod type, the simulated pod lifecycle (bound,
+// started, Ready, available) and the ranking the ReplicaSet controller uses
+// to choose which pods to delete.
+//
+// A pod is created Pending. Once it is bound to a node (at once when the
+// cluster has no nodes) it starts: after its startup delay it is Running
+// and, unless its image is marked never-ready, Ready. It is available once it
+// has been Ready for its ReplicaSet's minReadySeconds.
+package pod
+
+import (
+	"time"
+
+	"github.com/rollsim/rollsim/meta"
+)
+
+// Phase is a pod's lifecycle phase.
+type Phase string
+
+// The pod phases, as in Kubernetes.
+const (
+	Pending   Phase = "Pending"
+	Running   Phase = "Running"
+	Succeeded Phase = "Succeeded"
+	Failed    Phase = "Failed"
+	Unknown   Phase = "Unknown"
+)
+
+// Pod is one simulated pod. Pods created by a ReplicaSet share its
+// template's Labels, Annotations and Spec: treat them as read-only.
+type Pod struct {
+	meta.ObjectMeta
+	// Spec is the pod's spec.
+	Spec *Spec
+	// NodeName is the node the pod is bound to; empty while unbound, and
+	// for pods bound in a cluster without nodes.
+	NodeName string
+	// Bound reports whether the pod has been placed (on NodeName, or on
+	// the unlimited room of a cluster without nodes).
+	Bound bool
+	// BoundAt is when the pod was bound.
+	BoundAt time.Time
+	// Startup is how long after binding the pod starts.
+	Startup time.Duration
+	// Phase is the pod's lifecycle phase.
+	Phase Phase
+	// Ready reports the Ready condition.
+	Ready bool
+	// ReadyTime is the last transition of the Ready condition to true.
+	ReadyTime time.Time
+	// NeverReady marks a pod whose image never passes its readiness check.
+	NeverReady bool
+	// Available is kept by the owning ReplicaSet: Ready for its
+	// minReadySeconds.
+	Available bool
+	// Reason explains a Pending pod's state, such as "Unschedulable".
+	Reason string
+	// Message is the human-readable detail of Reason.
+	Message string
+
+	// list membership, owned by List.
+	list       *List
+	prev, next *Pod
+}
+
+// Image returns the first container's image.
+func (p *Pod) Image() string {
+	if p.Spec == nil || len(p.Spec.Containers) == 0 {
+		return ""
+	}
+	return p.Spec.Containers[0].Image
+}
+
+// ReadyAt returns when the pod will start (and, unless never-ready, become
+// Ready): its bind time plus its startup delay. Only meaningful once bound.
+func (p *Pod) ReadyAt() time.Time { return p.BoundAt.Add(p.Startup) }
+
+// IsAvailable reports whether the pod counts as available at now for a
+// ReplicaSet with the given minReadySeconds: Ready, and Ready for at least
+// that long.
+func (p *Pod) IsAvailable(minReadySeconds int32, now time.Time) bool {
+	if !p.Ready {
+		return false
+	}
+	if minReadySeconds == 0 {
+		return true
+	}
+	return !p.ReadyTime.Add(time.Duration(minReadySeconds) * time.Second).After(now)
+}
+
+// AvailableAt returns when a Ready pod becomes available under
+// minReadySeconds.
+func (p *Pod) AvailableAt(minReadySeconds int32) time.Time {
+	return p.ReadyTime.Add(time.Duration(minReadySeconds) * time.Second)
+}
+
+// Status returns the STATUS column kubectl shows for the pod.
+func (p *Pod) Status() string {
+	switch {
+	case p.Phase == Running:
+		return "Running"
+	case !p.Bound:
+		return "Pending"
+	default:
+		return "ContainerCreating"
+	}
+}

@@ -1,0 +1,235 @@
+package pod
+
+import (
+	"encoding/binary"
+	"hash/fnv"
+	"maps"
+	"slices"
+	"strconv"
+)
+
+// TemplateHashLabel is the label the Deployment controller adds to a
+// ReplicaSet's selector and pod template to tell its revisions apart.
+const TemplateHashLabel = "pod-template-hash"
+
+// Template describes the pods a ReplicaSet creates (a PodTemplateSpec).
+type Template struct {
+	// Labels are copied to every pod.
+	Labels map[string]string
+	// Annotations are copied to every pod.
+	Annotations map[string]string
+	// Spec is the pods' spec.
+	Spec Spec
+}
+
+// Spec is the part of a pod's spec the simulator models.
+type Spec struct {
+	// Containers run in the pod; at least one.
+	Containers []Container
+	// RestartPolicy is "Always" for pods of a Deployment.
+	RestartPolicy string
+	// NodeSelector restricts the nodes the pod may be bound to.
+	NodeSelector map[string]string
+}
+
+// Container is one container of a pod.
+type Container struct {
+	// Name is unique within the pod.
+	Name string
+	// Image is the container image, such as "httpd:2.4.16".
+	Image string
+	// Ports the container exposes.
+	Ports []Port
+	// Env holds environment variables, in order.
+	Env []EnvVar
+	// Requests are the resources the scheduler reserves for the container.
+	Requests Resources
+	// Limits cap the container's resources; they take no part in scheduling.
+	Limits Resources
+}
+
+// Port is a container port.
+type Port struct {
+	// Name is optional.
+	Name string
+	// ContainerPort is the port number inside the container.
+	ContainerPort int32
+	// HostPort is the port on the node, 0 for none.
+	HostPort int32
+	// Protocol is TCP, UDP or SCTP.
+	Protocol string
+}
+
+// EnvVar is one environment variable with a literal value.
+type EnvVar struct {
+	// Name of the variable.
+	Name string
+	// Value of the variable.
+	Value string
+}
+
+// Resources is an amount of compute resources.
+type Resources struct {
+	// MilliCPU is CPU in thousandths of a core.
+	MilliCPU int64
+	// Memory is in bytes.
+	Memory int64
+}
+
+// Add returns r + o.
+func (r Resources) Add(o Resources) Resources {
+	return Resources{MilliCPU: r.MilliCPU + o.MilliCPU, Memory: r.Memory + o.Memory}
+}
+
+// IsZero reports whether no resource is set.
+func (r Resources) IsZero() bool { return r.MilliCPU == 0 && r.Memory == 0 }
+
+// Requests returns the sum of the containers' requests.
+func (s *Spec) Requests() Resources {
+	var total Resources
+	for _, c := range s.Containers {
+		total = total.Add(c.Requests)
+	}
+	return total
+}
+
+// Clone returns a deep copy of t.
+func (t Template) Clone() Template {
+	t.Labels = maps.Clone(t.Labels)
+	t.Annotations = maps.Clone(t.Annotations)
+	t.Spec.NodeSelector = maps.Clone(t.Spec.NodeSelector)
+	cs := make([]Container, len(t.Spec.Containers))
+	for i, c := range t.Spec.Containers {
+		c.Ports = slices.Clone(c.Ports)
+		c.Env = slices.Clone(c.Env)
+		cs[i] = c
+	}
+	t.Spec.Containers = cs
+	return t
+}
+
+// Image returns the first container's image, or "".
+func (t *Template) Image() string {
+	if len(t.Spec.Containers) == 0 {
+		return ""
+	}
+	return t.Spec.Containers[0].Image
+}
+
+// EqualIgnoringHash reports whether two templates are the same apart from
+// the pod-template-hash label, the test the Deployment controller uses to
+// find the ReplicaSet of its current template. Nil and empty maps are equal.
+func (t *Template) EqualIgnoringHash(o *Template) bool {
+	if !labelsEqualIgnoringHash(t.Labels, o.Labels) || !maps.Equal(t.Annotations, o.Annotations) {
+		return false
+	}
+	return specEqual(&t.Spec, &o.Spec)
+}
+
+func labelsEqualIgnoringHash(a, b map[string]string) bool {
+	n := 0
+	for k, v := range a {
+		if k == TemplateHashLabel {
+			continue
+		}
+		n++
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	m := len(b)
+	if _, ok := b[TemplateHashLabel]; ok {
+		m--
+	}
+	return n == m
+}
+
+func specEqual(a, b *Spec) bool {
+	if a.RestartPolicy != b.RestartPolicy || !maps.Equal(a.NodeSelector, b.NodeSelector) || len(a.Containers) != len(b.Containers) {
+		return false
+	}
+	for i := range a.Containers {
+		x, y := &a.Containers[i], &b.Containers[i]
+		if x.Name != y.Name || x.Image != y.Image || x.Requests != y.Requests || x.Limits != y.Limits ||
+			!slices.Equal(x.Ports, y.Ports) || !slices.Equal(x.Env, y.Env) {
+			return false
+		}
+	}
+	return true
+}
+
+// Hash computes the pod-template-hash of t, without its own hash label, for
+// a Deployment whose collision count is collisions (nil when never set).
+// It is an FNV-1a hash of a canonical dump of the template, encoded in the
+// alphabet Kubernetes uses for generated names, so it looks like upstream's
+// (the values differ: upstream hashes a Go-specific dump).
+func (t *Template) Hash(collisions *int32) string {
+	h := fnv.New32a()
+	var buf []byte
+	str := func(s string) {
+		buf = binary.AppendUvarint(buf, uint64(len(s)))
+		buf = append(buf, s...)
+	}
+	num := func(n int64) { buf = binary.AppendVarint(buf, n) }
+	dict := func(m map[string]string, skip string) {
+		keys := slices.DeleteFunc(slices.Sorted(maps.Keys(m)), func(k string) bool { return k == skip })
+		num(int64(len(keys)))
+		for _, k := range keys {
+			str(k)
+			str(m[k])
+		}
+	}
+	dict(t.Labels, TemplateHashLabel)
+	dict(t.Annotations, "")
+	str(t.Spec.RestartPolicy)
+	dict(t.Spec.NodeSelector, "")
+	for _, c := range t.Spec.Containers {
+		str(c.Name)
+		str(c.Image)
+		for _, p := range c.Ports {
+			str(p.Name)
+			num(int64(p.ContainerPort))
+			num(int64(p.HostPort))
+			str(p.Protocol)
+		}
+		for _, e := range c.Env {
+			str(e.Name)
+			str(e.Value)
+		}
+		num(c.Requests.MilliCPU)
+		num(c.Requests.Memory)
+		num(c.Limits.MilliCPU)
+		num(c.Limits.Memory)
+	}
+	h.Write(buf)
+	if collisions != nil {
+		var b [8]byte
+		binary.LittleEndian.PutUint32(b[:4], uint32(*collisions))
+		h.Write(b[:])
+	}
+	return SafeEncode(strconv.FormatUint(uint64(h.Sum32()), 10))
+}
+
+// nameAlphabet holds the characters of generated names: no vowels, no
+// look-alike digits, as in Kubernetes.
+const nameAlphabet = "bcdfghjklmnpqrstvwxz2456789"
+
+// SafeEncode maps each byte of s onto the generated-name alphabet, as
+// Kubernetes does with the decimal digits of a template hash.
+func SafeEncode(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		b[i] = nameAlphabet[int(c)%len(nameAlphabet)]
+	}
+	return string(b)
+}
+
+// RandomSuffix returns n characters of the generated-name alphabet drawn
+// from next, which returns a uniformly distributed uint64.
+func RandomSuffix(n int, next func() uint64) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = nameAlphabet[next()%uint64(len(nameAlphabet))]
+	}
+	return string(b)
+}

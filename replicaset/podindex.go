@@ -1,0 +1,214 @@
+package replicaset
+
+import (
+	"slices"
+	"time"
+
+	"github.com/rollsim/rollsim/pod"
+)
+
+// Pods of a ReplicaSet are kept in tiers by how early upstream's ranking
+// deletes them: unbound, bound but not started, started but not Ready,
+// Ready. Each tier lists pods in the order they entered it, which for the
+// Ready tier is the order they became Ready.
+const (
+	tierUnbound = iota
+	tierStarting
+	tierUnready
+	tierReady
+	numTiers
+)
+
+type podIndex struct {
+	tiers     [numTiers]pod.List
+	active    int
+	ready     int
+	available int
+	// readyOutOfOrder is set when a pod became Ready after a pod created
+	// later than it; the Ready tier is then no longer in creation order.
+	readyOutOfOrder bool
+}
+
+func tierOf(p *pod.Pod) int {
+	switch {
+	case !p.Bound:
+		return tierUnbound
+	case p.Ready:
+		return tierReady
+	case p.Phase == pod.Running:
+		return tierUnready
+	default:
+		return tierStarting
+	}
+}
+
+// AddPod records a new pod of rs.
+func (rs *ReplicaSet) AddPod(p *pod.Pod) {
+	x := &rs.pods
+	x.active++
+	x.place(p)
+}
+
+// RemovePod forgets a pod of rs that is gone.
+func (rs *ReplicaSet) RemovePod(p *pod.Pod) {
+	x := &rs.pods
+	if l := p.InList(); l != nil {
+		l.Remove(p)
+	}
+	x.active--
+	if p.Ready {
+		x.ready--
+	}
+	if p.Available {
+		x.available--
+	}
+	if x.tiers[tierReady].Len() == 0 {
+		x.readyOutOfOrder = false
+	}
+}
+
+// PodChanged re-files a pod of rs after its binding, phase or readiness
+// changed. wasReady tells its readiness before the change.
+func (rs *ReplicaSet) PodChanged(p *pod.Pod, wasReady bool) {
+	x := &rs.pods
+	if wasReady != p.Ready {
+		if p.Ready {
+			x.ready++
+		} else {
+			x.ready--
+			if p.Available {
+				p.Available = false
+				x.available--
+			}
+		}
+	}
+	if t := tierOf(p); p.InList() != &x.tiers[t] {
+		x.place(p)
+	}
+}
+
+// SetAvailable marks a Ready pod of rs available; it reports whether that
+// changed anything.
+func (rs *ReplicaSet) SetAvailable(p *pod.Pod) bool {
+	if p.Available || !p.Ready {
+		return false
+	}
+	p.Available = true
+	rs.pods.available++
+	return true
+}
+
+// RecountAvailable re-evaluates every pod's availability at now, after
+// MinReadySeconds changed, and returns the Ready pods not yet available.
+func (rs *ReplicaSet) RecountAvailable(now time.Time) []*pod.Pod {
+	var waiting []*pod.Pod
+	x := &rs.pods
+	x.tiers[tierReady].All(func(p *pod.Pod) bool {
+		avail := p.IsAvailable(rs.Spec.MinReadySeconds, now)
+		if avail != p.Available {
+			p.Available = avail
+			if avail {
+				x.available++
+			} else {
+				x.available--
+			}
+		}
+		if !avail {
+			waiting = append(waiting, p)
+		}
+		return true
+	})
+	return waiting
+}
+
+func (x *podIndex) place(p *pod.Pod) {
+	t := tierOf(p)
+	l := &x.tiers[t]
+	if t == tierReady {
+		if b := l.Back(); b != nil && b != p && b.NewerThan(&p.ObjectMeta) {
+			x.readyOutOfOrder = true
+		}
+	}
+	l.PushBack(p)
+}
+
+func (x *podIndex) all(yield func(*pod.Pod) bool) {
+	for t := range x.tiers {
+		for p := x.tiers[t].Front(); p != nil; {
+			next := p.Next()
+			if !yield(p) {
+				return
+			}
+			p = next
+		}
+	}
+}
+
+// victims returns the n pods upstream's ranking deletes first at now. With
+// colocated nil every pod shares one node (or none) and the tiers give the
+// order directly; otherwise the full ranking is applied with colocated
+// giving, for a pod, the number of active pods of the same owner on its node.
+func (x *podIndex) victims(n int, now time.Time, colocated func(*pod.Pod) int) []*pod.Pod {
+	out := make([]*pod.Pod, 0, n)
+	if n >= x.active {
+		x.all(func(p *pod.Pod) bool { out = append(out, p); return true })
+		return out
+	}
+	if colocated != nil {
+		ranked := make([]pod.Ranked, 0, x.active)
+		x.all(func(p *pod.Pod) bool {
+			ranked = append(ranked, pod.Ranked{Pod: p, Colocated: colocated(p)})
+			return true
+		})
+		slices.SortFunc(ranked, func(a, b pod.Ranked) int {
+			if pod.DeleteBefore(a, b, now) {
+				return -1
+			}
+			if pod.DeleteBefore(b, a, now) {
+				return 1
+			}
+			return 0
+		})
+		for _, r := range ranked[:n] {
+			out = append(out, r.Pod)
+		}
+		return out
+	}
+	// Unready tiers: newest first.
+	for t := tierUnbound; t < tierReady && len(out) < n; t++ {
+		for p := x.tiers[t].Back(); p != nil && len(out) < n; p = p.Prev() {
+			out = append(out, p)
+		}
+	}
+	if len(out) == n {
+		return out
+	}
+	ready := &x.tiers[tierReady]
+	if !x.readyOutOfOrder {
+		for p := ready.Back(); p != nil && len(out) < n; p = p.Prev() {
+			out = append(out, p)
+		}
+		return out
+	}
+	// Ready pods whose readiness order differs from creation order: take
+	// them by groups of equal age rank, most recently Ready first, each
+	// group newest first.
+	for p := ready.Back(); p != nil && len(out) < n; {
+		rank := pod.AgeRank(p.ReadyTime, now)
+		var group []*pod.Pod
+		for ; p != nil && pod.AgeRank(p.ReadyTime, now) == rank; p = p.Prev() {
+			group = append(group, p)
+		}
+		slices.SortFunc(group, func(a, b *pod.Pod) int {
+			if a.NewerThan(&b.ObjectMeta) {
+				return -1
+			}
+			if b.NewerThan(&a.ObjectMeta) {
+				return 1
+			}
+			return 0
+		})
+		out = append(out, group[:min(len(group), n-len(out))]...)
+	}
+	return out
+}

@@ -1,0 +1,122 @@
+// Package replicaset holds the ReplicaSet type and its controller, which
+// creates and deletes pods until a ReplicaSet's active pods match
+// spec.replicas, and keeps its status.
+//
+// A ReplicaSet indexes its own pods by lifecycle state and keeps running
+// counts of them, so neither a status update nor the choice of pods to
+// delete scans every pod of the cluster.
+package replicaset
+
+import (
+	"time"
+
+	"github.com/rollsim/rollsim/meta"
+	"github.com/rollsim/rollsim/pod"
+)
+
+// ReplicaSet keeps a number of identical pods running.
+type ReplicaSet struct {
+	meta.ObjectMeta
+	// Spec is the desired state.
+	Spec Spec
+	// Status is the state last written by the controller.
+	Status Status
+
+	pods podIndex
+}
+
+// Spec is a ReplicaSet's desired state.
+type Spec struct {
+	// Replicas is the desired number of pods.
+	Replicas int32
+	// MinReadySeconds is how long a pod must be Ready to count as available.
+	MinReadySeconds int32
+	// Selector picks the pods the ReplicaSet owns.
+	Selector *meta.Selector
+	// Template describes the pods to create.
+	Template pod.Template
+}
+
+// Status is what the controller last observed.
+type Status struct {
+	// Replicas counts active pods.
+	Replicas int32
+	// FullyLabeledReplicas counts active pods carrying every template label.
+	FullyLabeledReplicas int32
+	// ReadyReplicas counts active Ready pods.
+	ReadyReplicas int32
+	// AvailableReplicas counts active pods Ready for MinReadySeconds.
+	AvailableReplicas int32
+	// ObservedGeneration is the generation the controller last acted on.
+	ObservedGeneration int64
+	// Conditions such as ReplicaFailure.
+	Conditions []Condition
+}
+
+// Condition is a ReplicaSet status condition.
+type Condition struct {
+	// Type of the condition, such as "ReplicaFailure".
+	Type string
+	// Status is "True", "False" or "Unknown".
+	Status string
+	// Reason is a one-word cause.
+	Reason string
+	// Message is the detail.
+	Message string
+	// LastTransitionTime is when Status last changed.
+	LastTransitionTime time.Time
+}
+
+// Clone returns a deep copy of rs without its pod index, for callers
+// outside the cluster.
+func (rs *ReplicaSet) Clone() *ReplicaSet {
+	c := &ReplicaSet{ObjectMeta: rs.ObjectMeta.Clone(), Spec: rs.Spec, Status: rs.Status}
+	c.Spec.Selector = rs.Spec.Selector.Clone()
+	c.Spec.Template = rs.Spec.Template.Clone()
+	c.Status.Conditions = append([]Condition(nil), rs.Status.Conditions...)
+	return c
+}
+
+// Image returns the first container's image of the template.
+func (rs *ReplicaSet) Image() string { return rs.Spec.Template.Image() }
+
+// Observed returns the status the controller would write now: the counts
+// of the ReplicaSet's active pods at this instant.
+func (rs *ReplicaSet) Observed() Status {
+	st := rs.Status
+	st.Replicas = int32(rs.pods.active)
+	st.FullyLabeledReplicas = int32(rs.pods.active)
+	st.ReadyReplicas = int32(rs.pods.ready)
+	st.AvailableReplicas = int32(rs.pods.available)
+	st.ObservedGeneration = rs.Generation
+	return st
+}
+
+// ActivePods returns the number of pods the ReplicaSet owns now.
+func (rs *ReplicaSet) ActivePods() int { return rs.pods.active }
+
+// Pods calls yield for every pod the ReplicaSet owns, in no set order.
+func (rs *ReplicaSet) Pods(yield func(*pod.Pod) bool) { rs.pods.all(yield) }
+
+// Revision returns the deployment.kubernetes.io/revision annotation as a
+// number: 0 when absent, -1 when it does not parse.
+func (rs *ReplicaSet) Revision() int64 {
+	v, ok := rs.Annotations[RevisionAnnotation]
+	if !ok {
+		return 0
+	}
+	var n int64
+	if v == "" {
+		return -1
+	}
+	for _, c := range v {
+		if c < '0' || c > '9' || n > 1<<58 {
+			return -1
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n
+}
+
+// RevisionAnnotation holds the revision a Deployment's ReplicaSet stands for.
+const RevisionAnnotation = "deployment.kubernetes.io/revision"

@@ -1,0 +1,334 @@
+package rollsim
+
+import (
+	"cmp"
+	"encoding/hex"
+	"maps"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/meta"
+	"github.com/rollsim/rollsim/pod"
+	"github.com/rollsim/rollsim/replicaset"
+)
+
+func key(m *meta.ObjectMeta) objKey {
+	ns := m.Namespace
+	if ns == "" {
+		ns = meta.DefaultNamespace
+	}
+	return objKey{ns, m.Name}
+}
+
+func nsOr(ns string) string {
+	if ns == "" {
+		return meta.DefaultNamespace
+	}
+	return ns
+}
+
+// newUID returns a random RFC 4122 version 4 UID.
+func newUID(r *rand.Rand) string {
+	var b [16]byte
+	for i := 0; i < 16; i += 8 {
+		v := r.Uint64()
+		for j := range 8 {
+			b[i+j] = byte(v >> (8 * j))
+		}
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// created fills the metadata the API server sets on create.
+func (c *Cluster) created(m *meta.ObjectMeta) {
+	m.Namespace = nsOr(m.Namespace)
+	m.UID = c.nextUID()
+	m.CreationTimestamp = c.now
+	m.CreationIndex = c.nextIndex()
+	m.Generation = 1
+	m.ResourceVersion = c.nextRV()
+}
+
+// CreateDeployment defaults, validates and stores a new Deployment, then
+// lets the controllers react. It returns the stored Deployment (a copy).
+// On error nothing is stored.
+func (c *Cluster) CreateDeployment(d *deployment.Deployment) (*deployment.Deployment, error) {
+	d = d.Clone()
+	deployment.Default(d)
+	if err := deployment.Validate(d, nil); err != nil {
+		return nil, err
+	}
+	k := key(&d.ObjectMeta)
+	if _, ok := c.deployments[k]; ok {
+		return nil, &meta.AlreadyExistsError{Resource: "deployments.apps", Name: d.Name}
+	}
+	c.created(&d.ObjectMeta)
+	d.Status = deployment.Status{}
+	c.deployments[k] = d
+	c.dirtyDeploy[d] = struct{}{}
+	c.debug("create", "kind", "Deployment", "name", d.Name)
+	c.reconcile()
+	return d.Clone(), nil
+}
+
+// UpdateDeployment replaces a Deployment's metadata (labels, annotations)
+// and spec with those of d, as a client's update does: defaulted,
+// validated, generation bumped when the spec or annotations change; then
+// the controllers react. On error nothing changes.
+func (c *Cluster) UpdateDeployment(d *deployment.Deployment) (*deployment.Deployment, error) {
+	cur, err := c.deploymentRef(d.Namespace, d.Name)
+	if err != nil {
+		return nil, err
+	}
+	d = d.Clone()
+	deployment.Default(d)
+	if err := deployment.Validate(d, cur); err != nil {
+		return nil, err
+	}
+	c.storeDeploymentSpec(cur, d)
+	c.reconcile()
+	return cur.Clone(), nil
+}
+
+// storeDeploymentSpec copies d's labels, annotations and spec into cur,
+// bumping generation when the spec or annotations changed.
+func (c *Cluster) storeDeploymentSpec(cur, d *deployment.Deployment) {
+	changed := !maps.Equal(cur.Annotations, d.Annotations) || !specEqual(&cur.Spec, &d.Spec)
+	if !changed && maps.Equal(cur.Labels, d.Labels) {
+		return
+	}
+	nd := d.Clone()
+	cur.Labels = nd.Labels
+	cur.Annotations = nd.Annotations
+	cur.Spec = nd.Spec
+	if changed {
+		cur.Generation++
+	}
+	cur.ResourceVersion = c.nextRV()
+	c.dirtyDeploy[cur] = struct{}{}
+	c.debug("update", "kind", "Deployment", "name", cur.Name, "generation", cur.Generation)
+}
+
+func specEqual(a, b *deployment.Spec) bool {
+	eqPtr := func(x, y *int32) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	if !eqPtr(a.Replicas, b.Replicas) || !eqPtr(a.RevisionHistoryLimit, b.RevisionHistoryLimit) ||
+		!eqPtr(a.ProgressDeadlineSeconds, b.ProgressDeadlineSeconds) || a.MinReadySeconds != b.MinReadySeconds ||
+		a.Paused != b.Paused || !a.Selector.Equal(b.Selector) || a.Strategy.Type != b.Strategy.Type ||
+		!a.Template.EqualIgnoringHash(&b.Template) || a.Template.Labels[pod.TemplateHashLabel] != b.Template.Labels[pod.TemplateHashLabel] {
+		return false
+	}
+	ra, rb := a.Strategy.RollingUpdate, b.Strategy.RollingUpdate
+	if (ra == nil) != (rb == nil) {
+		return false
+	}
+	if ra != nil {
+		eqIP := func(x, y *deployment.IntOrPercent) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+		return eqIP(ra.MaxSurge, rb.MaxSurge) && eqIP(ra.MaxUnavailable, rb.MaxUnavailable)
+	}
+	return true
+}
+
+func (c *Cluster) deploymentRef(namespace, name string) (*deployment.Deployment, error) {
+	d, ok := c.deployments[objKey{nsOr(namespace), name}]
+	if !ok {
+		return nil, &meta.NotFoundError{Resource: "deployments.apps", Name: name}
+	}
+	return d, nil
+}
+
+// Deployment returns a copy of the named Deployment.
+func (c *Cluster) Deployment(namespace, name string) (*deployment.Deployment, error) {
+	d, err := c.deploymentRef(namespace, name)
+	if err != nil {
+		return nil, err
+	}
+	return d.Clone(), nil
+}
+
+// Deployments returns copies of every Deployment, by namespace and name.
+func (c *Cluster) Deployments() []*deployment.Deployment {
+	out := make([]*deployment.Deployment, 0, len(c.deployments))
+	for _, k := range sortedKeys(c.deployments) {
+		out = append(out, c.deployments[k].Clone())
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[objKey]V) []objKey {
+	ks := slices.Collect(maps.Keys(m))
+	slices.SortFunc(ks, func(a, b objKey) int {
+		return cmp.Or(cmp.Compare(a.namespace, b.namespace), cmp.Compare(a.name, b.name))
+	})
+	return ks
+}
+
+// DeleteDeployment removes a Deployment with its ReplicaSets and pods.
+func (c *Cluster) DeleteDeployment(namespace, name string) error {
+	d, err := c.deploymentRef(namespace, name)
+	if err != nil {
+		return err
+	}
+	for _, rs := range slices.Clone(c.rsByOwner[d.UID]) {
+		c.deleteReplicaSet(rs)
+	}
+	delete(c.deployments, key(&d.ObjectMeta))
+	delete(c.dirtyDeploy, d)
+	delete(c.requeues, d)
+	c.writes++
+	c.reconcile()
+	return nil
+}
+
+// CreateReplicaSet validates and stores a ReplicaSet that no Deployment
+// owns, then lets the controllers react. On error nothing is stored.
+func (c *Cluster) CreateReplicaSet(rs *replicaset.ReplicaSet) (*replicaset.ReplicaSet, error) {
+	rs = rs.Clone()
+	replicaset.Default(rs)
+	if err := replicaset.Validate(rs); err != nil {
+		return nil, err
+	}
+	if err := c.storeReplicaSet(rs); err != nil {
+		return nil, err
+	}
+	c.reconcile()
+	return rs.Clone(), nil
+}
+
+func (c *Cluster) storeReplicaSet(rs *replicaset.ReplicaSet) error {
+	k := key(&rs.ObjectMeta)
+	if _, ok := c.replicaSets[k]; ok {
+		return &meta.AlreadyExistsError{Resource: "replicasets.apps", Name: rs.Name}
+	}
+	c.created(&rs.ObjectMeta)
+	c.replicaSets[k] = rs
+	if rs.Owner != nil {
+		c.rsByOwner[rs.Owner.UID] = append(c.rsByOwner[rs.Owner.UID], rs)
+	}
+	c.rsChanged(rs)
+	c.debug("create", "kind", "ReplicaSet", "name", rs.Name, "replicas", rs.Spec.Replicas)
+	return nil
+}
+
+// ScaleReplicaSet sets a ReplicaSet's spec.replicas, then lets the
+// controllers react.
+func (c *Cluster) ScaleReplicaSet(namespace, name string, replicas int32) error {
+	rs, ok := c.replicaSets[objKey{nsOr(namespace), name}]
+	if !ok {
+		return &meta.NotFoundError{Resource: "replicasets.apps", Name: name}
+	}
+	if replicas < 0 {
+		return &meta.InvalidError{Kind: "ReplicaSet", Group: "apps", Name: name, Causes: []meta.FieldError{
+			meta.Invalid("spec.replicas", replicas, "must be greater than or equal to 0")}}
+	}
+	if rs.Spec.Replicas != replicas {
+		rs.Spec.Replicas = replicas
+		c.updateReplicaSet(rs, true)
+	}
+	c.reconcile()
+	return nil
+}
+
+// ReplicaSet returns a copy of the named ReplicaSet.
+func (c *Cluster) ReplicaSet(namespace, name string) (*replicaset.ReplicaSet, error) {
+	rs, ok := c.replicaSets[objKey{nsOr(namespace), name}]
+	if !ok {
+		return nil, &meta.NotFoundError{Resource: "replicasets.apps", Name: name}
+	}
+	return rs.Clone(), nil
+}
+
+// ReplicaSets returns copies of every ReplicaSet, by namespace and name.
+func (c *Cluster) ReplicaSets() []*replicaset.ReplicaSet {
+	out := make([]*replicaset.ReplicaSet, 0, len(c.replicaSets))
+	for _, k := range sortedKeys(c.replicaSets) {
+		out = append(out, c.replicaSets[k].Clone())
+	}
+	return out
+}
+
+// ReplicaSetsOf returns copies of the ReplicaSets a Deployment owns,
+// oldest first.
+func (c *Cluster) ReplicaSetsOf(d *deployment.Deployment) []*replicaset.ReplicaSet {
+	own := slices.Clone(c.rsByOwner[d.UID])
+	slices.SortFunc(own, func(a, b *replicaset.ReplicaSet) int {
+		if a.NewerThan(&b.ObjectMeta) {
+			return 1
+		}
+		return -1
+	})
+	for i, rs := range own {
+		own[i] = rs.Clone()
+	}
+	return own
+}
+
+func (c *Cluster) updateReplicaSet(rs *replicaset.ReplicaSet, specChanged bool) {
+	if specChanged {
+		rs.Generation++
+	}
+	rs.ResourceVersion = c.nextRV()
+	c.rsChanged(rs)
+}
+
+// rsChanged queues rs and its owner for a sync.
+func (c *Cluster) rsChanged(rs *replicaset.ReplicaSet) {
+	c.dirtyRS[rs] = struct{}{}
+	c.ownerChanged(rs)
+}
+
+func (c *Cluster) ownerChanged(rs *replicaset.ReplicaSet) {
+	if rs.Owner == nil {
+		return
+	}
+	if d, ok := c.deployments[objKey{rs.Namespace, rs.Owner.Name}]; ok && d.UID == rs.Owner.UID {
+		c.dirtyDeploy[d] = struct{}{}
+	}
+}
+
+func (c *Cluster) deleteReplicaSet(rs *replicaset.ReplicaSet) {
+	var gone []*pod.Pod
+	rs.Pods(func(p *pod.Pod) bool { gone = append(gone, p); return true })
+	for _, p := range gone {
+		c.removePod(rs, p)
+	}
+	delete(c.replicaSets, key(&rs.ObjectMeta))
+	delete(c.dirtyRS, rs)
+	if rs.Owner != nil {
+		own := c.rsByOwner[rs.Owner.UID]
+		if i := slices.Index(own, rs); i >= 0 {
+			c.rsByOwner[rs.Owner.UID] = slices.Delete(own, i, i+1)
+		}
+	}
+	c.writes++
+	c.ownerChanged(rs)
+	c.debug("delete", "kind", "ReplicaSet", "name", rs.Name)
+}
+
+// Pods returns copies of every pod, by namespace and name.
+func (c *Cluster) Pods() []*pod.Pod {
+	out := make([]*pod.Pod, 0, len(c.pods))
+	for _, k := range sortedKeys(c.pods) {
+		p := *c.pods[k]
+		out = append(out, &p)
+	}
+	return out
+}
+
+// PodCount returns the number of pods in the cluster.
+func (c *Cluster) PodCount() int { return len(c.pods) }
+
+// DeletePod deletes a pod at once; its ReplicaSet replaces it.
+func (c *Cluster) DeletePod(namespace, name string) error {
+	p, ok := c.pods[objKey{nsOr(namespace), name}]
+	if !ok {
+		return &meta.NotFoundError{Resource: "pods", Name: name}
+	}
+	rs := c.replicaSets[objKey{p.Namespace, p.Owner.Name}]
+	c.removePod(rs, p)
+	c.reconcile()
+	return nil
+}
