@@ -25,7 +25,9 @@ func (s *syncer) rolloutRolling(rsList []*replicaset.ReplicaSet) error {
 	return s.syncRolloutStatus(all, newRS)
 }
 
-func slicesClip(rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet { return rss[:len(rss):len(rss)] }
+func slicesClip(rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
+	return rss[:len(rss):len(rss)]
+}
 
 // reconcileNew grows the new ReplicaSet as far as maxSurge allows, or
 // shrinks it to the desired count; it reports a resize.
