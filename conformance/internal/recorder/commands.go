@@ -411,10 +411,8 @@ func (r *Runner) cmdScale(argv []string) (command, error) {
 			r.fail(err)
 			return nil
 		}
-		if err := rec.Record(d); err != nil {
-			return err
-		}
-		if mp, err := rec.MakeRecordMergePatch(d); err == nil && mp != nil {
+		// Like kubectl: the change-cause goes in with a second patch.
+		if mp, err := rec.MakeRecordMergePatch(d); err == nil && len(mp) > 0 {
 			if _, err := r.c.srv.doPatch(resDeployments, name, types.MergePatchType, mp); err != nil {
 				r.fail(err)
 				return nil
