@@ -117,10 +117,24 @@ func (q *delayQueue) ShutDownWithDrain()         {}
 func (q *delayQueue) ShuttingDown() bool         { return true }
 func (q *delayQueue) Forget(key string)          { delete(q.requeues, key) }
 func (q *delayQueue) NumRequeues(key string) int { return q.requeues[key] }
+// AddAfter keeps, like client-go's delaying queue, one waiting entry per
+// key: the earliest one.
 func (q *delayQueue) AddAfter(key string, d time.Duration) {
-	if q.keepTime {
-		q.owner.addTimer(q.owner.clock.Now().Add(d), timerCheck, key)
+	if !q.keepTime {
+		return
 	}
+	at := q.owner.clock.Now().Add(d)
+	c := q.owner
+	for i, t := range c.timers {
+		if t.kind == timerCheck && t.key == key {
+			if !at.Before(t.at) {
+				return
+			}
+			c.timers = append(c.timers[:i], c.timers[i+1:]...)
+			break
+		}
+	}
+	c.addTimer(at, timerCheck, key)
 }
 
 // AddRateLimited models the default controller rate limiter: 5ms doubling
@@ -335,6 +349,9 @@ func (c *Cluster) hasPodTimers() bool {
 // creation order, and settles the controllers.
 func (c *Cluster) fireAt(at time.Time) error {
 	c.clock.set(at)
+	if debugWrites {
+		fmt.Fprintln(os.Stderr, "CLOCK", at.Sub(Start))
+	}
 	var due, rest []timer
 	for _, t := range c.timers {
 		if !t.at.After(at) {

@@ -59,6 +59,9 @@ func RecordFile(path string) (Result, error) {
 	}
 	r := &Runner{c: c, dir: filepath.Dir(path)}
 	c.OnEvent = func(t, reason, msg string) {
+		if debugWrites {
+			fmt.Fprintln(os.Stderr, "EVENT at", c.Now().Sub(Start), msg)
+		}
 		r.emit("event: " + t + " " + reason + " " + msg)
 	}
 	sc := bufio.NewScanner(strings.NewReader(string(data)))

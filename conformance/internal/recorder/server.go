@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
+	"os"
 	"reflect"
 	"sort"
 	"sync"
@@ -442,7 +443,7 @@ func (s *server) delete(res, name string) error {
 // resourceVersion and tells the informers at once.
 func (s *server) commit(res string, old, obj runtime.Object) {
 	s.writes++
-	if debugWrites {
+	if debugWrites && os.Getenv("RECORDER_DEBUG") == "2" {
 		debugWrite(res, old, obj)
 	}
 	inf := s.informers[res]

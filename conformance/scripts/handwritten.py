@@ -1,0 +1,630 @@
+#!/usr/bin/env python3
+"""Writes the hand-written corpus scenarios (scenario + manifests).
+
+Goldens are recorded afterwards with the recorder (see rerecord.sh --update).
+Run from the conformance folder: python3 scripts/handwritten.py
+"""
+import os
+
+CORPUS = os.path.join(os.path.dirname(__file__), "..", "testdata", "corpus")
+
+
+def dep(name, image="nginx:1.0", replicas=None, surge=None, unavail=None,
+        strategy=None, mrs=None, pds=None, rhl=None, container=None,
+        selector=None, labels=None, port=False, extra_spec=""):
+    container = container or name
+    labels = labels if labels is not None else {"app": name}
+    selector = selector if selector is not None else dict(labels)
+    out = ["apiVersion: apps/v1", "kind: Deployment", "metadata:",
+           f"  name: {name}", "spec:"]
+    if replicas is not None:
+        out.append(f"  replicas: {replicas}")
+    if mrs is not None:
+        out.append(f"  minReadySeconds: {mrs}")
+    if pds is not None:
+        out.append(f"  progressDeadlineSeconds: {pds}")
+    if rhl is not None:
+        out.append(f"  revisionHistoryLimit: {rhl}")
+    if strategy or surge is not None or unavail is not None:
+        out.append("  strategy:")
+        if strategy:
+            out.append(f"    type: {strategy}")
+        if surge is not None or unavail is not None:
+            out.append("    rollingUpdate:")
+            if surge is not None:
+                out.append(f"      maxSurge: {fmt(surge)}")
+            if unavail is not None:
+                out.append(f"      maxUnavailable: {fmt(unavail)}")
+    if extra_spec:
+        out.append(extra_spec.rstrip("\n"))
+    if selector == "missing":
+        pass
+    elif selector == {}:
+        out.append("  selector: {}")
+    else:
+        out.append("  selector:")
+        out.append("    matchLabels:")
+        for k, v in selector.items():
+            out.append(f"      {k}: {v}")
+    out.append("  template:")
+    out.append("    metadata:")
+    out.append("      labels:")
+    for k, v in labels.items():
+        out.append(f"        {k}: {v}")
+    out.append("    spec:")
+    out.append("      containers:")
+    out.append(f"      - name: {container}")
+    out.append(f"        image: {image}")
+    if port:
+        out.append("        ports:")
+        out.append("        - containerPort: 80")
+    return "\n".join(out) + "\n"
+
+
+def fmt(v):
+    if isinstance(v, str):
+        return f'"{v}"'
+    return str(v)
+
+
+SCENARIOS = {}
+
+
+def scenario(name, script, **files):
+    SCENARIOS[name] = (script, files)
+
+
+# --- maxSurge / maxUnavailable -------------------------------------------
+scenario("surge3-unavail2-ten-replicas", """
+# 10 replicas, maxSurge 3, maxUnavailable 2: minAvailable 8, maxTotal 13.
+apply -f web.v1.yml
+rollout status deployment/web
+apply -f web.v2.yml
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=10, surge=3, unavail=2),
+        "web.v2.yml": dep("web", "nginx:2.0", replicas=10, surge=3, unavail=2)})
+
+scenario("surge0-unavail1", """
+# maxSurge 0: the old ReplicaSet must shrink before the new one grows.
+apply -f web.v1.yml
+rollout status deployment/web
+apply -f web.v2.yml
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=4, surge=0, unavail=1),
+        "web.v2.yml": dep("web", "nginx:2.0", replicas=4, surge=0, unavail=1)})
+
+scenario("percent-defaults-five-replicas", """
+# 25%/25% of 5: surge rounds up to 2, unavailable rounds down to 1.
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=5)})
+
+scenario("percent-rounding-seven-replicas", """
+# 30% of 7 = 2.1: maxSurge ceil -> 3, maxUnavailable floor -> 2.
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=7, surge="30%", unavail="30%")})
+
+scenario("percent-both-round-to-zero", """
+# maxSurge 0 and maxUnavailable 10% of 3 (= 0): both zero, so one pod may be unavailable.
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=3, surge=0, unavail="10%")})
+
+scenario("unavailable-100-percent", """
+# maxUnavailable 100% with no surge: everything is replaced at once.
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=6, surge=0, unavail="100%")})
+
+scenario("surge-percent-large", """
+# maxSurge 100%: the whole new ReplicaSet comes up before the old one shrinks.
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=4, surge="100%", unavail=0)})
+
+scenario("single-replica-default-strategy", """
+# One replica with 25%/25%: surge 1, unavailable 0.
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web")})
+
+# --- rollover and proportional scaling -----------------------------------
+scenario("rollover-before-finish", """
+# A second template change lands while the first rollout is half way.
+config pod-startup=2s
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+sleep 3s
+set image deployment/web web=nginx:3.0
+rollout status deployment/web
+rollout history deployment/web
+""", **{"web.v1.yml": dep("web", replicas=10, surge=3, unavail=2)})
+
+scenario("rollover-broken-release", """
+# 10/3/2: a broken v2 stalls, v3 replaces it (unhealthy old ReplicaSets go first).
+apply -f web.v1.yml
+rollout status deployment/web
+config never-ready=nginx:broken
+set image deployment/web web=nginx:broken
+sleep 5s
+set image deployment/web web=nginx:3.0
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=10, surge=3, unavail=2, pds=30)})
+
+scenario("undo-broken-release", """
+# 10/3/2: a broken v2 stalls; undo makes v1 the new ReplicaSet again.
+apply -f web.v1.yml
+rollout status deployment/web
+config never-ready=nginx:broken
+set image deployment/web web=nginx:broken
+sleep 5s
+rollout undo deployment/web
+rollout status deployment/web
+rollout history deployment/web
+""", **{"web.v1.yml": dep("web", replicas=10, surge=3, unavail=2, pds=30)})
+
+scenario("proportional-scale-up-mid-rollout", """
+# Scaling 10 -> 15 during a rollout spreads the new pods by ReplicaSet size.
+config never-ready=nginx:2.0
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+sleep 2s
+scale deployment/web --replicas=15
+sleep 2s
+config pod-startup=1s
+set image deployment/web web=nginx:3.0
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=10, surge=3, unavail=2, pds=60)})
+
+scenario("proportional-scale-down-mid-rollout", """
+# Scaling 10 -> 4 during a stalled rollout shrinks every ReplicaSet in proportion.
+config never-ready=nginx:2.0
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+sleep 2s
+scale deployment/web --replicas=4
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=10, surge=3, unavail=2, pds=20)})
+
+scenario("scale-during-rolling-update", """
+# Scale up while pods of the new revision are still starting.
+config pod-startup=3s
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+sleep 1s
+scale deployment/web --replicas=8
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=4)})
+
+# --- Recreate --------------------------------------------------------------
+scenario("recreate-basic", """
+# Recreate: every old pod goes before the new ReplicaSet is created.
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+scale deployment/web --replicas=5
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=3, strategy="Recreate")})
+
+scenario("recreate-broken-then-undo", """
+# Recreate into a broken release, the deadline, then undo.
+apply -f web.v1.yml
+rollout status deployment/web
+config never-ready=nginx:broken
+set image deployment/web web=nginx:broken
+rollout status deployment/web
+rollout undo deployment/web
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=3, strategy="Recreate", pds=15)})
+
+# --- pause / resume ------------------------------------------------------------
+scenario("pause-edit-resume", """
+# Template edits while paused make no ReplicaSet; resume rolls out only the last one.
+apply -f web.v1.yml
+rollout status deployment/web
+rollout pause deployment/web
+set image deployment/web web=nginx:2.0
+set image deployment/web web=nginx:3.0
+rollout history deployment/web
+rollout status deployment/web --timeout=10s
+rollout resume deployment/web
+rollout status deployment/web
+rollout history deployment/web
+""", **{"web.v1.yml": dep("web", replicas=4)})
+
+scenario("pause-scale-while-paused", """
+# Scaling a paused deployment mid-rollout is proportional.
+config pod-startup=5s
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+sleep 1s
+rollout pause deployment/web
+scale deployment/web --replicas=12 --record
+rollout status deployment/web
+rollout resume deployment/web
+rollout status deployment/web
+rollout history deployment/web
+""", **{"web.v1.yml": dep("web", replicas=6)})
+
+scenario("pause-errors", """
+# Pausing twice, resuming twice, restarting and undoing while paused.
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+rollout pause deployment/web
+rollout pause deployment/web
+rollout restart deployment/web
+rollout undo deployment/web
+rollout resume deployment/web
+rollout resume deployment/web
+rollout undo deployment/web
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=2)})
+
+scenario("pause-stalled-rollout-no-deadline", """
+# A paused deployment has no deadline in force: nothing is left to wait for.
+config never-ready=nginx:broken
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:broken
+rollout pause deployment/web
+rollout status deployment/web
+rollout resume deployment/web
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=3, pds=12)})
+
+# --- undo ------------------------------------------------------------------------
+scenario("undo-previous", """
+apply -f web.v1.yml --record
+rollout status deployment/web
+set image deployment/web web=nginx:2.0 --record
+rollout status deployment/web
+rollout undo deployment/web
+rollout status deployment/web
+rollout history deployment/web
+rollout undo deployment/web
+rollout status deployment/web
+rollout history deployment/web
+""", **{"web.v1.yml": dep("web", replicas=3)})
+
+scenario("undo-to-revision-outcomes", """
+# Undo to a named revision, to a missing one, to a negative one and to the current one.
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+set image deployment/web web=nginx:3.0
+rollout status deployment/web
+rollout undo deployment/web --to-revision=9
+rollout undo deployment/web --to-revision=-1
+rollout undo deployment/web --to-revision=3
+rollout undo deployment/web --to-revision=1
+rollout status deployment/web
+rollout history deployment/web
+rollout history deployment/web --revision=4
+rollout history deployment/web --revision=1
+""", **{"web.v1.yml": dep("web", replicas=3, port=True)})
+
+scenario("undo-without-history", """
+# With a single revision there is nothing to go back to.
+apply -f web.v1.yml
+rollout status deployment/web
+rollout undo deployment/web
+rollout undo deployment/web --to-revision=1
+""", **{"web.v1.yml": dep("web", replicas=2)})
+
+scenario("undo-after-apply-record", """
+# Undo reverts the change-cause with the template; apply's last-applied stays behind.
+apply -f web.v1.yml --record
+rollout status deployment/web
+apply -f web.v2.yml --record
+rollout status deployment/web
+rollout undo deployment/web
+rollout status deployment/web
+rollout history deployment/web
+apply -f web.v2.yml
+rollout status deployment/web
+rollout history deployment/web
+""", **{"web.v1.yml": dep("web", replicas=2), "web.v2.yml": dep("web", "nginx:2.0", replicas=2)})
+
+# --- history limit, scale to zero ---------------------------------------------
+scenario("revision-history-limit-two", """
+# revisionHistoryLimit 2: old, scaled-down ReplicaSets beyond two are deleted.
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+set image deployment/web web=nginx:3.0
+rollout status deployment/web
+set image deployment/web web=nginx:4.0
+rollout status deployment/web
+set image deployment/web web=nginx:5.0
+rollout status deployment/web
+rollout history deployment/web
+rollout undo deployment/web --to-revision=1
+""", **{"web.v1.yml": dep("web", replicas=2, rhl=2)})
+
+scenario("revision-history-limit-zero", """
+# revisionHistoryLimit 0: only the current ReplicaSet survives, undo has nothing.
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+rollout history deployment/web
+rollout undo deployment/web
+""", **{"web.v1.yml": dep("web", replicas=2, rhl=0)})
+
+scenario("scale-to-zero-and-back", """
+apply -f web.v1.yml
+rollout status deployment/web
+scale deployment/web --replicas=0
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+scale deployment/web --replicas=4
+rollout status deployment/web
+rollout history deployment/web
+""", **{"web.v1.yml": dep("web", replicas=3)})
+
+scenario("zero-replicas-from-start", """
+# A deployment created with 0 replicas: its ReplicaSet starts at 0 without an event.
+apply -f web.v1.yml
+rollout status deployment/web
+scale deployment/web --replicas=2
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=0)})
+
+# --- deadlines -----------------------------------------------------------------
+scenario("never-ready-progress-deadline", """
+# A release whose pods never become Ready exceeds its 15s progress deadline.
+apply -f web.v1.yml
+rollout status deployment/web
+config never-ready=nginx:broken
+set image deployment/web web=nginx:broken
+rollout status deployment/web
+rollout history deployment/web
+""", **{"web.v1.yml": dep("web", replicas=4, pds=15)})
+
+scenario("deadline-exceeded-then-fixed", """
+# Progress after the deadline replaces ProgressDeadlineExceeded.
+apply -f web.v1.yml
+rollout status deployment/web
+config never-ready=nginx:broken
+set image deployment/web web=nginx:broken
+sleep 8s
+rollout status deployment/web
+set image deployment/web web=nginx:3.0
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=5, pds=10)})
+
+scenario("slow-pods-within-deadline", """
+# Pods that take 8s each still make progress within a 10s deadline.
+config pod-startup=8s
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=3, pds=10)})
+
+scenario("slow-pods-exceed-deadline", """
+# Pods that take 20s exceed a 10s deadline, and then complete anyway.
+config pod-startup=20s
+apply -f web.v1.yml
+rollout status deployment/web
+rollout status deployment/web
+sleep 15s
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=2, pds=10)})
+
+scenario("no-progress-deadline", """
+# progressDeadlineSeconds at its maximum means no deadline: a stall waits forever.
+apply -f web.v1.yml
+rollout status deployment/web
+config never-ready=nginx:broken
+set image deployment/web web=nginx:broken
+rollout status deployment/web
+rollout status deployment/web --timeout=1m
+""", **{"web.v1.yml": dep("web", replicas=3, pds=2147483647)})
+
+scenario("status-timeout", """
+# rollout status gives up at --timeout; events due exactly then happen first.
+config pod-startup=10s
+apply -f web.v1.yml
+rollout status deployment/web --timeout=5s
+rollout status deployment/web --timeout=5s
+rollout status deployment/web --timeout=20s
+""", **{"web.v1.yml": dep("web", replicas=2)})
+
+scenario("fractional-startup-deadline", """
+# Sub-second pod startup: condition times are kept to the second.
+config pod-startup=1500ms
+apply -f web.v1.yml
+rollout status deployment/web
+config never-ready=nginx:broken
+set image deployment/web web=nginx:broken
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=4, pds=10)})
+
+# --- restart, minReadySeconds --------------------------------------------------------
+scenario("restart", """
+apply -f web.v1.yml
+rollout status deployment/web
+rollout restart deployment/web
+rollout restart deployment/web
+rollout status deployment/web
+sleep 1s
+rollout restart deployment/web
+rollout status deployment/web
+rollout history deployment/web
+""", **{"web.v1.yml": dep("web", replicas=3)})
+
+scenario("min-ready-seconds", """
+# minReadySeconds 5: a pod counts as available 5s after it is Ready.
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=3, mrs=5, pds=30)})
+
+scenario("min-ready-seconds-deadline", """
+# minReadySeconds close to the progress deadline.
+config pod-startup=2s
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=2, mrs=8, pds=10)})
+
+# --- record, create, apply ------------------------------------------------------
+scenario("record-change-cause", """
+# --record on apply, set image and scale; scale rewrites the current revision's cause.
+apply -f web.v1.yml --record
+rollout status deployment/web
+set image deployment/web web=nginx:2.0 --record
+rollout status deployment/web
+scale deployment/web --replicas=5 --record
+rollout status deployment/web
+set image deploy web web=nginx:3.0
+rollout status deployment/web
+rollout history deployment/web
+rollout history deploy/web --revision=3
+""", **{"web.v1.yml": dep("web", replicas=3)})
+
+scenario("create-deployment", """
+create deployment hello --image=registry.k8s.io/echoserver:1.10 --replicas=3
+rollout status deployment/hello
+create deployment hello --image=nginx:1.0
+create deployment one --image=nginx
+rollout status deployment/one
+set image deployment/hello echoserver=registry.k8s.io/echoserver:1.11 --record
+rollout status deployment/hello
+rollout history deployment/hello
+""")
+
+scenario("apply-unchanged-and-configured", """
+apply -f web.v1.yml
+apply -f web.v1.yml
+rollout status deployment/web
+apply -f web.scaled.yml
+rollout status deployment/web
+apply -f web.scaled.yml
+rollout history deployment/web
+""", **{"web.v1.yml": dep("web", replicas=2), "web.scaled.yml": dep("web", replicas=4)})
+
+scenario("multi-document-manifest", """
+# Two deployments in one file, rolled out side by side.
+apply -f both.yml
+rollout status deployment/api
+rollout status deployment/web
+set image deployment/api api=api:2
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+rollout status deployment/api
+""", **{"both.yml": dep("web", replicas=3) + "---\n" + dep("api", "api:1", replicas=2, surge=0, unavail=1)})
+
+# --- errors -------------------------------------------------------------------
+scenario("errors-unknown-deployment", """
+apply -f web.v1.yml
+set image deployment/nope nope=nginx:2.0
+scale deployment/nope --replicas=3
+rollout status deployment/nope
+rollout history deployment/nope
+rollout undo deployment/nope
+rollout pause deployment/nope
+rollout resume deployment/nope
+rollout restart deployment/nope
+set image deployment/web nope=nginx:2.0
+set image deployment/web web=nginx:1.0
+rollout history deployment/web --revision=5
+apply -f missing.yml
+""", **{"web.v1.yml": dep("web", replicas=1)})
+
+scenario("errors-invalid-manifests", """
+# The API server's validation messages, as kubectl prints them.
+apply -f negative-replicas.yml
+apply -f selector-mismatch.yml
+apply -f both-zero.yml
+apply -f bad-percent.yml
+apply -f over-100.yml
+apply -f recreate-with-rolling.yml
+apply -f deadline-not-above-minready.yml
+apply -f missing-selector.yml
+apply -f empty-selector.yml
+apply -f many-errors.yml
+apply -f good.yml
+apply -f selector-change.yml
+rollout status deployment/good
+""", **{
+    "negative-replicas.yml": dep("neg", replicas=-1),
+    "selector-mismatch.yml": dep("mismatch", selector={"app": "other"}),
+    "both-zero.yml": dep("bothzero", surge=0, unavail="0%"),
+    "bad-percent.yml": dep("badpct", surge="25", unavail="x%"),
+    "over-100.yml": dep("over", surge="150%", unavail="101%"),
+    "recreate-with-rolling.yml": dep("recr", strategy="Recreate", surge=1),
+    "deadline-not-above-minready.yml": dep("deadline", mrs=10, pds=10),
+    "missing-selector.yml": dep("nosel", selector="missing"),
+    "empty-selector.yml": dep("emptysel", selector={}),
+    "many-errors.yml": dep("many", replicas=-2, mrs=-1, rhl=-1, surge=-1, unavail=0),
+    "good.yml": dep("good", replicas=2),
+    "selector-change.yml": dep("good", replicas=2, labels={"app": "good", "tier": "web"}),
+})
+
+scenario("set-image-all-containers", """
+# set image with '*' changes every container; the first container's image is shown.
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web *=nginx:2.0 --record
+rollout status deployment/web
+rollout history deployment/web
+""", **{"web.v1.yml": dep("web", replicas=2)})
+
+scenario("sleep-step-by-step", """
+# The clock moved by sleep: a rollout observed one second at a time.
+config pod-startup=2s
+apply -f web.v1.yml
+sleep 1s
+sleep 1s
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+sleep 1s
+sleep 1s
+sleep 1s
+sleep 10s
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=4, surge=1, unavail=1)})
+
+
+def main():
+    for name, (script, files) in SCENARIOS.items():
+        d = os.path.join(CORPUS, name)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "scenario"), "w") as f:
+            f.write(script.lstrip("\n"))
+        for fn, content in files.items():
+            with open(os.path.join(d, fn), "w") as f:
+                f.write(content)
+    print(f"{len(SCENARIOS)} scenarios written")
+
+
+if __name__ == "__main__":
+    main()
