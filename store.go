@@ -97,7 +97,7 @@ func (c *Cluster) UpdateDeployment(d *deployment.Deployment) (*deployment.Deploy
 // storeDeploymentSpec copies d's labels, annotations and spec into cur,
 // bumping generation when the spec or annotations changed.
 func (c *Cluster) storeDeploymentSpec(cur, d *deployment.Deployment) {
-	changed := !maps.Equal(cur.Annotations, d.Annotations) || !specEqual(&cur.Spec, &d.Spec)
+	changed := !maps.Equal(cur.Annotations, d.Annotations) || !cur.Spec.Equal(&d.Spec)
 	if !changed && maps.Equal(cur.Labels, d.Labels) {
 		return
 	}
@@ -111,25 +111,6 @@ func (c *Cluster) storeDeploymentSpec(cur, d *deployment.Deployment) {
 	cur.ResourceVersion = c.nextRV()
 	c.dirtyDeploy[cur] = struct{}{}
 	c.debug("update", "kind", "Deployment", "name", cur.Name, "generation", cur.Generation)
-}
-
-func specEqual(a, b *deployment.Spec) bool {
-	eqPtr := func(x, y *int32) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
-	if !eqPtr(a.Replicas, b.Replicas) || !eqPtr(a.RevisionHistoryLimit, b.RevisionHistoryLimit) ||
-		!eqPtr(a.ProgressDeadlineSeconds, b.ProgressDeadlineSeconds) || a.MinReadySeconds != b.MinReadySeconds ||
-		a.Paused != b.Paused || !a.Selector.Equal(b.Selector) || a.Strategy.Type != b.Strategy.Type ||
-		!a.Template.EqualIgnoringHash(&b.Template) || a.Template.Labels[pod.TemplateHashLabel] != b.Template.Labels[pod.TemplateHashLabel] {
-		return false
-	}
-	ra, rb := a.Strategy.RollingUpdate, b.Strategy.RollingUpdate
-	if (ra == nil) != (rb == nil) {
-		return false
-	}
-	if ra != nil {
-		eqIP := func(x, y *deployment.IntOrPercent) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
-		return eqIP(ra.MaxSurge, rb.MaxSurge) && eqIP(ra.MaxUnavailable, rb.MaxUnavailable)
-	}
-	return true
 }
 
 func (c *Cluster) deploymentRef(namespace, name string) (*deployment.Deployment, error) {
@@ -332,3 +313,7 @@ func (c *Cluster) DeletePod(namespace, name string) error {
 	c.reconcile()
 	return nil
 }
+
+// HasNodes reports whether the cluster has any Node; without nodes, room
+// for pods is unlimited.
+func (c *Cluster) HasNodes() bool { return c.sched.HasNodes() }

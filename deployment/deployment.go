@@ -187,3 +187,25 @@ func (d *Deployment) Image() string { return d.Spec.Template.Image() }
 
 // Ptr returns a pointer to v, for the optional fields of Spec.
 func Ptr[T any](v T) *T { return &v }
+
+// Equal reports whether two specs are the same; templates are compared
+// with their pod-template-hash labels.
+func (a *Spec) Equal(b *Spec) bool {
+	eqPtr := func(x, y *int32) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	if !eqPtr(a.Replicas, b.Replicas) || !eqPtr(a.RevisionHistoryLimit, b.RevisionHistoryLimit) ||
+		!eqPtr(a.ProgressDeadlineSeconds, b.ProgressDeadlineSeconds) || a.MinReadySeconds != b.MinReadySeconds ||
+		a.Paused != b.Paused || !a.Selector.Equal(b.Selector) || a.Strategy.Type != b.Strategy.Type ||
+		!a.Template.EqualIgnoringHash(&b.Template) || a.Template.Labels[TemplateHashLabel] != b.Template.Labels[TemplateHashLabel] {
+		return false
+	}
+	ra, rb := a.Strategy.RollingUpdate, b.Strategy.RollingUpdate
+	if (ra == nil) != (rb == nil) {
+		return false
+	}
+	if ra != nil {
+		eqIP := func(x, y *IntOrPercent) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+		return eqIP(ra.MaxSurge, rb.MaxSurge) && eqIP(ra.MaxUnavailable, rb.MaxUnavailable)
+	}
+	return true
+}
+

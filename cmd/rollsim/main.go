@@ -1,0 +1,154 @@
+// Command rollsim plays Kubernetes rollout scenarios on an in-process
+// cluster with a fake clock.
+//
+//	rollsim run [--trace] [--seed N] FILE...   play scenario files
+//	rollsim demo                               play the built-in lessons
+//	rollsim version                            print the version
+//
+// Exit status: 0 when every command succeeded, 1 when a command failed, 2
+// for a usage or scenario parse error.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/rollsim/rollsim/examples"
+	"github.com/rollsim/rollsim/scenario"
+)
+
+// Version is rollsim's version.
+const Version = "0.1.0"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `rollsim plays Kubernetes rollout scenarios on an in-process cluster.
+
+Usage:
+  rollsim run [--trace] [--seed N] FILE...   play scenario files
+  rollsim demo                               play the built-in lessons
+  rollsim version                            print the version
+
+Run 'rollsim COMMAND --help' for a command's options.
+`
+
+// run is the whole program: it returns the exit status.
+func run(argv []string, stdout, stderr io.Writer) int {
+	if len(argv) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch argv[0] {
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "run":
+		return runCmd(argv[1:], stdout, stderr)
+	case "demo":
+		return demoCmd(argv[1:], stdout, stderr)
+	case "version":
+		return versionCmd(argv[1:], stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "rollsim: unknown command %q\n\n%s", argv[0], usage)
+	return 2
+}
+
+func newFlags(name, synopsis string, stdout, stderr io.Writer) *flag.FlagSet {
+	fset := flag.NewFlagSet("rollsim "+name, flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	fset.Usage = func() {
+		w := fset.Output()
+		fmt.Fprintf(w, "Usage: rollsim %s\n", synopsis)
+		fset.PrintDefaults()
+	}
+	return fset
+}
+
+// parse parses flags; it returns an exit status and false when the
+// command should stop (help asked for, or a usage error).
+func parse(fset *flag.FlagSet, args []string, stdout io.Writer) (int, bool) {
+	err := fset.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fset.SetOutput(stdout)
+		fset.Usage()
+		return 0, false
+	}
+	if err != nil {
+		return 2, false
+	}
+	return 0, true
+}
+
+func runCmd(args []string, stdout, stderr io.Writer) int {
+	fset := newFlags("run", "run [--trace] [--seed N] FILE...\n\nPlays each scenario file on a fresh cluster; manifests are read relative\nto the scenario's folder.\n", stdout, stderr)
+	trace := fset.Bool("trace", false, "print the conformance trace instead of the transcript")
+	seed := fset.Uint64("seed", 0, "seed for pod names and UIDs")
+	if code, ok := parse(fset, args, stdout); !ok {
+		return code
+	}
+	if fset.NArg() == 0 {
+		fmt.Fprintln(stderr, "rollsim run: no scenario file given")
+		fset.Usage()
+		return 2
+	}
+	code := 0
+	for _, file := range fset.Args() {
+		err := scenario.Run(file, stdout, scenario.Options{Trace: *trace, Seed: *seed})
+		code = max(code, report(err, stderr))
+	}
+	return code
+}
+
+// report prints a run's error and returns its exit status.
+func report(err error, stderr io.Writer) int {
+	var perr *scenario.ParseError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, scenario.ErrCommandFailed):
+		return 1
+	case errors.As(err, &perr):
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	fmt.Fprintln(stderr, "rollsim:", err)
+	return 2
+}
+
+func demoCmd(args []string, stdout, stderr io.Writer) int {
+	fset := newFlags("demo", "demo\n\nPlays the lessons that ship with rollsim, step by step: a rolling update,\nthen revisions, history and undo.\n", stdout, stderr)
+	if code, ok := parse(fset, args, stdout); !ok {
+		return code
+	}
+	code := 0
+	for i, l := range examples.Lessons {
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		title := fmt.Sprintf("Lesson %d: %s", i+1, l.Title)
+		fmt.Fprintf(stdout, "%s\n%s\n\n", title, strings.Repeat("=", len(title)))
+		sub, err := fs.Sub(examples.FS, l.Dir)
+		if err != nil {
+			fmt.Fprintln(stderr, "rollsim:", err)
+			return 2
+		}
+		code = max(code, report(scenario.RunFS(sub, l.Scenario, stdout, scenario.Options{}), stderr))
+	}
+	return code
+}
+
+func versionCmd(args []string, stdout, stderr io.Writer) int {
+	fset := newFlags("version", "version", stdout, stderr)
+	if code, ok := parse(fset, args, stdout); !ok {
+		return code
+	}
+	fmt.Fprintf(stdout, "rollsim %s\n", Version)
+	return 0
+}

@@ -1,0 +1,28 @@
+// Package examples holds the lessons that ship with rollsim: each folder
+// has the manifests, the scenario file and a Go program that plays the
+// same lesson through the library's API. FS embeds the manifests and
+// scenarios so that `rollsim demo` needs no files.
+package examples
+
+import "embed"
+
+// FS holds every example folder's manifests and scenario files.
+//
+//go:embed rolling-update/*.yml rolling-update/*.scenario rollback/*.yml rollback/*.scenario
+var FS embed.FS
+
+// Lesson is one example scenario with what it teaches.
+type Lesson struct {
+	// Dir is the example's folder in FS.
+	Dir string
+	// Scenario is the scenario file's name in Dir.
+	Scenario string
+	// Title says what the lesson shows.
+	Title string
+}
+
+// Lessons lists the examples `rollsim demo` plays, in order.
+var Lessons = []Lesson{
+	{Dir: "rolling-update", Scenario: "rolling-update.scenario", Title: "A rolling update: httpd 2.2.31 to 2.2.32, one pod at a time"},
+	{Dir: "rollback", Scenario: "rollback.scenario", Title: "Revisions, history and undo: v1, v2, v3, then back to v1"},
+}

@@ -1,0 +1,218 @@
+package kubectl
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"k8s.io/apimachinery/pkg/util/duration"
+
+	"github.com/rollsim/rollsim"
+	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/replicaset"
+)
+
+// Age renders how long ago t was at now, as kubectl's AGE column does.
+func Age(t, now time.Time) string { return duration.HumanDuration(now.Sub(t)) }
+
+// table lays out rows as kubectl's table printer does.
+func table(header string, rows [][]string) string {
+	var buf bytes.Buffer
+	w := tabwriter.NewWriter(&buf, 6, 4, 3, ' ', 0)
+	fmt.Fprintln(w, header)
+	for _, r := range rows {
+		fmt.Fprintln(w, strings.Join(r, "\t"))
+	}
+	w.Flush()
+	return buf.String()
+}
+
+// GetDeployments renders `kubectl get deployments [NAME]`; name "" lists all.
+func GetDeployments(c *rollsim.Cluster, name string) (string, error) {
+	var rows [][]string
+	for _, d := range c.Deployments() {
+		if name != "" && d.Name != name {
+			continue
+		}
+		rows = append(rows, []string{d.Name, fmt.Sprintf("%d/%d", d.Status.ReadyReplicas, d.DesiredReplicas()),
+			fmt.Sprint(d.Status.UpdatedReplicas), fmt.Sprint(d.Status.AvailableReplicas), Age(d.CreationTimestamp, c.Now())})
+	}
+	if name != "" && len(rows) == 0 {
+		return "", notFound("deployments.apps", name)
+	}
+	if len(rows) == 0 {
+		return "No resources found in default namespace.\n", nil
+	}
+	return table("NAME\tREADY\tUP-TO-DATE\tAVAILABLE\tAGE", rows), nil
+}
+
+// GetReplicaSets renders `kubectl get replicasets [NAME]`.
+func GetReplicaSets(c *rollsim.Cluster, name string) (string, error) {
+	var rows [][]string
+	for _, rs := range c.ReplicaSets() {
+		if name != "" && rs.Name != name {
+			continue
+		}
+		rows = append(rows, []string{rs.Name, fmt.Sprint(rs.Spec.Replicas), fmt.Sprint(rs.Status.Replicas),
+			fmt.Sprint(rs.Status.ReadyReplicas), Age(rs.CreationTimestamp, c.Now())})
+	}
+	if name != "" && len(rows) == 0 {
+		return "", notFound("replicasets.apps", name)
+	}
+	if len(rows) == 0 {
+		return "No resources found in default namespace.\n", nil
+	}
+	return table("NAME\tDESIRED\tCURRENT\tREADY\tAGE", rows), nil
+}
+
+// GetPods renders `kubectl get pods [NAME]`, with the NODE column once the
+// cluster has nodes.
+func GetPods(c *rollsim.Cluster, name string) (string, error) {
+	wide := c.HasNodes()
+	var rows [][]string
+	for _, p := range c.Pods() {
+		if name != "" && p.Name != name {
+			continue
+		}
+		ready := "0/1"
+		if p.Ready {
+			ready = "1/1"
+		}
+		if n := len(p.Spec.Containers); n != 1 {
+			r := 0
+			if p.Ready {
+				r = n
+			}
+			ready = fmt.Sprintf("%d/%d", r, n)
+		}
+		row := []string{p.Name, ready, p.Status(), "0", Age(p.CreationTimestamp, c.Now())}
+		if wide {
+			row = append(row, orNone(p.NodeName))
+		}
+		rows = append(rows, row)
+	}
+	if name != "" && len(rows) == 0 {
+		return "", notFound("pods", name)
+	}
+	if len(rows) == 0 {
+		return "No resources found in default namespace.\n", nil
+	}
+	header := "NAME\tREADY\tSTATUS\tRESTARTS\tAGE"
+	if wide {
+		header += "\tNODE"
+	}
+	return table(header, rows), nil
+}
+
+// NotFoundError is the API server's NotFound answer, printed by kubectl as
+// `Error from server (NotFound): deployments.apps "x" not found`.
+type NotFoundError struct{ Resource, Name string }
+
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("Error from server (NotFound): %s %q not found", e.Resource, e.Name)
+}
+
+func notFound(resource, name string) error { return &NotFoundError{resource, name} }
+
+// DescribeDeployment renders `kubectl describe deployment NAME` with its
+// events; times are offsets on the fake clock.
+func DescribeDeployment(c *rollsim.Cluster, name string) (string, error) {
+	d, err := c.Deployment("", name)
+	if err != nil {
+		return "", notFound("deployments.apps", name)
+	}
+	var newRS *replicaset.ReplicaSet
+	var old []*replicaset.ReplicaSet
+	for _, rs := range c.ReplicaSetsOf(d) {
+		if newRS == nil && rs.Spec.Template.EqualIgnoringHash(&d.Spec.Template) {
+			newRS = rs
+			continue
+		}
+		old = append(old, rs)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Name:\t%s\n", d.Name)
+	fmt.Fprintf(&b, "Namespace:\t%s\n", d.Namespace)
+	fmt.Fprintf(&b, "CreationTimestamp:\t%s\n", d.CreationTimestamp.Format(time.RFC1123Z))
+	writeLabels(&b, "Labels", d.Labels)
+	writeAnnotations(&b, "Annotations", d.Annotations)
+	fmt.Fprintf(&b, "Selector:\t%s\n", d.Spec.Selector)
+	fmt.Fprintf(&b, "Replicas:\t%d desired | %d updated | %d total | %d available | %d unavailable\n",
+		d.DesiredReplicas(), d.Status.UpdatedReplicas, d.Status.Replicas, d.Status.AvailableReplicas, d.Status.UnavailableReplicas)
+	fmt.Fprintf(&b, "StrategyType:\t%s\n", d.Spec.Strategy.Type)
+	fmt.Fprintf(&b, "MinReadySeconds:\t%d\n", d.Spec.MinReadySeconds)
+	if ru := d.Spec.Strategy.RollingUpdate; ru != nil {
+		fmt.Fprintf(&b, "RollingUpdateStrategy:\t%s max unavailable, %s max surge\n", ru.MaxUnavailable, ru.MaxSurge)
+	}
+	b.WriteString(PodTemplate(&d.Spec.Template))
+	if len(d.Status.Conditions) > 0 {
+		b.WriteString("Conditions:\n  Type\tStatus\tReason\n  ----\t------\t------\n")
+		for _, cd := range d.Status.Conditions {
+			fmt.Fprintf(&b, "  %s \t%s\t%s\n", cd.Type, cd.Status, cd.Reason)
+		}
+	}
+	if newRS != nil || len(old) > 0 {
+		fmt.Fprintf(&b, "OldReplicaSets:\t%s\n", rsList(old))
+		var cur []*replicaset.ReplicaSet
+		if newRS != nil {
+			cur = append(cur, newRS)
+		}
+		fmt.Fprintf(&b, "NewReplicaSet:\t%s\n", rsList(cur))
+	}
+	writeEvents(&b, c, "Deployment", d.Namespace, d.Name)
+	return tabbed(func(w *tabwriter.Writer) { w.Write([]byte(b.String())) }), nil
+}
+
+func rsList(rss []*replicaset.ReplicaSet) string {
+	var parts []string
+	for _, rs := range rss {
+		parts = append(parts, fmt.Sprintf("%s (%d/%d replicas created)", rs.Name, rs.Status.Replicas, rs.Spec.Replicas))
+	}
+	if len(parts) == 0 {
+		return "<none>"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func writeEvents(b *strings.Builder, c *rollsim.Cluster, kind, namespace, name string) {
+	var evs []rollsim.Event
+	for _, e := range c.Events() {
+		if e.Kind == kind && e.Namespace == namespace && e.Name == name {
+			evs = append(evs, e)
+		}
+	}
+	if len(evs) == 0 {
+		b.WriteString("Events:\t<none>\n")
+		return
+	}
+	b.WriteString("Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n")
+	for _, e := range evs {
+		fmt.Fprintf(b, "  %s\t%s\t%s\t%s\t%s\n", e.Type, e.Reason, Age(e.Time, c.Now()), e.Source, e.Message)
+	}
+}
+
+// ResultLine is kubectl's one-line report of a change to a Deployment,
+// such as "deployment.apps/httpd configured".
+func ResultLine(name, op string) string { return "deployment.apps/" + name + " " + op }
+
+var _ = deployment.Progressing
+
+// GetNodes renders `kubectl get nodes [NAME]`.
+func GetNodes(c *rollsim.Cluster, name string) (string, error) {
+	var rows [][]string
+	for _, n := range c.NodeStates() {
+		if name != "" && n.Name != name {
+			continue
+		}
+		rows = append(rows, []string{n.Name, "Ready"})
+	}
+	if name != "" && len(rows) == 0 {
+		return "", notFound("nodes", name)
+	}
+	if len(rows) == 0 {
+		return "No resources found\n", nil
+	}
+	return table("NAME\tSTATUS", rows), nil
+}

@@ -1,0 +1,174 @@
+package scenario
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/rollsim/rollsim"
+	"github.com/rollsim/rollsim/deployment"
+)
+
+// Options configures a run.
+type Options struct {
+	// Trace selects the conformance trace instead of the human transcript.
+	Trace bool
+	// Seed seeds the cluster (pod names and UIDs).
+	Seed uint64
+}
+
+// ErrCommandFailed reports that at least one command of a run failed (and
+// printed kubectl's error); the run itself went on to the end.
+var ErrCommandFailed = errors.New("a command failed")
+
+// Runner plays scenario lines against one cluster.
+type Runner struct {
+	c       *rollsim.Cluster
+	fsys    fs.FS
+	w       io.Writer
+	trace   bool
+	pending []rollsim.Event
+	failed  bool
+}
+
+// NewRunner returns a runner on a new cluster whose files (manifests) are
+// read from fsys, writing to w.
+func NewRunner(fsys fs.FS, w io.Writer, opts Options) *Runner {
+	r := &Runner{c: rollsim.New(rollsim.Config{Seed: opts.Seed}), fsys: fsys, w: w, trace: opts.Trace}
+	r.c.Observe(func(e rollsim.Event) {
+		if e.Kind == "Deployment" {
+			r.pending = append(r.pending, e)
+		}
+	})
+	return r
+}
+
+// Cluster returns the runner's cluster.
+func (r *Runner) Cluster() *rollsim.Cluster { return r.c }
+
+// Run plays the scenario file at path; manifests are read relative to its
+// folder. See RunFS.
+func Run(path string, w io.Writer, opts Options) error {
+	return RunFS(os.DirFS(filepath.Dir(path)), filepath.Base(path), w, opts)
+}
+
+// RunFS plays the scenario file name of fsys, writing the transcript or
+// trace to w. It returns nil when every command succeeded,
+// ErrCommandFailed when some printed an error, a *ParseError when a line
+// is not a command (the lines before it have run), or the error reading
+// the file.
+func RunFS(fsys fs.FS, name string, w io.Writer, opts Options) error {
+	src, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return err
+	}
+	lines, perr := Parse(name, src)
+	r := NewRunner(fsys, w, opts)
+	for _, ln := range lines {
+		r.Exec(ln)
+	}
+	if perr != nil {
+		return perr
+	}
+	r.Finish()
+	if r.failed {
+		return ErrCommandFailed
+	}
+	return nil
+}
+
+// Exec runs one line, printing what it prints.
+func (r *Runner) Exec(ln Line) {
+	if r.trace {
+		fmt.Fprintf(r.w, "$ %s\n", ln.Text)
+	} else {
+		fmt.Fprintf(r.w, "[%s] $ kubectl %s\n", r.offset(r.c.Now()), ln.Text)
+	}
+	h := handlers[commandName(ln.Words)]
+	if err := h.run(r, ln); err != nil {
+		r.failed = true
+		r.out(kubectlError(err)...)
+	}
+	r.flushEvents()
+}
+
+// Failed reports whether any command failed so far.
+func (r *Runner) Failed() bool { return r.failed }
+
+// Finish prints the closing state block of a trace.
+func (r *Runner) Finish() {
+	if r.trace {
+		r.state()
+	}
+}
+
+func (r *Runner) offset(t time.Time) string { return t.Sub(rollsim.Epoch).String() }
+
+// out prints lines the command prints.
+func (r *Runner) out(lines ...string) {
+	for _, l := range lines {
+		if r.trace {
+			fmt.Fprintln(r.w, strings.TrimRight("out: "+l, " \t"))
+		} else {
+			fmt.Fprintln(r.w, l)
+		}
+	}
+}
+
+// outText prints a multi-line text, its final newline not making a line.
+func (r *Runner) outText(s string) {
+	r.out(strings.Split(strings.TrimSuffix(s, "\n"), "\n")...)
+}
+
+// flushEvents prints the deployment events recorded since the last flush.
+func (r *Runner) flushEvents() {
+	for _, e := range r.pending {
+		if r.trace {
+			fmt.Fprintf(r.w, "event: %s %s %s\n", e.Type, e.Reason, e.Message)
+		} else {
+			fmt.Fprintf(r.w, "  # [%s] %s/%s: %s %s\n", r.offset(e.Time), strings.ToLower(e.Kind), e.Name, e.Reason, e.Message)
+		}
+	}
+	r.pending = r.pending[:0]
+}
+
+// state prints the trace's state block: each deployment, its ReplicaSets
+// in ascending revision order, then the nodes.
+func (r *Runner) state() {
+	for _, d := range r.c.Deployments() {
+		st := d.Status
+		fmt.Fprintf(r.w, "state: deployment/%s replicas=%d updated=%d ready=%d available=%d unavailable=%d\n",
+			d.Name, st.Replicas, st.UpdatedReplicas, st.ReadyReplicas, st.AvailableReplicas, st.UnavailableReplicas)
+		rss := r.c.ReplicaSetsOf(d)
+		sortByRevision(rss)
+		for _, rs := range rss {
+			fmt.Fprintf(r.w, "state: rs/%s revision=%d replicas=%d ready=%d available=%d image=%s\n",
+				rs.Name, rs.Revision(), rs.Spec.Replicas, rs.Status.ReadyReplicas, rs.Status.AvailableReplicas, rs.Image())
+		}
+	}
+	if r.c.HasNodes() {
+		for _, n := range r.c.NodeStates() {
+			fmt.Fprintf(r.w, "state: node/%s pods=%d\n", n.Name, n.Pods)
+		}
+		fmt.Fprintf(r.w, "state: pending pods=%d\n", r.c.PendingPods())
+	}
+}
+
+// kubectlError renders an error as kubectl prints it.
+func kubectlError(err error) []string {
+	var inv interface{ KubectlMessage() string }
+	switch {
+	case errors.As(err, &inv):
+		return strings.Split(inv.KubectlMessage(), "\n")
+	case strings.HasPrefix(err.Error(), "Error from server") || strings.HasPrefix(err.Error(), "error: "):
+		return strings.Split(err.Error(), "\n")
+	}
+	return strings.Split("error: "+err.Error(), "\n")
+}
+
+var _ = deployment.Progressing
