@@ -42,6 +42,7 @@ func (e controllerEnv) CreatePod(rs *replicaset.ReplicaSet) *pod.Pod {
 	c.created(&p.ObjectMeta)
 	c.pods[objKey{p.Namespace, p.Name}] = p
 	rs.AddPod(p)
+	c.dirtyRS[rs] = struct{}{}
 	c.bind(p, rs)
 	return p
 }
@@ -70,7 +71,8 @@ func (c *Cluster) removePod(rs *replicaset.ReplicaSet, p *pod.Pod) {
 func (e controllerEnv) WriteStatus(rs *replicaset.ReplicaSet, st replicaset.Status) {
 	rs.Status = st
 	rs.ResourceVersion = e.c.nextRV()
-	e.c.ownerChanged(rs)
+	e.c.rsChanged(rs)
+	e.c.debug("status", "kind", "ReplicaSet", "name", rs.Name, "replicas", st.Replicas, "ready", st.ReadyReplicas, "available", st.AvailableReplicas)
 }
 
 func (e controllerEnv) Colocation(rs *replicaset.ReplicaSet) func(*pod.Pod) int {
@@ -109,6 +111,8 @@ func (e controllerEnv) UpdateDeploymentStatus(d *deployment.Deployment) {
 	cur.Annotations = d.Clone().Annotations
 	cur.ResourceVersion = c.nextRV()
 	c.dirtyDeploy[cur] = struct{}{}
+	c.debug("status", "kind", "Deployment", "name", cur.Name, "replicas", cur.Status.Replicas, "updated", cur.Status.UpdatedReplicas,
+		"ready", cur.Status.ReadyReplicas, "available", cur.Status.AvailableReplicas)
 }
 
 func (e controllerEnv) UpdateDeployment(d *deployment.Deployment) {

@@ -253,6 +253,7 @@ func (c *Cluster) updateReplicaSet(rs *replicaset.ReplicaSet, specChanged bool) 
 	}
 	rs.ResourceVersion = c.nextRV()
 	c.rsChanged(rs)
+	c.debug("update", "kind", "ReplicaSet", "name", rs.Name, "replicas", rs.Spec.Replicas, "generation", rs.Generation)
 }
 
 // rsChanged queues rs and its owner for a sync.

@@ -60,14 +60,18 @@ func (s *syncer) reconcileOld(all, oldActive []*replicaset.ReplicaSet, newRS *re
 		return false
 	}
 	sortByCreation(oldActive)
-	cleaned := s.cleanupUnhealthy(oldActive, maxScaledDown)
+	cleaned, ok := s.cleanupUnhealthy(oldActive, maxScaledDown)
+	if !ok {
+		return false
+	}
 	scaled := s.scaleDownOld(append(slicesClip(oldActive), newRS), oldActive)
 	return cleaned+scaled > 0
 }
 
 // cleanupUnhealthy shrinks old ReplicaSets, oldest first, by their pods
-// that are not available, up to limit in total.
-func (s *syncer) cleanupUnhealthy(old []*replicaset.ReplicaSet, limit int32) int32 {
+// that are not available, up to limit in total. It reports false when it
+// gave up part way, as upstream's does on an inconsistent count.
+func (s *syncer) cleanupUnhealthy(old []*replicaset.ReplicaSet, limit int32) (int32, bool) {
 	var done int32
 	for _, rs := range old {
 		if done >= limit {
@@ -77,10 +81,16 @@ func (s *syncer) cleanupUnhealthy(old []*replicaset.ReplicaSet, limit int32) int
 			continue
 		}
 		n := min(limit-done, rs.Spec.Replicas-rs.Status.AvailableReplicas)
+		if n < 0 {
+			// More available pods than wanted (a stale status after a
+			// scale-down): upstream refuses to "scale down" upwards and
+			// abandons the whole step.
+			return done, false
+		}
 		s.scaleReplicaSet(rs, rs.Spec.Replicas-n, false)
 		done += n
 	}
-	return done
+	return done, true
 }
 
 // scaleDownOld shrinks old ReplicaSets, oldest first, by as many available

@@ -74,10 +74,10 @@ func commandName(words []string) string {
 // args holds a command's positional arguments and flags, in typed order.
 type args struct {
 	positional []string
-	flags      []flag
+	flags      []cmdFlag
 }
 
-type flag struct {
+type cmdFlag struct {
 	name, value string
 	bare        bool
 }
@@ -122,7 +122,7 @@ func parseArgs(words []string, specs []flagSpec) (args, error) {
 			}
 			return a, fmt.Errorf("unknown flag: --%s", name)
 		}
-		f := flag{name: spec.long, value: value}
+		f := cmdFlag{name: spec.long, value: value}
 		if spec.valued && !hasValue {
 			if i+1 >= len(words) {
 				return a, fmt.Errorf("flag needs an argument: %s", w)

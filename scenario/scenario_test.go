@@ -1,0 +1,109 @@
+package scenario
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var rewrite = flag.Bool("rewrite", false, "rewrite golden files with the current output")
+
+// runDir plays dir/scenario and returns its output and error.
+func runDir(t *testing.T, dir string, trace bool) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := RunFS(os.DirFS(dir), "scenario", &out, Options{Trace: trace})
+	return out.String(), err
+}
+
+// golden compares got with the file at path, or rewrites it.
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *rewrite {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "missing golden file; run go test ./scenario -rewrite")
+	assert.Equal(t, string(want), got)
+}
+
+// TestUpstreamLessons plays the two seed lessons and compares their traces
+// with the ones upstream Kubernetes' own controllers produced.
+func TestUpstreamLessons(t *testing.T) {
+	dirs, err := filepath.Glob("testdata/upstream/*")
+	require.NoError(t, err)
+	require.NotEmpty(t, dirs)
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			got, err := runDir(t, dir, true)
+			require.NoError(t, err)
+			want, err := os.ReadFile(filepath.Join(dir, "golden.trace"))
+			require.NoError(t, err)
+			assert.Equal(t, NormalizeTrace(string(want)), NormalizeTrace(got))
+		})
+	}
+}
+
+// TestScenarios plays every scenario under testdata/scenarios and checks
+// its trace and transcript against the golden files beside it.
+func TestScenarios(t *testing.T) {
+	dirs, err := filepath.Glob("testdata/scenarios/*")
+	require.NoError(t, err)
+	require.NotEmpty(t, dirs)
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			trace, terr := runDir(t, dir, true)
+			transcript, serr := runDir(t, dir, false)
+			assert.Equal(t, errString(terr), errString(serr))
+			golden(t, filepath.Join(dir, "trace.golden"), trace+exitLine(terr))
+			golden(t, filepath.Join(dir, "transcript.golden"), transcript+exitLine(serr))
+		})
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// exitLine records how a run ended, so goldens pin errors too.
+func exitLine(err error) string {
+	var perr *ParseError
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, ErrCommandFailed):
+		return "# exit 1: a command failed\n"
+	case errors.As(err, &perr):
+		return "# exit 2: " + err.Error() + "\n"
+	}
+	return "# error: " + err.Error() + "\n"
+}
+
+// TestDeterminism plays a scenario twice with the same seed: the
+// transcripts, which name every pod, must be identical.
+func TestDeterminism(t *testing.T) {
+	dir := "testdata/upstream/rollback-lesson"
+	a, err := runDir(t, dir, false)
+	require.NoError(t, err)
+	b, err := runDir(t, dir, false)
+	require.NoError(t, err)
+	assert.Equal(t, a, b)
+}
+
+func TestNormalizeTrace(t *testing.T) {
+	in := "$ apply -f httpd-2.2.32.yml\nevent: Normal ScalingReplicaSet Scaled up replica set httpd-abc12 from 0 to 1\n" +
+		"state: deployment/httpd replicas=1\nstate: rs/httpd-abc12 revision=1\nout: \tpod-template-hash=abc12\nout: \tpod-template-hash=zz9\n"
+	want := "$ apply -f httpd-#1.2.32.yml\nevent: Normal ScalingReplicaSet Scaled up replica set httpd-#2 from 0 to 1\n" +
+		"state: deployment/httpd replicas=1\nstate: rs/httpd-#2 revision=1\nout: \tpod-template-hash=#2\nout: \tpod-template-hash=#3\n"
+	assert.Equal(t, want, NormalizeTrace(in))
+}
