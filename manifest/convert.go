@@ -1,0 +1,225 @@
+package manifest
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	sigsjson "sigs.k8s.io/json"
+
+	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/meta"
+	"github.com/rollsim/rollsim/pod"
+	"github.com/rollsim/rollsim/scheduler"
+)
+
+// decodeStrict decodes the JSON document j into obj as the API server's
+// strict decoding does; generic is the same document decoded into any,
+// used to point at the field in error.
+func decodeStrict(j []byte, generic any, obj any) *fieldError {
+	strict, err := sigsjson.UnmarshalStrict(j, obj)
+	if err != nil {
+		if field, ferr := locate(generic, reflect.TypeOf(obj).Elem(), ""); ferr != nil {
+			return &fieldError{field: field, err: ferr}
+		}
+		return &fieldError{err: err}
+	}
+	if len(strict) > 0 {
+		e := strict[0]
+		msg := e.Error()
+		fe, ok := e.(sigsjson.FieldError)
+		switch {
+		case !ok:
+			return &fieldError{err: e}
+		case strings.HasPrefix(msg, ErrDuplicateField.Error()):
+			return &fieldError{field: fe.FieldPath(), err: ErrDuplicateField}
+		default:
+			return &fieldError{field: fe.FieldPath(), err: ErrUnknownField}
+		}
+	}
+	return nil
+}
+
+func decodeDeployment(j []byte, generic any) (*deployment.Deployment, *fieldError) {
+	var in appsv1.Deployment
+	if ferr := decodeStrict(j, generic, &in); ferr != nil {
+		return nil, ferr
+	}
+	if ferr := checkSupported(reflect.ValueOf(in), deploymentFields, ""); ferr != nil {
+		return nil, ferr
+	}
+	d := &deployment.Deployment{ObjectMeta: meta.ObjectMeta{
+		Name:        in.Name,
+		Namespace:   in.Namespace,
+		Labels:      in.Labels,
+		Annotations: in.Annotations,
+	}}
+	s := &in.Spec
+	d.Spec.Replicas = s.Replicas
+	d.Spec.Selector = convertSelector(s.Selector)
+	tmpl, ferr := convertTemplate(&s.Template, "spec.template")
+	if ferr != nil {
+		return nil, ferr
+	}
+	d.Spec.Template = tmpl
+	d.Spec.Strategy.Type = string(s.Strategy.Type)
+	if ru := s.Strategy.RollingUpdate; ru != nil {
+		d.Spec.Strategy.RollingUpdate = &deployment.RollingUpdateParams{
+			MaxUnavailable: convertIntOrString(ru.MaxUnavailable),
+			MaxSurge:       convertIntOrString(ru.MaxSurge),
+		}
+	}
+	d.Spec.MinReadySeconds = s.MinReadySeconds
+	d.Spec.RevisionHistoryLimit = s.RevisionHistoryLimit
+	d.Spec.Paused = s.Paused
+	d.Spec.ProgressDeadlineSeconds = s.ProgressDeadlineSeconds
+	return d, nil
+}
+
+func convertSelector(in *metav1.LabelSelector) *meta.Selector {
+	if in == nil {
+		return nil
+	}
+	out := &meta.Selector{MatchLabels: in.MatchLabels}
+	for _, r := range in.MatchExpressions {
+		out.MatchExpressions = append(out.MatchExpressions, meta.Requirement{
+			Key:      r.Key,
+			Operator: string(r.Operator),
+			Values:   r.Values,
+		})
+	}
+	return out
+}
+
+// convertIntOrString keeps an int an int and a string a percent string,
+// even an invalid one, for validation to report as the API server does.
+func convertIntOrString(v *intstr.IntOrString) *deployment.IntOrPercent {
+	switch {
+	case v == nil:
+		return nil
+	case v.Type == intstr.String:
+		return deployment.Percent(v.StrVal)
+	default:
+		return deployment.Int(v.IntVal)
+	}
+}
+
+func convertTemplate(in *corev1.PodTemplateSpec, path string) (pod.Template, *fieldError) {
+	out := pod.Template{
+		Labels:      in.Labels,
+		Annotations: in.Annotations,
+		Spec: pod.Spec{
+			RestartPolicy: string(in.Spec.RestartPolicy),
+			NodeSelector:  in.Spec.NodeSelector,
+		},
+	}
+	for i := range in.Spec.Containers {
+		c, ferr := convertContainer(&in.Spec.Containers[i], fmt.Sprintf("%s.spec.containers[%d]", path, i))
+		if ferr != nil {
+			return pod.Template{}, ferr
+		}
+		out.Spec.Containers = append(out.Spec.Containers, c)
+	}
+	return out, nil
+}
+
+func convertContainer(in *corev1.Container, path string) (pod.Container, *fieldError) {
+	out := pod.Container{Name: in.Name, Image: in.Image}
+	for _, p := range in.Ports {
+		out.Ports = append(out.Ports, pod.Port{
+			Name:          p.Name,
+			ContainerPort: p.ContainerPort,
+			HostPort:      p.HostPort,
+			Protocol:      string(p.Protocol),
+		})
+	}
+	for _, e := range in.Env {
+		out.Env = append(out.Env, pod.EnvVar{Name: e.Name, Value: e.Value})
+	}
+	var ferr *fieldError
+	if out.Requests, ferr = convertResources(in.Resources.Requests, path+".resources.requests"); ferr != nil {
+		return pod.Container{}, ferr
+	}
+	if out.Limits, ferr = convertResources(in.Resources.Limits, path+".resources.limits"); ferr != nil {
+		return pod.Container{}, ferr
+	}
+	return out, nil
+}
+
+func convertResources(in corev1.ResourceList, path string) (pod.Resources, *fieldError) {
+	var out pod.Resources
+	var ferr *fieldError
+	if q, ok := in[corev1.ResourceCPU]; ok {
+		if out.MilliCPU, ferr = quantityValue(q, resource.Milli, path+"[cpu]"); ferr != nil {
+			return out, ferr
+		}
+	}
+	if q, ok := in[corev1.ResourceMemory]; ok {
+		if out.Memory, ferr = quantityValue(q, 0, path+"[memory]"); ferr != nil {
+			return out, ferr
+		}
+	}
+	return out, nil
+}
+
+// quantityValue returns q in units of 10^scale, rounded up, as
+// Quantity.ScaledValue does, or an error when that is beyond ±9e18. It
+// does no arithmetic on quantities of extreme exponent ("1e999999999"),
+// which would take the apimachinery code forever.
+func quantityValue(q resource.Quantity, scale resource.Scale, path string) (int64, *fieldError) {
+	if q.IsZero() {
+		return 0, nil
+	}
+	f := q.AsApproximateFloat64() / math.Pow10(int(scale))
+	switch {
+	case math.IsNaN(f) || math.Abs(f) > 9e18:
+		return 0, &fieldError{field: path, err: errOutOfRange}
+	case f > 0 && f < 0.5:
+		return 1, nil // rounded up
+	case f < 0 && f > -0.5:
+		return 0, nil
+	}
+	return q.ScaledValue(scale), nil
+}
+
+var errOutOfRange = errors.New("quantity out of range")
+
+func decodeNode(j []byte, generic any) (*scheduler.Node, *fieldError) {
+	var in corev1.Node
+	if ferr := decodeStrict(j, generic, &in); ferr != nil {
+		return nil, ferr
+	}
+	if ferr := checkSupported(reflect.ValueOf(in), nodeFields, ""); ferr != nil {
+		return nil, ferr
+	}
+	n := &scheduler.Node{
+		ObjectMeta: meta.ObjectMeta{
+			Name:        in.Name,
+			Labels:      in.Labels,
+			Annotations: in.Annotations,
+		},
+		Unschedulable: in.Spec.Unschedulable,
+	}
+	var ferr *fieldError
+	if n.Allocatable, ferr = convertResources(in.Status.Allocatable, "status.allocatable"); ferr != nil {
+		return nil, ferr
+	}
+	if q, ok := in.Status.Allocatable[corev1.ResourcePods]; ok {
+		v, ferr := quantityValue(q, 0, "status.allocatable[pods]")
+		if ferr != nil {
+			return nil, ferr
+		}
+		if v < math.MinInt32 || v > math.MaxInt32 {
+			return nil, &fieldError{field: "status.allocatable[pods]", err: errOutOfRange}
+		}
+		n.MaxPods = int32(v)
+	}
+	return n, nil
+}
