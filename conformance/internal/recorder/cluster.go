@@ -6,9 +6,12 @@ import (
 	"os"
 	"reflect"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 	"unsafe"
+
+	"github.com/go-logr/logr"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -117,6 +120,7 @@ func (q *delayQueue) ShutDownWithDrain()         {}
 func (q *delayQueue) ShuttingDown() bool         { return true }
 func (q *delayQueue) Forget(key string)          { delete(q.requeues, key) }
 func (q *delayQueue) NumRequeues(key string) int { return q.requeues[key] }
+
 // AddAfter keeps, like client-go's delaying queue, one waiting entry per
 // key: the earliest one.
 func (q *delayQueue) AddAfter(key string, d time.Duration) {
@@ -139,7 +143,16 @@ func (q *delayQueue) AddAfter(key string, d time.Duration) {
 
 // AddRateLimited models the default controller rate limiter: 5ms doubling
 // per failure, reset by Forget after every successful sync.
+//
+// Upstream asks for such a requeue when less than a second is left before
+// the progress deadline, and also, endlessly, when a finished rollout is
+// scaled up and its new pods never become available: a deployment whose
+// Progressing reason is NewReplicaSetAvailable can never time out, so those
+// polls change nothing and are not turned into timed events.
 func (q *delayQueue) AddRateLimited(key string) {
+	if q.keepTime && !q.owner.canTimeOut(key) {
+		return
+	}
 	n := q.requeues[key]
 	q.requeues[key] = n + 1
 	q.AddAfter(key, (5*time.Millisecond)<<uint(n))
@@ -182,6 +195,7 @@ type Cluster struct {
 	dQueue *delayQueue
 
 	timers   []timer
+	fired    int
 	timerSeq int
 	pods     map[string]*podState
 
@@ -196,11 +210,17 @@ type Cluster struct {
 
 var gateOnce sync.Once
 
+// maxTimedEvents bounds one run, so that a runaway scenario fails instead of hanging.
+const maxTimedEvents = 100000
+
 // NewCluster builds the controllers as kube-controller-manager does, without
 // starting their workers or informers.
 func NewCluster() (*Cluster, error) {
 	var gateErr error
 	gateOnce.Do(func() {
+		// Controller logs (and the metrics re-registration complaint of
+		// every new ReplicaSet controller) are not part of a trace.
+		klog.SetLogger(logr.Discard())
 		// The consistency store needs informer resource versions the
 		// never-started informers do not have; the caches here are never stale.
 		gateErr = utilfeature.DefaultMutableFeatureGate.SetFromMap(map[string]bool{"StaleControllerConsistencyReplicaSet": false})
@@ -212,13 +232,12 @@ func NewCluster() (*Cluster, error) {
 	deploymentNowFn = clock.Now
 	deploymentUtilNowFn = clock.Now
 	c := &Cluster{
-		ctx:        klog.NewContext(context.Background(), klog.Background().V(10)),
+		ctx:        context.Background(),
 		clock:      clock,
 		pods:       map[string]*podState{},
 		PodStartup: time.Second,
 		NeverReady: map[string]bool{},
 	}
-	c.ctx = context.Background()
 	c.srv = newServer(clock)
 	c.srv.onPodCreated = c.podCreated
 	dInf := deploymentInformer{c.srv.informers[resDeployments]}
@@ -348,6 +367,10 @@ func (c *Cluster) hasPodTimers() bool {
 // fireAt moves the clock to at, performs every timed event due then in
 // creation order, and settles the controllers.
 func (c *Cluster) fireAt(at time.Time) error {
+	c.fired++
+	if c.fired > maxTimedEvents {
+		return fmt.Errorf("more than %d timed events: the scenario does not settle", maxTimedEvents)
+	}
 	c.clock.set(at)
 	if debugWrites {
 		fmt.Fprintln(os.Stderr, "CLOCK", at.Sub(Start))
@@ -453,4 +476,22 @@ func (c *Cluster) minReadySecondsOf(p *corev1.Pod) int32 {
 		return rs.Spec.MinReadySeconds
 	}
 	return 0
+}
+
+// canTimeOut tells whether a deployment's progress check could still flip
+// it to ProgressDeadlineExceeded.
+func (c *Cluster) canTimeOut(key string) bool {
+	_, name, _ := strings.Cut(key, "/")
+	c.srv.mu.Lock()
+	defer c.srv.mu.Unlock()
+	d, ok := c.srv.objs[resDeployments][name].(*appsv1.Deployment)
+	if !ok {
+		return false
+	}
+	for _, cond := range d.Status.Conditions {
+		if cond.Type == appsv1.DeploymentProgressing {
+			return cond.Reason != "NewReplicaSetAvailable" && cond.Reason != "ProgressDeadlineExceeded"
+		}
+	}
+	return false
 }
