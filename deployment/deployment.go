@@ -208,4 +208,3 @@ func (a *Spec) Equal(b *Spec) bool {
 	}
 	return true
 }
-

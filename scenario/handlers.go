@@ -336,7 +336,6 @@ func (r *Runner) rolloutStatus(ln Line) error {
 	if _, err := r.live(name); err != nil {
 		return err
 	}
-	defer r.stateAfter()
 	end := r.c.Now().Add(timeout)
 	last := ""
 	for {
@@ -385,14 +384,6 @@ func (r *Runner) rolloutStatus(ln Line) error {
 		if !r.trace {
 			r.flushEvents()
 		}
-	}
-}
-
-// stateAfter prints the state block a trace shows after rollout status.
-func (r *Runner) stateAfter() {
-	if r.trace {
-		r.flushEvents()
-		r.state()
 	}
 }
 

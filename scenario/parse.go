@@ -34,7 +34,8 @@ type ParseError struct {
 func (e *ParseError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
 
 // Parse splits a scenario into its command lines, dropping blank lines and
-// comments. It fails on the first line whose first word names no command.
+// comments. It stops at the first line whose first words name no
+// command, returning the lines before it with a *ParseError.
 func Parse(file string, src []byte) ([]Line, error) {
 	var out []Line
 	for i, raw := range strings.Split(string(src), "\n") {
@@ -49,10 +50,10 @@ func Parse(file string, src []byte) ([]Line, error) {
 		}
 		ln := Line{File: file, Number: i + 1, Text: text, Words: words}
 		if len(words) == 0 {
-			return nil, &ParseError{file, i + 1, "kubectl with no command"}
+			return out, &ParseError{file, i + 1, "kubectl with no command"}
 		}
 		if _, ok := handlers[commandName(words)]; !ok {
-			return nil, &ParseError{file, i + 1, fmt.Sprintf("unknown command %q", strings.Join(words[:min(2, len(words))], " "))}
+			return out, &ParseError{file, i + 1, fmt.Sprintf("unknown command %q", strings.Join(words[:min(2, len(words))], " "))}
 		}
 		out = append(out, ln)
 	}

@@ -87,14 +87,22 @@ func (r *Runner) Exec(ln Line) {
 	if r.trace {
 		fmt.Fprintf(r.w, "$ %s\n", ln.Text)
 	} else {
-		fmt.Fprintf(r.w, "[%s] $ kubectl %s\n", r.offset(r.c.Now()), ln.Text)
+		prog := "kubectl "
+		if w := ln.Words[0]; w == "sleep" || w == "config" {
+			prog = ""
+		}
+		fmt.Fprintf(r.w, "[%s] $ %s%s\n", r.offset(r.c.Now()), prog, ln.Text)
 	}
-	h := handlers[commandName(ln.Words)]
-	if err := h.run(r, ln); err != nil {
+	name := commandName(ln.Words)
+	if err := handlers[name].run(r, ln); err != nil {
 		r.failed = true
+		r.flushEvents()
 		r.out(kubectlError(err)...)
 	}
 	r.flushEvents()
+	if r.trace && name == "rollout status" {
+		r.state()
+	}
 }
 
 // Failed reports whether any command failed so far.

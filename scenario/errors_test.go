@@ -1,0 +1,191 @@
+package scenario
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+)
+
+const goodManifest = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: web
+        image: web:1
+`
+
+// TestMalformed plays one-line scenarios that go wrong and checks the
+// exact trace and how the run ends: 1 for a command that failed (the run
+// goes on), 2 for a line that is not a command (the run stops there).
+func TestMalformed(t *testing.T) {
+	files := fstest.MapFS{
+		"good.yml": {Data: []byte(goodManifest)},
+		"unknown-field.yml": {Data: []byte(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replica: 2
+`)},
+		"negative.yml": {Data: []byte(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: -1
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: web
+        image: web:1
+`)},
+		"zero-zero.yml": {Data: []byte(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  strategy:
+    rollingUpdate:
+      maxSurge: 0
+      maxUnavailable: 0
+  template:
+    metadata:
+      labels:
+        app: other
+    spec:
+      containers:
+      - name: web
+        image: web:1
+`)},
+	}
+	for _, tc := range []struct {
+		name, script, trace string
+		exit               int
+	}{
+		{"unknown command", "frobnicate deployment/web\n", "", 2},
+		{"unknown rollout verb", "rollout sideways deployment/web\n", "", 2},
+		{"stops at the bad line", "create deployment web --image=web:1\nbogus\nget pods\n",
+			"$ create deployment web --image=web:1\nout: deployment.apps/web created\nevent: Normal ScalingReplicaSet Scaled up replica set web-HASH from 0 to 1\n", 2},
+		{"missing file", "apply -f nope.yml\n",
+			"$ apply -f nope.yml\nout: error: the path \"nope.yml\" does not exist\n", 1},
+		{"unknown deployment", "rollout status deployment/nope\n",
+			"$ rollout status deployment/nope\nout: Error from server (NotFound): deployments.apps \"nope\" not found\n", 1},
+		{"unknown flag", "scale deployment/web --replicas=2 --bogus\n",
+			"$ scale deployment/web --replicas=2 --bogus\nout: error: unknown flag: --bogus\nout: See 'kubectl scale --help' for usage.\n", 1},
+		{"revision not in history", "apply -f good.yml\nrollout undo deployment/web --to-revision=7\n",
+			"$ apply -f good.yml\nout: deployment.apps/web created\nevent: Normal ScalingReplicaSet Scaled up replica set web-HASH from 0 to 2\n" +
+				"$ rollout undo deployment/web --to-revision=7\nout: error: unable to find specified revision 7 in history\n", 1},
+		{"unknown manifest field", "apply -f unknown-field.yml\n",
+			"$ apply -f unknown-field.yml\nout: error: unknown-field.yml: document 1: spec.replica: unknown field\n", 1},
+		{"invalid replicas", "apply -f negative.yml\n",
+			"$ apply -f negative.yml\nout: The Deployment \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n", 1},
+		{"several causes", "apply -f zero-zero.yml\n",
+			"$ apply -f zero-zero.yml\nout: The Deployment \"web\" is invalid:\n" +
+				"out: * spec.template.metadata.labels: Invalid value: {\"app\":\"other\"}: `selector` does not match template `labels`\n" +
+				"out: * spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0\n", 1},
+		{"paused undo", "apply -f good.yml\nrollout pause deployment/web\nrollout undo deployment/web\n",
+			"$ apply -f good.yml\nout: deployment.apps/web created\nevent: Normal ScalingReplicaSet Scaled up replica set web-HASH from 0 to 2\n" +
+				"$ rollout pause deployment/web\nout: deployment.apps/web paused\n" +
+				"$ rollout undo deployment/web\nout: error: no rollout history found for deployment \"web\"\n", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := fstest.MapFS{"scenario": {Data: []byte(tc.script)}}
+			for k, v := range files {
+				fsys[k] = v
+			}
+			var out bytes.Buffer
+			err := RunFS(fsys, "scenario", &out, Options{Trace: true})
+			got := out.String()
+			if tc.exit == 1 {
+				// The state block at the end is not what these cases test.
+				got = stripState(got)
+			}
+			assert.Equal(t, tc.trace, maskHashes(got))
+			var perr *ParseError
+			switch tc.exit {
+			case 1:
+				assert.ErrorIs(t, err, ErrCommandFailed)
+			case 2:
+				assert.True(t, errors.As(err, &perr), "want a parse error, got %v", err)
+			}
+		})
+	}
+}
+
+func stripState(s string) string {
+	var out []byte
+	for _, l := range bytes.SplitAfter([]byte(s), []byte("\n")) {
+		if !bytes.HasPrefix(l, []byte("state: ")) {
+			out = append(out, l...)
+		}
+	}
+	return string(out)
+}
+
+// maskHashes replaces the hash of every web-HASH ReplicaSet name.
+func maskHashes(s string) string {
+	b := []byte(s)
+	var out []byte
+	for i := 0; i < len(b); {
+		if bytes.HasPrefix(b[i:], []byte("web-")) {
+			j := i + 4
+			for j < len(b) && (b[j] >= 'a' && b[j] <= 'z' || b[j] >= '0' && b[j] <= '9') {
+				j++
+			}
+			if j > i+4 {
+				out = append(out, "web-HASH"...)
+				i = j
+				continue
+			}
+		}
+		out = append(out, b[i])
+		i++
+	}
+	return string(out)
+}
+
+func TestParseErrorMessage(t *testing.T) {
+	_, err := Parse("lesson.scenario", []byte("# comment\n\napply -f x.yml\nfly away\n"))
+	assert.EqualError(t, err, `lesson.scenario:4: unknown command "fly away"`)
+}
+
+func TestChangeCause(t *testing.T) {
+	for _, tc := range []struct{ line, want string }{
+		{"apply -f httpd.v1.yml --record", "kubectl apply --filename=httpd.v1.yml --record=true"},
+		{"set image deployment/httpd httpd=httpd:2.4.17 --record", "kubectl set image deployment/httpd httpd=httpd:2.4.17 --record=true"},
+		{"scale deployment/httpd --replicas=5 --record", "kubectl scale deployment/httpd --replicas=5 --record=true"},
+		{"scale --record deployment/httpd --replicas 5", "kubectl scale deployment/httpd --record=true --replicas=5"},
+	} {
+		lines, err := Parse("s", []byte(tc.line))
+		if !assert.NoError(t, err) {
+			continue
+		}
+		a, err := argsOf(lines[0])
+		assert.NoError(t, err)
+		h := handlers[commandName(lines[0].Words)]
+		assert.Equal(t, tc.want, changeCause(lines[0].Words[:h.words], a))
+	}
+}
