@@ -1,0 +1,98 @@
+package rollsim_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/rollsim/rollsim"
+	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/meta"
+	"github.com/rollsim/rollsim/pod"
+)
+
+// A rolling update of three httpd pods, watched through the Deployment
+// controller's events.
+func Example() {
+	c := rollsim.New(rollsim.Config{Seed: 1})
+	c.Observe(func(e rollsim.Event) {
+		if e.Reason == "ScalingReplicaSet" {
+			fmt.Printf("%4s  %s\n", e.Time.Sub(rollsim.Epoch), e.Message)
+		}
+	})
+	labels := map[string]string{"app": "httpd"}
+	d := &deployment.Deployment{
+		ObjectMeta: meta.ObjectMeta{Name: "httpd"},
+		Spec: deployment.Spec{
+			Replicas: deployment.Ptr[int32](3),
+			Selector: &meta.Selector{MatchLabels: labels},
+			Template: pod.Template{
+				Labels: labels,
+				Spec:   pod.Spec{Containers: []pod.Container{{Name: "httpd", Image: "httpd:2.2.31"}}},
+			},
+		},
+	}
+	if _, err := c.CreateDeployment(d); err != nil {
+		fmt.Println(err)
+		return
+	}
+	c.Advance(5 * time.Second)
+
+	d, _ = c.Deployment("", "httpd")
+	d.Spec.Template.Spec.Containers[0].Image = "httpd:2.2.32"
+	if _, err := c.UpdateDeployment(d); err != nil {
+		fmt.Println(err)
+		return
+	}
+	c.Advance(5 * time.Second)
+
+	revs, _ := c.History("", "httpd")
+	for _, r := range revs {
+		fmt.Println("revision", r.Number, r.Template.Image())
+	}
+	// Output:
+	//   0s  Scaled up replica set httpd-5f668bcb66 from 0 to 3
+	//   5s  Scaled up replica set httpd-c7c4ffb5f from 0 to 1
+	//   6s  Scaled down replica set httpd-5f668bcb66 from 3 to 2
+	//   6s  Scaled up replica set httpd-c7c4ffb5f from 1 to 2
+	//   7s  Scaled down replica set httpd-5f668bcb66 from 2 to 1
+	//   7s  Scaled up replica set httpd-c7c4ffb5f from 2 to 3
+	//   8s  Scaled down replica set httpd-5f668bcb66 from 1 to 0
+	// revision 1 httpd:2.2.31
+	// revision 2 httpd:2.2.32
+}
+
+// Undo brings an earlier revision back; it returns as the next revision.
+func ExampleCluster_Undo() {
+	c := rollsim.New(rollsim.Config{})
+	labels := map[string]string{"app": "web"}
+	d := &deployment.Deployment{
+		ObjectMeta: meta.ObjectMeta{Name: "web"},
+		Spec: deployment.Spec{
+			Selector: &meta.Selector{MatchLabels: labels},
+			Template: pod.Template{Labels: labels, Spec: pod.Spec{Containers: []pod.Container{{Name: "web", Image: "web:1"}}}},
+		},
+	}
+	c.CreateDeployment(d)
+	for _, image := range []string{"web:2", "web:3"} {
+		c.Advance(time.Minute)
+		d, _ = c.Deployment("", "web")
+		d.Spec.Template.Spec.Containers[0].Image = image
+		c.UpdateDeployment(d)
+	}
+	c.Advance(time.Minute)
+	if _, err := c.Undo("", "web", 1); err != nil {
+		fmt.Println(err)
+	}
+	c.Advance(time.Minute)
+	revs, _ := c.History("", "web")
+	for _, r := range revs {
+		fmt.Println("revision", r.Number, r.Template.Image())
+	}
+	_, err := c.Undo("", "web", 9)
+	fmt.Println(err)
+	// Output:
+	// revision 2 web:2
+	// revision 3 web:3
+	// revision 4 web:1
+	// unable to find specified revision 9 in history
+}
