@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
@@ -186,6 +187,7 @@ func isEmpty(v reflect.Value) bool {
 var (
 	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 	intOrStringType = reflect.TypeFor[intstr.IntOrString]()
+	quantityType    = reflect.TypeFor[resource.Quantity]()
 )
 
 // locate finds the first value of the generic JSON document v (as decoded
@@ -206,6 +208,18 @@ func locate(v any, t reflect.Type, path string) (string, error) {
 			}
 		}
 		return path, mismatch("an int32 or a string", v)
+	}
+	if t == quantityType {
+		var s string
+		switch v := v.(type) {
+		case string:
+			s = v
+		case json.Number:
+			s = v.String()
+		}
+		if hugeExponent.MatchString(strings.TrimSpace(s)) {
+			return path, errOutOfRange
+		}
 	}
 	if reflect.PointerTo(t).Implements(unmarshalerType) {
 		b, err := json.Marshal(v)

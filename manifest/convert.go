@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"regexp"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -21,14 +22,17 @@ import (
 )
 
 // decodeStrict decodes the JSON document j into obj as the API server's
-// strict decoding does; generic is the same document decoded into any,
-// used to point at the field in error.
+// strict decoding does; generic is the same document decoded into any
+// (with UseNumber), checked first to point at the field in error.
 func decodeStrict(j []byte, generic any, obj any) *fieldError {
+	// Values that do not fit their field first: locate names the field,
+	// and keeps quantities the apimachinery parser would take forever on
+	// from it.
+	if field, err := locate(generic, reflect.TypeOf(obj).Elem(), ""); err != nil {
+		return &fieldError{field: field, err: err}
+	}
 	strict, err := sigsjson.UnmarshalStrict(j, obj)
 	if err != nil {
-		if field, ferr := locate(generic, reflect.TypeOf(obj).Elem(), ""); ferr != nil {
-			return &fieldError{field: field, err: ferr}
-		}
 		return &fieldError{err: err}
 	}
 	if len(strict) > 0 {
@@ -190,6 +194,11 @@ func quantityValue(q resource.Quantity, scale resource.Scale, path string) (int6
 }
 
 var errOutOfRange = errors.New("quantity out of range")
+
+// hugeExponent matches a decimal exponent of more than three digits, such
+// as "1e999999999999": ParseQuantity rounds such a value to nanos by
+// computing 10 to that power, which does not finish.
+var hugeExponent = regexp.MustCompile(`[eE][-+]?0*[0-9]{4,}$`)
 
 func decodeNode(j []byte, generic any) (*scheduler.Node, *fieldError) {
 	var in corev1.Node
