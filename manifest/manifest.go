@@ -76,6 +76,40 @@ func (o *Object) Name() string {
 	return ""
 }
 
+// KubectlLastApplied returns the value `kubectl apply` stores in the
+// kubectl.kubernetes.io/last-applied-configuration annotation for the
+// object: LastApplied with metadata.annotations always present (an empty
+// object when there are none, never holding the last-applied annotation
+// itself), with metadata.namespace set to namespace when a Deployment
+// names none, and with a trailing newline.
+func (o *Object) KubectlLastApplied(namespace string) string {
+	var doc map[string]any
+	dec := json.NewDecoder(strings.NewReader(o.LastApplied))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil || doc == nil {
+		return o.LastApplied + "\n"
+	}
+	md, _ := doc["metadata"].(map[string]any)
+	if md == nil {
+		md = map[string]any{}
+		doc["metadata"] = md
+	}
+	annotations, _ := md["annotations"].(map[string]any)
+	if annotations == nil {
+		annotations = map[string]any{}
+	}
+	delete(annotations, deployment.LastAppliedAnnotation)
+	md["annotations"] = annotations
+	if ns, _ := md["namespace"].(string); ns == "" && o.Deployment != nil && namespace != "" {
+		md["namespace"] = namespace
+	}
+	var b bytes.Buffer
+	if err := json.NewEncoder(&b).Encode(doc); err != nil {
+		return o.LastApplied + "\n"
+	}
+	return b.String()
+}
+
 // Error is why a manifest could not be read. Its text is
 // "FILE: document N: FIELD: ERR", without the document when the file
 // itself could not be read and without the field when the problem is not

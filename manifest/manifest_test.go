@@ -421,3 +421,35 @@ func TestSeedManifestsAreTheSpecs(t *testing.T) {
 		assert.Equal(t, string(want), string(got), fixture)
 	}
 }
+
+func TestKubectlLastApplied(t *testing.T) {
+	objs, err := Load("testdata/httpd.yml")
+	require.NoError(t, err)
+	require.Len(t, objs, 1)
+	assert.Equal(t, `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{},"labels":{"app":"httpd"},"name":"httpd","namespace":"default"},`+
+		`"spec":{"replicas":3,"selector":{"matchLabels":{"app":"httpd"}},"template":{"metadata":{"labels":{"app":"httpd"}},`+
+		`"spec":{"containers":[{"image":"httpd:2.2.31","name":"httpd","ports":[{"containerPort":80}]}]}}}}`+"\n",
+		objs[0].KubectlLastApplied("default"))
+
+	objs, err = Decode("x.yml", []byte(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: "{}"
+    team: <blue&green>
+spec:
+  minReadySeconds: 10
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: n1
+`))
+	require.NoError(t, err)
+	require.Len(t, objs, 2)
+	assert.Equal(t, `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"team":"\u003cblue\u0026green\u003e"},"name":"web","namespace":"shop"},"spec":{"minReadySeconds":10}}`+"\n",
+		objs[0].KubectlLastApplied("default"))
+	assert.Equal(t, `{"apiVersion":"v1","kind":"Node","metadata":{"annotations":{},"name":"n1"}}`+"\n", objs[1].KubectlLastApplied("default"))
+}
