@@ -48,9 +48,9 @@ type Object struct {
 	// Node is set for a v1 Node.
 	Node *scheduler.Node
 	// LastApplied is the document as decoded, in compact JSON with sorted
-	// keys and without its status: the value kubectl stores in the
-	// kubectl.kubernetes.io/last-applied-configuration annotation (kubectl
-	// adds a trailing newline).
+	// keys and without its status, the basis of kubectl's
+	// kubectl.kubernetes.io/last-applied-configuration annotation (see
+	// KubectlLastApplied for the exact value kubectl stores).
 	LastApplied string
 }
 
