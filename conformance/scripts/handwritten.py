@@ -614,6 +614,82 @@ rollout status deployment/web
 """, **{"web.v1.yml": dep("web", replicas=4, surge=1, unavail=1)})
 
 
+# --- nodes --------------------------------------------------------------------------
+def node(name, cpu=None, memory=None, pods=None):
+    out = ["apiVersion: v1", "kind: Node", "metadata:", f"  name: {name}",
+           "status:", "  allocatable:"]
+    if cpu is not None:
+        out.append(f'    cpu: "{cpu}"')
+    if memory is not None:
+        out.append(f"    memory: {memory}")
+    if pods is not None:
+        out.append(f'    pods: "{pods}"')
+    return "\n".join(out) + "\n"
+
+
+def with_requests(manifest, cpu, memory):
+    return manifest + f"""        resources:
+          requests:
+            cpu: {cpu}
+            memory: {memory}
+"""
+
+
+scenario("nodes-spread-cordon-drain", """
+# Two nodes with four pod slots each: pods spread by requested share;
+# cordon leaves new pods Pending, uncordon places them, drain moves them.
+apply -f nodes.yml
+apply -f web.v1.yml
+rollout status deployment/web
+cordon node-a
+cordon node-a
+set image deployment/web web=nginx:2.0
+rollout status deployment/web --timeout=30s
+uncordon node-a
+rollout status deployment/web
+drain node-b
+rollout status deployment/web --timeout=20s
+uncordon node-b
+uncordon node-b
+get pods
+""", **{"nodes.yml": node("node-a", "2", "4Gi", 4) + "---\n" + node("node-b", "2", "4Gi", 4),
+        "web.v1.yml": with_requests(dep("web", replicas=6), "500m", "512Mi")})
+
+scenario("nodes-delete-node", """
+# A node fails: its pods are gone and their ReplicaSet replaces them on the others.
+apply -f nodes.yml
+apply -f web.v1.yml
+rollout status deployment/web
+delete node node-b
+rollout status deployment/web
+delete node node-b
+cordon node-z
+""", **{"nodes.yml": node("node-a", "4", "8Gi", 10) + "---\n" + node("node-b", "4", "8Gi", 10)
+        + "---\n" + node("node-c", "2", "8Gi", 10),
+        "web.v1.yml": with_requests(dep("web", replicas=6), "500m", "1Gi")})
+
+scenario("nodes-capacity-pending", """
+# Requests that do not fit wait Pending until a node with room is added.
+apply -f node-a.yml
+apply -f web.v1.yml
+rollout status deployment/web --timeout=10s
+apply -f node-b.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web --timeout=30s
+scale deployment/web --replicas=3
+rollout status deployment/web
+""", **{"node-a.yml": node("node-a", "1", "2Gi", 110),
+        "node-b.yml": node("node-b", "2", "2Gi", 110),
+        "web.v1.yml": with_requests(dep("web", replicas=4), "500m", "256Mi")})
+
+scenario("delete-pod-unknown", """
+apply -f web.v1.yml
+rollout status deployment/web
+delete pod web-nope
+""", **{"web.v1.yml": dep("web", replicas=2)})
+
+
 def main():
     for name, (script, files) in SCENARIOS.items():
         d = os.path.join(CORPUS, name)

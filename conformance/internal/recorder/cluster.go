@@ -180,6 +180,7 @@ type podState struct {
 	startup    time.Duration
 	neverReady bool
 	readyAt    time.Time
+	bound      bool
 }
 
 // Cluster runs upstream's Deployment and ReplicaSet controllers over the
@@ -239,7 +240,7 @@ func NewCluster() (*Cluster, error) {
 		NeverReady: map[string]bool{},
 	}
 	c.srv = newServer(clock)
-	c.srv.onPodCreated = c.podCreated
+	c.srv.onPodCreating = c.bindOnCreate
 	dInf := deploymentInformer{c.srv.informers[resDeployments]}
 	rsInf := replicaSetInformer{c.srv.informers[resReplicaSets]}
 	pInf := podInformer{c.srv.informers[resPods]}
@@ -285,17 +286,6 @@ func (c *Cluster) addTimer(at time.Time, kind timerKind, key string) {
 	c.timers = append(c.timers, timer{at: at, seq: c.timerSeq, kind: kind, key: key})
 }
 
-// podCreated is called by the server (under its lock) for every new pod:
-// with no nodes the pod is bound at once and its startup countdown begins.
-func (c *Cluster) podCreated(p *corev1.Pod) {
-	st := &podState{startup: c.PodStartup}
-	if len(p.Spec.Containers) > 0 && c.NeverReady[p.Spec.Containers[0].Image] {
-		st.neverReady = true
-	}
-	c.pods[p.Name] = st
-	c.addTimer(c.clock.Now().Add(st.startup), timerPodReady, p.Name)
-}
-
 // Settle runs the controllers to a fixpoint at the current instant: rounds of
 // every ReplicaSet key in name order, then every Deployment key in name
 // order, until a round commits no write and no sync fails.
@@ -306,6 +296,7 @@ func (c *Cluster) Settle() error {
 		}
 		before := c.srv.writeCount()
 		failed := false
+		c.schedulePending()
 		for _, key := range c.keys(resReplicaSets) {
 			if err := c.rsSync(c.ctx, key); err != nil {
 				if debugWrites {

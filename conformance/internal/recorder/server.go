@@ -59,9 +59,10 @@ type server struct {
 	rnd       *rand.Rand
 	writes    int
 	informers map[string]*fakeInformer
-	// onPodCreated is told about every pod the server stores (under mu).
-	onPodCreated func(pod *corev1.Pod)
-	client       *fake.Clientset
+	// onPodCreating sees every new pod (under mu) just before it is stored;
+	// the recorder's scheduler binds it there.
+	onPodCreating func(pod *corev1.Pod)
+	client        *fake.Clientset
 }
 
 func newServer(clock *fakeClock) *server {
@@ -246,10 +247,10 @@ func (s *server) create(res string, obj runtime.Object) (runtime.Object, error) 
 	acc.SetUID(s.nextUID())
 	acc.SetCreationTimestamp(metav1.NewTime(s.stamp()))
 	acc.SetDeletionTimestamp(nil)
-	s.commit(res, nil, obj)
-	if p, ok := obj.(*corev1.Pod); ok && s.onPodCreated != nil {
-		s.onPodCreated(p)
+	if p, ok := obj.(*corev1.Pod); ok && s.onPodCreating != nil {
+		s.onPodCreating(p)
 	}
+	s.commit(res, nil, obj)
 	return obj.DeepCopyObject(), nil
 }
 
