@@ -58,7 +58,7 @@ func newFlagCmd(name string, argv []string, withRecord bool, define func(*cobra.
 // parse parses the flags; it returns the positional args after the command words.
 func (fc *flagCmd) parse(words int) ([]string, error) {
 	if err := fc.cmd.Flags().Parse(fc.argv); err != nil {
-		return nil, fmt.Errorf("%v\nSee 'kubectl %s --help' for usage.", err, fc.name)
+		return nil, fmt.Errorf("%v\nSee 'kubectl %s -h' for help and examples", err, fc.name)
 	}
 	pos := fc.cmd.Flags().Args()
 	if len(pos) < words {
@@ -386,6 +386,10 @@ func (r *Runner) cmdScale(argv []string) (command, error) {
 		pos, err := fc.parse(1)
 		if err != nil {
 			r.fail(err)
+			return nil
+		}
+		if !fc.cmd.Flags().Changed("replicas") {
+			r.fail(errors.New(`required flag(s) "replicas" not set`))
 			return nil
 		}
 		if replicas < 0 {
