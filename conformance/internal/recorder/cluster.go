@@ -109,6 +109,9 @@ type delayQueue struct {
 	owner    *Cluster
 	keepTime bool
 	requeues map[string]int
+
+	bucketTokens float64
+	bucketLast   time.Time
 }
 
 func (q *delayQueue) Add(string)                 {}
@@ -141,8 +144,9 @@ func (q *delayQueue) AddAfter(key string, d time.Duration) {
 	c.addTimer(at, timerCheck, key)
 }
 
-// AddRateLimited models the default controller rate limiter: 5ms doubling
-// per failure, reset by Forget after every successful sync.
+// AddRateLimited models the default controller rate limiter: the larger of
+// 5ms doubling per failure (reset by Forget after every successful sync) and
+// the delay of a shared 10/s token bucket with a burst of 100.
 //
 // Upstream asks for such a requeue when less than a second is left before
 // the progress deadline, and also, endlessly, when a finished rollout is
@@ -155,7 +159,30 @@ func (q *delayQueue) AddRateLimited(key string) {
 	}
 	n := q.requeues[key]
 	q.requeues[key] = n + 1
-	q.AddAfter(key, (5*time.Millisecond)<<uint(n))
+	d := (5 * time.Millisecond) << uint(n)
+	if b := q.bucketDelay(); b > d {
+		d = b
+	}
+	q.AddAfter(key, d)
+}
+
+// bucketDelay is the default limiter's other half: a token bucket of 10 per
+// second with a burst of 100, shared by all keys, on the fake clock.
+func (q *delayQueue) bucketDelay() time.Duration {
+	now := q.owner.clock.Now()
+	if q.bucketLast.IsZero() {
+		q.bucketTokens, q.bucketLast = 100, now
+	}
+	q.bucketTokens += now.Sub(q.bucketLast).Seconds() * 10
+	if q.bucketTokens > 100 {
+		q.bucketTokens = 100
+	}
+	q.bucketLast = now
+	q.bucketTokens--
+	if q.bucketTokens >= 0 {
+		return 0
+	}
+	return time.Duration(-q.bucketTokens / 10 * float64(time.Second))
 }
 
 var _ workqueue.TypedRateLimitingInterface[string] = &delayQueue{}
