@@ -24,12 +24,13 @@ func main() {
 	out := flag.String("out", "testdata/corpus", "corpus folder")
 	first := flag.Int("first", 1, "number of the first scenario (random-NNNN)")
 	norecord := flag.Bool("norecord", false, "write scenarios without recording golden traces")
+	nodes := flag.Bool("nodes", false, "add Node objects, resource requests, cordon/uncordon and node failures")
 	flag.Parse()
 	rng := rand.New(rand.NewSource(*seed))
 	for i := 0; i < *n; i++ {
 		name := fmt.Sprintf("random-%04d", *first+i)
 		dir := filepath.Join(*out, name)
-		g := &gen{rng: rng, files: map[string]string{}}
+		g := &gen{rng: rng, files: map[string]string{}, nodes: *nodes}
 		script := g.scenario(name)
 		if err := os.RemoveAll(dir); err != nil {
 			fail(err)
@@ -71,6 +72,9 @@ type gen struct {
 	// per deployment: current manifest number and its last replicas
 	deps    []string
 	version map[string]int
+	// nodes: the scenario runs on Node objects.
+	nodes     bool
+	nodeNames []string
 }
 
 func (g *gen) pick(xs ...string) string { return xs[g.rng.Intn(len(xs))] }
@@ -130,6 +134,10 @@ func (g *gen) manifest(name string, replicas int) string {
 	fmt.Fprintf(&b, "  selector:\n    matchLabels:\n      app: %s\n", name)
 	fmt.Fprintf(&b, "  template:\n    metadata:\n      labels:\n        app: %s\n", name)
 	fmt.Fprintf(&b, "    spec:\n      containers:\n      - name: %s\n        image: %s\n", name, g.image(name))
+	if g.nodes && g.chance(0.8) {
+		fmt.Fprintf(&b, "        resources:\n          requests:\n            cpu: %s\n            memory: %s\n",
+			g.pick("100m", "250m", "500m", "1"), g.pick("64Mi", "256Mi", "512Mi", "1Gi"))
+	}
 	g.files[file] = b.String()
 	return file
 }
@@ -156,6 +164,9 @@ func (g *gen) scenario(title string) string {
 	g.add("config never-ready=api:broken")
 	if g.chance(0.3) {
 		g.add("config pod-startup=%ds", 1+g.rng.Intn(4))
+	}
+	if g.nodes {
+		g.add("apply -f %s", g.nodeManifest())
 	}
 	for _, d := range g.deps {
 		reps := g.rng.Intn(11)
@@ -204,7 +215,19 @@ func (g *gen) scenario(title string) string {
 		case k < 92:
 			g.add("apply -f %s%s", g.manifest(d, g.rng.Intn(11)), g.record())
 		case k < 95:
-			g.add("config pod-startup=%ds", 1+g.rng.Intn(4))
+			if g.nodes && len(g.nodeNames) > 0 {
+				n := g.nodeNames[g.rng.Intn(len(g.nodeNames))]
+				switch g.rng.Intn(4) {
+				case 0, 1:
+					g.add("cordon %s", n)
+				case 2:
+					g.add("uncordon %s", n)
+				default:
+					g.add("delete node %s", n)
+				}
+			} else {
+				g.add("config pod-startup=%ds", 1+g.rng.Intn(4))
+			}
 		default:
 			g.add("get %s", g.pick("deployments", "rs", "pods", "replicasets"))
 		}
@@ -215,4 +238,18 @@ func (g *gen) scenario(title string) string {
 		}
 	}
 	return strings.Join(g.lines, "\n") + "\n"
+}
+
+// nodeManifest writes two to four Nodes of random sizes into one file.
+func (g *gen) nodeManifest() string {
+	var docs []string
+	count := 2 + g.rng.Intn(3)
+	for i := 0; i < count; i++ {
+		name := fmt.Sprintf("node-%c", 'a'+i)
+		g.nodeNames = append(g.nodeNames, name)
+		docs = append(docs, fmt.Sprintf("apiVersion: v1\nkind: Node\nmetadata:\n  name: %s\nstatus:\n  allocatable:\n    cpu: %q\n    memory: %s\n    pods: %q\n",
+			name, g.pick("1", "2", "4"), g.pick("1Gi", "2Gi", "4Gi"), g.pick("3", "5", "10", "110")))
+	}
+	g.files["nodes.yml"] = strings.Join(docs, "---\n")
+	return "nodes.yml"
 }
