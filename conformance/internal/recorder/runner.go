@@ -126,7 +126,11 @@ func (r *Runner) run(line string) error {
 	if err != nil {
 		return err
 	}
-	r.emit("$ " + strings.Join(args, " "))
+	shown := line
+	if strings.HasPrefix(shown, "kubectl") && len(shown) > len("kubectl") && (shown[7] == ' ' || shown[7] == '\t') {
+		shown = strings.TrimSpace(shown[len("kubectl"):])
+	}
+	r.emit("$ " + shown)
 	if err := cmd(); err != nil {
 		return err
 	}
