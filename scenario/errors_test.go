@@ -83,7 +83,7 @@ spec:
 	}
 	for _, tc := range []struct {
 		name, script, trace string
-		exit               int
+		exit                int
 	}{
 		{"unknown command", "frobnicate deployment/web\n", "", 2},
 		{"unknown rollout verb", "rollout sideways deployment/web\n", "", 2},
