@@ -34,6 +34,11 @@ type Config struct {
 	// MaxEvents bounds the event log, dropping the oldest events; 0 keeps
 	// every event.
 	MaxEvents int
+	// DeploymentSync replaces the Deployment controller's sync: the cluster
+	// calls it wherever it would call deployment.Sync. Nil means
+	// deployment.Sync. It lets a test wrap the controller, to try a custom
+	// strategy or to check that an invariant catches a broken controller.
+	DeploymentSync func(env deployment.Env, d *deployment.Deployment) error
 }
 
 // Cluster is an in-process Kubernetes control plane for Deployments,
@@ -47,6 +52,7 @@ type Cluster struct {
 	podStartup time.Duration
 	neverReady map[string]bool
 	maxEvents  int
+	syncDeploy func(deployment.Env, *deployment.Deployment) error
 
 	uidSeq   uint64
 	indexSeq uint64
@@ -80,6 +86,7 @@ func New(cfg Config) *Cluster {
 		podStartup:  cfg.PodStartup,
 		neverReady:  map[string]bool{},
 		maxEvents:   cfg.MaxEvents,
+		syncDeploy:  cfg.DeploymentSync,
 		deployments: map[objKey]*deployment.Deployment{},
 		replicaSets: map[objKey]*replicaset.ReplicaSet{},
 		rsByOwner:   map[string][]*replicaset.ReplicaSet{},
@@ -90,6 +97,9 @@ func New(cfg Config) *Cluster {
 	}
 	if c.now.IsZero() {
 		c.now = Epoch
+	}
+	if c.syncDeploy == nil {
+		c.syncDeploy = deployment.Sync
 	}
 	if c.podStartup == 0 {
 		c.podStartup = DefaultPodStartup

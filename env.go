@@ -167,7 +167,7 @@ func (c *Cluster) reconcile() {
 			if c.deployments[key(&d.ObjectMeta)] != d {
 				continue
 			}
-			if err := deployment.Sync(env, d); err != nil {
+			if err := c.syncDeploy(env, d); err != nil {
 				c.debug("sync failed", "kind", "Deployment", "name", d.Name, "err", err)
 				c.dirtyDeploy[d] = struct{}{}
 			}
