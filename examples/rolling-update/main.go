@@ -1,0 +1,156 @@
+// Command rolling-update plays the rolling-update lesson through the
+// library's API instead of a scenario file: it creates the httpd Deployment
+// from httpd.yml, waits for its three pods, changes the image, and then
+// moves the fake clock one timed event at a time, printing what the
+// Deployment controller does at each instant.
+//
+//	go run ./examples/rolling-update
+//
+// The default strategy (25% max surge, 25% max unavailable) resolves, for
+// 3 replicas, to 1 surge pod and 0 unavailable ones: a new pod starts,
+// becomes Ready a second later, and only then does an old pod go.
+package main
+
+import (
+	"embed"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/rollsim/rollsim"
+	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/kubectl"
+	"github.com/rollsim/rollsim/manifest"
+)
+
+// manifests holds the lesson's manifest, so the program runs from any
+// directory.
+//
+//go:embed httpd.yml
+var manifests embed.FS
+
+func main() {
+	if err := run(os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "rolling-update:", err)
+		os.Exit(1)
+	}
+}
+
+// run plays the lesson, writing what happens to w.
+func run(w io.Writer) error {
+	// A fresh cluster: no nodes (room for any number of pods), a fake
+	// clock at rollsim.Epoch, pods Ready one second after they are created.
+	c := rollsim.New(rollsim.Config{})
+
+	// Every time the Deployment controller resizes a ReplicaSet it records
+	// a ScalingReplicaSet event; print them with their fake-clock offset.
+	c.Observe(func(e rollsim.Event) {
+		if e.Reason == "ScalingReplicaSet" {
+			fmt.Fprintf(w, "  %-3s %s\n", offset(e.Time), e.Message)
+		}
+	})
+
+	// Read the Deployment from its manifest, as `kubectl apply -f` would.
+	d, err := loadDeployment("httpd.yml")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Create deployment %s: %d replicas of %s\n", d.Name, d.DesiredReplicas(), d.Image())
+	d, err = c.CreateDeployment(d)
+	if err != nil {
+		return err
+	}
+	// The stored Deployment is defaulted: the strategy is now set, and
+	// MaxSurge and MaxUnavailable resolve its percentages to pod counts,
+	// surge rounding up and unavailable rounding down.
+	ru := d.Spec.Strategy.RollingUpdate
+	fmt.Fprintf(w, "Strategy %s: maxSurge %s of %d rounds up to %d, maxUnavailable %s of %d rounds down to %d\n",
+		d.Spec.Strategy.Type, ru.MaxSurge, d.DesiredReplicas(), deployment.MaxSurge(d),
+		ru.MaxUnavailable, d.DesiredReplicas(), deployment.MaxUnavailable(d))
+	if err := waitForRollout(w, c, d.Name); err != nil {
+		return err
+	}
+
+	// Change the image, as `kubectl set image` does: read, modify, write.
+	d, err = c.Deployment("", "httpd")
+	if err != nil {
+		return err
+	}
+	d.Spec.Template.Spec.Containers[0].Image = "httpd:2.2.32"
+	fmt.Fprintf(w, "\nUpdate the image to %s at %s\n", d.Image(), offset(c.Now()))
+	if _, err := c.UpdateDeployment(d); err != nil {
+		return err
+	}
+	if err := waitForRollout(w, c, d.Name); err != nil {
+		return err
+	}
+
+	fmt.Fprintln(w, "\n$ kubectl get rs")
+	rs, err := kubectl.GetReplicaSets(c, "")
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(w, rs)
+
+	fmt.Fprintln(w, "\n$ kubectl rollout history deployment/httpd")
+	revs, err := c.History("", "httpd")
+	if err != nil {
+		return err
+	}
+	history, err := kubectl.History("httpd", revs, 0)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(w, history)
+	return nil
+}
+
+// waitForRollout steps the fake clock from one timed event to the next
+// (a pod becoming Ready, a progress check) until `kubectl rollout status`
+// would say the rollout is over. After each step it prints the Deployment's
+// pod counts; the observer has already printed the controller's events.
+func waitForRollout(w io.Writer, c *rollsim.Cluster, name string) error {
+	for {
+		d, err := c.Deployment("", name)
+		if err != nil {
+			return err
+		}
+		st := d.Status
+		fmt.Fprintf(w, "  %-3s pods: %d total, %d updated, %d available\n",
+			offset(c.Now()), st.Replicas, st.UpdatedReplicas, st.AvailableReplicas)
+		status := kubectl.Status(d)
+		switch {
+		case status.Done:
+			fmt.Fprintf(w, "  %-3s %s\n", offset(c.Now()), status.Message)
+			return nil
+		case status.Failed:
+			return fmt.Errorf("%s", status.Message)
+		}
+		// Step moves the clock to the next timed event and lets every
+		// controller react there. With nothing left to wait for, the
+		// rollout can never finish.
+		if !c.Step() {
+			return fmt.Errorf("deployment %q is stuck: %s", name, status.Message)
+		}
+	}
+}
+
+// loadDeployment reads the one Deployment of an embedded manifest.
+func loadDeployment(file string) (*deployment.Deployment, error) {
+	data, err := manifests.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	objs, err := manifest.Decode(file, data)
+	if err != nil {
+		return nil, err
+	}
+	if len(objs) != 1 || objs[0].Deployment == nil {
+		return nil, fmt.Errorf("%s: want exactly one Deployment", file)
+	}
+	return objs[0].Deployment, nil
+}
+
+// offset is how far the fake clock has moved since it started, such as "2s".
+func offset(t time.Time) string { return t.Sub(rollsim.Epoch).String() }
