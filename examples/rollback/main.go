@@ -1,0 +1,182 @@
+// Command rollback plays the rollback lesson through the library's API
+// instead of a scenario file: it rolls out three versions of httpd, each
+// with a change-cause, prints the rollout history, undoes to revision 1 and
+// prints the history again.
+//
+//	go run ./examples/rollback
+//
+// Every template rolled out is kept as a ReplicaSet numbered by its
+// revision. Undoing to revision 1 copies that ReplicaSet's template (and
+// change-cause) back into the Deployment; the same ReplicaSet scales up
+// again and takes the next number, 4, so revision 1 leaves the history.
+package main
+
+import (
+	"embed"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/rollsim/rollsim"
+	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/kubectl"
+	"github.com/rollsim/rollsim/manifest"
+	"github.com/rollsim/rollsim/meta"
+)
+
+// manifests holds the lesson's three manifests, so the program runs from
+// any directory.
+//
+//go:embed httpd.v1.yml httpd.v2.yml httpd.v3.yml
+var manifests embed.FS
+
+func main() {
+	if err := run(os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "rollback:", err)
+		os.Exit(1)
+	}
+}
+
+// run plays the lesson, writing what happens to w.
+func run(w io.Writer) error {
+	c := rollsim.New(rollsim.Config{})
+
+	// Roll out v1, v2 and v3, one after the other. The change-cause
+	// annotation is free text that `kubectl rollout history` shows.
+	releases := []struct{ file, cause string }{
+		{"httpd.v1.yml", "first release: httpd 2.4.16"},
+		{"httpd.v2.yml", "upgrade to httpd 2.4.17"},
+		{"httpd.v3.yml", "upgrade to httpd 2.4.18"},
+	}
+	for _, r := range releases {
+		d, err := apply(c, r.file, r.cause)
+		if err != nil {
+			return err
+		}
+		if err := waitForRollout(c, d.Name); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%-4s %s rolled out: %s\n", offset(c.Now()), r.file, d.Image())
+	}
+
+	if err := printHistory(w, c, "httpd"); err != nil {
+		return err
+	}
+
+	// `kubectl rollout undo --to-revision=1`; print the controller's
+	// steps as it scales revision 1's ReplicaSet back up.
+	fmt.Fprintf(w, "%-4s $ kubectl rollout undo deployment/httpd --to-revision=1\n", offset(c.Now()))
+	c.Observe(func(e rollsim.Event) {
+		if e.Reason == "ScalingReplicaSet" {
+			fmt.Fprintf(w, "%-4s %s\n", offset(e.Time), e.Message)
+		}
+	})
+	res, err := c.Undo("", "httpd", 1)
+	if err != nil {
+		return err
+	}
+	if res.Skipped {
+		return fmt.Errorf("revision %d is already the current template", res.Revision)
+	}
+	if err := waitForRollout(c, "httpd"); err != nil {
+		return err
+	}
+	d, err := c.Deployment("", "httpd")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%-4s rolled back to %s\n", offset(c.Now()), d.Image())
+
+	if err := printHistory(w, c, "httpd"); err != nil {
+		return err
+	}
+
+	// Revision 4 is the ReplicaSet that held revision 1: same name, same
+	// template, a new number.
+	revs, err := c.History("", "httpd")
+	if err != nil {
+		return err
+	}
+	latest := revs[len(revs)-1]
+	fmt.Fprintf(w, "revision %d is ReplicaSet %s, running %s\n", latest.Number, latest.ReplicaSet, latest.Template.Image())
+	return nil
+}
+
+// apply creates the Deployment of an embedded manifest, or updates the
+// live one to the manifest's spec, recording cause as its change-cause.
+// It is a much simplified `kubectl apply -f`.
+func apply(c *rollsim.Cluster, file, cause string) (*deployment.Deployment, error) {
+	d, err := loadDeployment(file)
+	if err != nil {
+		return nil, err
+	}
+	live, err := c.Deployment(d.Namespace, d.Name)
+	switch {
+	case meta.IsNotFound(err):
+		d.SetAnnotation(deployment.ChangeCauseAnnotation, cause)
+		return c.CreateDeployment(d)
+	case err != nil:
+		return nil, err
+	}
+	// Keep the live metadata (it carries the controller's revision
+	// annotation); take the manifest's spec.
+	live.Spec = d.Spec
+	live.SetAnnotation(deployment.ChangeCauseAnnotation, cause)
+	return c.UpdateDeployment(live)
+}
+
+// waitForRollout steps the fake clock from one timed event to the next
+// until `kubectl rollout status` would say the rollout is over.
+func waitForRollout(c *rollsim.Cluster, name string) error {
+	for {
+		d, err := c.Deployment("", name)
+		if err != nil {
+			return err
+		}
+		status := kubectl.Status(d)
+		switch {
+		case status.Done:
+			return nil
+		case status.Failed:
+			return fmt.Errorf("%s", status.Message)
+		}
+		if !c.Step() {
+			return fmt.Errorf("deployment %q is stuck: %s", name, status.Message)
+		}
+	}
+}
+
+// printHistory prints `kubectl rollout history deployment/NAME`, which
+// ends with an empty line.
+func printHistory(w io.Writer, c *rollsim.Cluster, name string) error {
+	revs, err := c.History("", name)
+	if err != nil {
+		return err
+	}
+	out, err := kubectl.History(name, revs, 0)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n%-4s $ kubectl rollout history deployment/%s\n%s", offset(c.Now()), name, out)
+	return nil
+}
+
+// loadDeployment reads the one Deployment of an embedded manifest.
+func loadDeployment(file string) (*deployment.Deployment, error) {
+	data, err := manifests.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	objs, err := manifest.Decode(file, data)
+	if err != nil {
+		return nil, err
+	}
+	if len(objs) != 1 || objs[0].Deployment == nil {
+		return nil, fmt.Errorf("%s: want exactly one Deployment", file)
+	}
+	return objs[0].Deployment, nil
+}
+
+// offset is how far the fake clock has moved since it started, such as "2s".
+func offset(t time.Time) string { return t.Sub(rollsim.Epoch).String() }
