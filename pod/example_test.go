@@ -8,6 +8,7 @@ import (
 	"github.com/rollsim/rollsim/pod"
 )
 
+// httpd returns a template of one httpd container running image.
 func httpd(image string) pod.Template {
 	return pod.Template{
 		Labels: map[string]string{"app": "httpd"},
