@@ -45,8 +45,8 @@ func setImage(c *rollsim.Cluster, image string) {
 	}
 }
 
-// History prints `kubectl rollout history` from the cluster's revisions:
-// the table, or one revision's pod template.
+// History prints `kubectl rollout history` from the cluster's revisions.
+// Asking for a revision that is not there (--revision=7) is an error.
 func ExampleHistory() {
 	c := newCluster()
 	setImage(c, "web:2")
