@@ -53,6 +53,7 @@ type Cluster struct {
 	neverReady map[string]bool
 	maxEvents  int
 	syncDeploy func(deployment.Env, *deployment.Deployment) error
+	batching   bool
 
 	uidSeq   uint64
 	indexSeq uint64
@@ -145,4 +146,18 @@ func (c *Cluster) nextRV() uint64 {
 	c.rv++
 	c.writes++
 	return c.rv
+}
+
+// Batch makes the changes f makes as one: the controllers run only after f
+// returns, as they would after `kubectl apply` of a file with several
+// objects. A Batch inside f is part of the outer one.
+func (c *Cluster) Batch(f func() error) error {
+	if c.batching {
+		return f()
+	}
+	c.batching = true
+	err := f()
+	c.batching = false
+	c.reconcile()
+	return err
 }

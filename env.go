@@ -138,6 +138,9 @@ const maxRounds = 100000
 // Deployment in name order, as upstream's controllers would with caches
 // that always hold the latest writes.
 func (c *Cluster) reconcile() {
+	if c.batching {
+		return
+	}
 	env := controllerEnv{c}
 	var rss []*replicaset.ReplicaSet
 	var deps []*deployment.Deployment

@@ -142,17 +142,23 @@ const (
 
 // Clone returns a deep copy of d.
 func (d *Deployment) Clone() *Deployment {
-	c := &Deployment{ObjectMeta: d.ObjectMeta.Clone(), Spec: d.Spec, Status: d.Status}
-	c.Spec.Replicas = clonePtr(d.Spec.Replicas)
-	c.Spec.RevisionHistoryLimit = clonePtr(d.Spec.RevisionHistoryLimit)
-	c.Spec.ProgressDeadlineSeconds = clonePtr(d.Spec.ProgressDeadlineSeconds)
-	c.Spec.Selector = d.Spec.Selector.Clone()
-	c.Spec.Template = d.Spec.Template.Clone()
-	if ru := d.Spec.Strategy.RollingUpdate; ru != nil {
-		c.Spec.Strategy.RollingUpdate = &RollingUpdateParams{MaxUnavailable: clonePtr(ru.MaxUnavailable), MaxSurge: clonePtr(ru.MaxSurge)}
-	}
+	c := &Deployment{ObjectMeta: d.ObjectMeta.Clone(), Spec: d.Spec.Clone(), Status: d.Status}
 	c.Status.Conditions = append([]Condition(nil), d.Status.Conditions...)
 	c.Status.CollisionCount = clonePtr(d.Status.CollisionCount)
+	return c
+}
+
+// Clone returns a deep copy of s.
+func (s *Spec) Clone() Spec {
+	c := *s
+	c.Replicas = clonePtr(s.Replicas)
+	c.RevisionHistoryLimit = clonePtr(s.RevisionHistoryLimit)
+	c.ProgressDeadlineSeconds = clonePtr(s.ProgressDeadlineSeconds)
+	c.Selector = s.Selector.Clone()
+	c.Template = s.Template.Clone()
+	if ru := s.Strategy.RollingUpdate; ru != nil {
+		c.Strategy.RollingUpdate = &RollingUpdateParams{MaxUnavailable: clonePtr(ru.MaxUnavailable), MaxSurge: clonePtr(ru.MaxSurge)}
+	}
 	return c
 }
 

@@ -334,6 +334,12 @@ func (s *syncer) requeueStuck(st *Status) {
 	deadline := cur.LastUpdateTime.Add(time.Duration(*d.Spec.ProgressDeadlineSeconds) * time.Second)
 	after := deadline.Sub(s.now)
 	if after < time.Second {
+		// Upstream polls, rate-limited, until the deadline passes. A
+		// rollout whose condition still says NewReplicaSetAvailable can
+		// never time out, so those polls would change nothing: skip them.
+		if c := st.Condition(Progressing); c != nil && (c.Reason == ReasonNewRSAvailable || c.Reason == ReasonTimedOut) {
+			return
+		}
 		s.env.RequeueAt(d, s.now.Add(time.Second))
 		return
 	}

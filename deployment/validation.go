@@ -1,11 +1,13 @@
 package deployment
 
 import (
+	"strconv"
+
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
 )
 
-const percentDetail = "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%', or '93%', regex used for validation is '[0-9]+%')"
+const percentDetail = "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"
 
 // Validate checks a defaulted Deployment as the API server does on create
 // (old nil) or update, returning a *meta.InvalidError listing every
@@ -92,7 +94,10 @@ func intOrPercentValue(v *IntOrPercent) int {
 		return p
 	}
 	if v.IsPercent {
-		return 0
+		// A string that is no percent counts as the integer it spells,
+		// or 0.
+		n, _ := strconv.Atoi(v.Str)
+		return n
 	}
 	return int(v.Int)
 }

@@ -10,7 +10,8 @@ import (
 // as the API server does for ReplicaSets and Deployments, appending field
 // errors under path (such as "spec.template") to errs.
 func ValidateTemplate(t *Template, sel *meta.Selector, path string, errs []meta.FieldError) []meta.FieldError {
-	if !sel.Empty() && !sel.Matches(t.Labels) {
+	// A missing selector selects nothing; an empty one, everything.
+	if sel == nil || !sel.Empty() && !sel.Matches(t.Labels) {
 		labels := t.Labels
 		if labels == nil {
 			labels = map[string]string{}

@@ -47,24 +47,27 @@ func (r *Runner) apply(ln Line) error {
 		cause = changeCause(ln.Words[:1], a)
 	}
 	var errs []error
-	for _, o := range objs {
-		switch {
-		case o.Deployment != nil:
-			op, err := r.applyDeployment(o.Deployment, o.LastApplied, cause)
-			if err != nil {
-				errs = append(errs, err)
-				continue
+	_ = r.c.Batch(func() error {
+		for _, o := range objs {
+			switch {
+			case o.Deployment != nil:
+				op, err := r.applyDeployment(o.Deployment, o.LastApplied, cause)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				r.out("deployment.apps/" + o.Deployment.Name + " " + op)
+			case o.Node != nil:
+				op, err := r.c.ApplyNode(o.Node)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				r.out("node/" + o.Node.Name + " " + op)
 			}
-			r.out("deployment.apps/" + o.Deployment.Name + " " + op)
-		case o.Node != nil:
-			op, err := r.c.ApplyNode(o.Node)
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			r.out("node/" + o.Node.Name + " " + op)
 		}
-	}
+		return nil
+	})
 	return errors.Join(errs...)
 }
 
@@ -92,14 +95,11 @@ func (r *Runner) applyDeployment(d *deployment.Deployment, lastApplied, cause st
 		return "created", nil
 	}
 	prev := parseApplied(live.Annotations[deployment.LastAppliedAnnotation])
+	next := parseApplied(lastApplied)
 	nd := live.Clone()
-	nd.Labels = merge(live.Labels, prev.Metadata.Labels, d.Labels)
-	nd.Annotations = merge(live.Annotations, prev.Metadata.Annotations, d.Annotations)
-	replicas := nd.Spec.Replicas
-	nd.Spec = d.Clone().Spec
-	if d.Spec.Replicas == nil && prev.Spec.Replicas == nil {
-		nd.Spec.Replicas = replicas
-	}
+	nd.Labels = merge(live.Labels, prev.labels("metadata"), d.Labels)
+	nd.Annotations = merge(live.Annotations, prev.annotations("metadata"), d.Annotations)
+	nd.Spec = mergeSpec(&live.Spec, &d.Spec, prev, next)
 	deployment.Default(nd)
 	if equalApplied(live, nd) {
 		return "unchanged", nil
@@ -110,21 +110,107 @@ func (r *Runner) applyDeployment(d *deployment.Deployment, lastApplied, cause st
 	return "configured", nil
 }
 
-// applied is the part of a last-applied configuration the merge reads.
-type applied struct {
-	Metadata struct {
-		Labels      map[string]string `json:"labels"`
-		Annotations map[string]string `json:"annotations"`
-	} `json:"metadata"`
-	Spec struct {
-		Replicas *int32 `json:"replicas"`
-	} `json:"spec"`
-}
+// applied is a last-applied configuration: what a manifest set, as JSON.
+type applied map[string]any
 
 func parseApplied(s string) applied {
 	var a applied
 	_ = json.Unmarshal([]byte(s), &a)
 	return a
+}
+
+// has reports whether the configuration sets the field at path.
+func (a applied) has(path ...string) bool {
+	var cur any = map[string]any(a)
+	for _, p := range path {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return false
+		}
+		if cur, ok = m[p]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// strings returns the string map at path (labels or annotations).
+func (a applied) strings(path ...string) map[string]string {
+	var cur any = map[string]any(a)
+	for _, p := range path {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = m[p]
+	}
+	m, _ := cur.(map[string]any)
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		s, _ := v.(string)
+		out[k] = s
+	}
+	return out
+}
+
+func (a applied) labels(at ...string) map[string]string {
+	return a.strings(append(at, "labels")...)
+}
+
+func (a applied) annotations(at ...string) map[string]string {
+	return a.strings(append(at, "annotations")...)
+}
+
+// mergeSpec is the spec a three-way merge gives: a field the new
+// configuration sets comes from it; one only the previous configuration
+// set goes back to its default; one neither set keeps its live value.
+// Template labels and annotations merge key by key (so a restart's
+// annotation survives an apply); the strategy's keys not in the new
+// configuration are cleared, as its retainKeys patch strategy says.
+func mergeSpec(live, d *deployment.Spec, prev, next applied) deployment.Spec {
+	spec := d.Clone()
+	keep := func(path ...string) bool {
+		path = append([]string{"spec"}, path...)
+		return !next.has(path...) && !prev.has(path...)
+	}
+	if keep("replicas") {
+		spec.Replicas = live.Replicas
+	}
+	if keep("paused") {
+		spec.Paused = live.Paused
+	}
+	if keep("minReadySeconds") {
+		spec.MinReadySeconds = live.MinReadySeconds
+	}
+	if keep("revisionHistoryLimit") {
+		spec.RevisionHistoryLimit = live.RevisionHistoryLimit
+	}
+	if keep("progressDeadlineSeconds") {
+		spec.ProgressDeadlineSeconds = live.ProgressDeadlineSeconds
+	}
+	switch {
+	case keep("strategy"):
+		spec.Strategy = live.Clone().Strategy
+	case next.has("spec", "strategy", "rollingUpdate") && live.Strategy.RollingUpdate != nil:
+		ru, old := spec.Strategy.RollingUpdate, live.Strategy.RollingUpdate
+		if ru == nil {
+			ru = &deployment.RollingUpdateParams{}
+			spec.Strategy.RollingUpdate = ru
+		}
+		if keep("strategy", "rollingUpdate", "maxSurge") {
+			ru.MaxSurge = old.MaxSurge
+		}
+		if keep("strategy", "rollingUpdate", "maxUnavailable") {
+			ru.MaxUnavailable = old.MaxUnavailable
+		}
+	}
+	tm := []string{"spec", "template", "metadata"}
+	spec.Template.Labels = merge(live.Template.Labels, prev.labels(tm...), d.Template.Labels)
+	spec.Template.Annotations = merge(live.Template.Annotations, prev.annotations(tm...), d.Template.Annotations)
+	if len(spec.Template.Annotations) == 0 {
+		spec.Template.Annotations = nil
+	}
+	return spec
 }
 
 // withAnnotation adds an annotation to a JSON object's metadata.

@@ -3,6 +3,7 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -182,11 +183,13 @@ func (r *Runner) setImage(ln Line) error {
 			return fmt.Errorf("unable to find container named %q", cname)
 		}
 	}
-	if nd.Spec.Template.EqualIgnoringHash(&d.Spec.Template) {
-		return nil
-	}
 	if record {
+		// kubectl records the command in the same patch: a new
+		// change-cause alone makes a change worth sending.
 		nd.SetAnnotation(deployment.ChangeCauseAnnotation, changeCause(ln.Words[:2], a))
+	}
+	if nd.Spec.Template.EqualIgnoringHash(&d.Spec.Template) && maps.Equal(nd.Annotations, d.Annotations) {
+		return nil
 	}
 	if _, err := r.c.UpdateDeployment(nd); err != nil {
 		return err

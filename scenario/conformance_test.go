@@ -1,0 +1,57 @@
+package scenario
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// corpusDir holds scenarios recorded on upstream Kubernetes' own
+// controllers (see conformance/CONFORMANCE.md).
+const corpusDir = "../conformance/testdata/corpus"
+
+// TestConformanceCorpus plays every corpus scenario and compares its trace
+// with upstream's golden trace, after normalizing ReplicaSet hashes.
+func TestConformanceCorpus(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join(corpusDir, "*"))
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no corpus under %s: %v", corpusDir, err)
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			t.Parallel()
+			want, err := os.ReadFile(filepath.Join(dir, "golden.trace"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			_ = RunFS(os.DirFS(dir), "scenario", &out, Options{Trace: true})
+			w, g := NormalizeTrace(string(want)), NormalizeTrace(out.String())
+			if w != g {
+				t.Errorf("trace differs from upstream's:\n%s", lineDiff(w, g))
+			}
+		})
+	}
+}
+
+// lineDiff shows the first differing line with some context.
+func lineDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	i := 0
+	for i < len(wl) && i < len(gl) && wl[i] == gl[i] {
+		i++
+	}
+	var b strings.Builder
+	for j := max(0, i-3); j < i; j++ {
+		b.WriteString("  " + wl[j] + "\n")
+	}
+	for j := i; j < min(len(wl), i+6); j++ {
+		b.WriteString("- " + wl[j] + "\n")
+	}
+	for j := i; j < min(len(gl), i+6); j++ {
+		b.WriteString("+ " + gl[j] + "\n")
+	}
+	return b.String()
+}
