@@ -36,7 +36,7 @@ func TestLessons(t *testing.T) {
 			}
 			want, err := os.ReadFile(golden)
 			require.NoError(t, err, "missing golden file; run go test ./examples/... -rewrite")
-			assert.Equal(t, string(want), out.String())
+			assert.Equal(t, string(want), out.String(), "output changed; if that is intended, run go test ./examples/... -rewrite")
 		})
 	}
 }

@@ -2,6 +2,7 @@ package replicaset_test
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/rollsim/rollsim"
@@ -28,13 +29,19 @@ func newReplicaSet(replicas int32) *replicaset.ReplicaSet {
 }
 
 // A ReplicaSet on its own: the controller creates its pods at once, named
-// after the ReplicaSet with a random suffix drawn from the cluster's seed.
-// They become Ready a second later. Scaling down deletes a pod at once: of
-// two pods Ready since the same instant, the newer one.
+// after the ReplicaSet with a random five-character suffix drawn from the
+// cluster's seed (masked below). They become Ready a second later. Scaling
+// down deletes a pod at once: of two pods Ready since the same instant,
+// the newer one.
 func ExampleReplicaSet() {
 	c := rollsim.New(rollsim.Config{})
+	var created []string
 	c.Observe(func(e rollsim.Event) {
-		fmt.Printf("%s %s: %s\n", e.Time.Sub(rollsim.Epoch), e.Reason, e.Message)
+		verb, name, _ := strings.Cut(e.Message, ": ")
+		if e.Reason == "SuccessfulCreate" {
+			created = append(created, name)
+		}
+		fmt.Printf("%s %s: %s: %s\n", e.Time.Sub(rollsim.Epoch), e.Reason, verb, name[:len(name)-5]+"xxxxx")
 	})
 	if _, err := c.CreateReplicaSet(newReplicaSet(2)); err != nil {
 		fmt.Println(err)
@@ -52,13 +59,16 @@ func ExampleReplicaSet() {
 		fmt.Println(err)
 	}
 	show()
+	left := c.Pods()
+	fmt.Println("the first pod created is left:", len(left) == 1 && left[0].Name == created[0])
 	// Output:
-	// 0s SuccessfulCreate: Created pod: web-sgfdg
-	// 0s SuccessfulCreate: Created pod: web-l82dt
+	// 0s SuccessfulCreate: Created pod: web-xxxxx
+	// 0s SuccessfulCreate: Created pod: web-xxxxx
 	// 0s replicas=2 current=2 ready=0 available=0
 	// 1s replicas=2 current=2 ready=2 available=2
-	// 1s SuccessfulDelete: Deleted pod: web-l82dt
+	// 1s SuccessfulDelete: Deleted pod: web-xxxxx
 	// 1s replicas=1 current=1 ready=1 available=1
+	// the first pod created is left: true
 }
 
 // Default fills what the API server fills; Validate then rejects what it

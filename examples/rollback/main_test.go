@@ -23,7 +23,7 @@ func TestOutput(t *testing.T) {
 	}
 	want, err := os.ReadFile("output.golden")
 	require.NoError(t, err, "missing golden file; run go test ./examples/... -rewrite")
-	assert.Equal(t, string(want), out.String())
+	assert.Equal(t, string(want), out.String(), "output changed; if that is intended, run go test ./examples/... -rewrite")
 }
 
 // TestDeterministic runs the program twice: a fake clock and a fixed seed
