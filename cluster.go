@@ -3,6 +3,7 @@ package rollsim
 import (
 	"context"
 	"log/slog"
+	mathrand "math/rand"
 	"math/rand/v2"
 	"time"
 
@@ -22,7 +23,9 @@ const DefaultPodStartup = time.Second
 // Config sets up a Cluster. The zero Config is valid.
 type Config struct {
 	// Seed drives every random choice (pod names, UIDs): the same seed and
-	// the same calls give the same cluster.
+	// the same calls give the same cluster. Pod name suffixes are drawn
+	// from the API server's alphabet by math/rand seeded with Seed, so
+	// seed 1 names pods as the conformance recorder does.
 	Seed uint64
 	// Start is the fake clock's first instant; zero means Epoch.
 	Start time.Time
@@ -48,12 +51,22 @@ type Config struct {
 type Cluster struct {
 	now        time.Time
 	rng        *rand.Rand
+	names      *mathrand.Rand
 	log        *slog.Logger
 	podStartup time.Duration
 	neverReady map[string]bool
 	maxEvents  int
 	syncDeploy func(deployment.Env, *deployment.Deployment) error
 	batching   bool
+
+	// Scheduling: pods waiting for room (oldest first; bound or deleted
+	// ones are dropped lazily), pods per node, and active pods per owner
+	// and node for the deletion ranking.
+	pending      []*pod.Pod
+	pendingCount int
+	roomChanged  bool
+	onNode       map[string]map[*pod.Pod]struct{}
+	colo         map[string]map[string]int
 
 	uidSeq   uint64
 	indexSeq uint64
@@ -83,6 +96,7 @@ func New(cfg Config) *Cluster {
 	c := &Cluster{
 		now:         cfg.Start,
 		rng:         rand.New(rand.NewPCG(cfg.Seed, 0x726f6c6c73696d)),
+		names:       mathrand.New(mathrand.NewSource(int64(cfg.Seed))),
 		log:         cfg.Logger,
 		podStartup:  cfg.PodStartup,
 		neverReady:  map[string]bool{},
@@ -95,6 +109,8 @@ func New(cfg Config) *Cluster {
 		requeues:    map[*deployment.Deployment]time.Time{},
 		dirtyRS:     map[*replicaset.ReplicaSet]struct{}{},
 		dirtyDeploy: map[*deployment.Deployment]struct{}{},
+		onNode:      map[string]map[*pod.Pod]struct{}{},
+		colo:        map[string]map[string]int{},
 	}
 	if c.now.IsZero() {
 		c.now = Epoch

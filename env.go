@@ -31,7 +31,7 @@ func (e controllerEnv) CreatePod(rs *replicaset.ReplicaSet) *pod.Pod {
 	p := &pod.Pod{Spec: &rs.Spec.Template.Spec, Phase: pod.Pending, Startup: c.podStartup}
 	p.Namespace = rs.Namespace
 	for {
-		p.Name = rs.Name + "-" + pod.RandomSuffix(5, c.rng.Uint64)
+		p.Name = rs.Name + "-" + pod.RandomSuffix(5, c.nameDraw)
 		if _, taken := c.pods[objKey{p.Namespace, p.Name}]; !taken {
 			break
 		}
@@ -43,19 +43,8 @@ func (e controllerEnv) CreatePod(rs *replicaset.ReplicaSet) *pod.Pod {
 	c.pods[objKey{p.Namespace, p.Name}] = p
 	rs.AddPod(p)
 	c.dirtyRS[rs] = struct{}{}
-	c.bind(p, rs)
+	c.place(p, rs)
 	return p
-}
-
-// bind places a new pod: at once when the cluster has no nodes.
-func (c *Cluster) bind(p *pod.Pod, rs *replicaset.ReplicaSet) {
-	if c.sched.HasNodes() {
-		return
-	}
-	p.Bound = true
-	p.BoundAt = c.now
-	rs.PodChanged(p, false)
-	c.schedule(timer{at: p.ReadyAt(), order: p.CreationIndex, kind: podStarts, pod: p, rs: rs})
 }
 
 func (e controllerEnv) DeletePod(rs *replicaset.ReplicaSet, p *pod.Pod) { e.c.removePod(rs, p) }
@@ -63,6 +52,7 @@ func (e controllerEnv) DeletePod(rs *replicaset.ReplicaSet, p *pod.Pod) { e.c.re
 // removePod deletes a pod of rs from the cluster.
 func (c *Cluster) removePod(rs *replicaset.ReplicaSet, p *pod.Pod) {
 	delete(c.pods, objKey{p.Namespace, p.Name})
+	c.unbind(p, rs)
 	rs.RemovePod(p)
 	c.writes++
 	c.rsChanged(rs)
@@ -76,7 +66,12 @@ func (e controllerEnv) WriteStatus(rs *replicaset.ReplicaSet, st replicaset.Stat
 }
 
 func (e controllerEnv) Colocation(rs *replicaset.ReplicaSet) func(*pod.Pod) int {
-	return nil
+	c := e.c
+	if !c.sched.HasNodes() {
+		return nil
+	}
+	counts := c.colo[ownerUID(rs)]
+	return func(p *pod.Pod) int { return counts[p.NodeName] }
 }
 
 func (e controllerEnv) ReplicaSets(d *deployment.Deployment) []*replicaset.ReplicaSet {
@@ -144,7 +139,11 @@ func (c *Cluster) reconcile() {
 	env := controllerEnv{c}
 	var rss []*replicaset.ReplicaSet
 	var deps []*deployment.Deployment
-	for round := 0; len(c.dirtyRS)+len(c.dirtyDeploy) > 0; round++ {
+	for round := 0; ; round++ {
+		c.schedulePending()
+		if len(c.dirtyRS)+len(c.dirtyDeploy) == 0 {
+			break
+		}
 		if round == maxRounds {
 			c.log.Error("controllers did not settle", "rounds", round)
 			clear(c.dirtyRS)
@@ -181,3 +180,6 @@ func (c *Cluster) reconcile() {
 func cmpKey(a, b *meta.ObjectMeta) int {
 	return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
 }
+
+// nameDraw draws one character index of a generated name.
+func (c *Cluster) nameDraw() uint64 { return uint64(c.names.Intn(pod.NameAlphabetLen)) }

@@ -216,19 +216,29 @@ func decodeNode(j []byte, generic any) (*scheduler.Node, *fieldError) {
 		},
 		Unschedulable: in.Spec.Unschedulable,
 	}
-	var ferr *fieldError
-	if n.Allocatable, ferr = convertResources(in.Status.Allocatable, "status.allocatable"); ferr != nil {
-		return nil, ferr
-	}
-	if q, ok := in.Status.Allocatable[corev1.ResourcePods]; ok {
-		v, ferr := quantityValue(q, 0, "status.allocatable[pods]")
+	alloc := in.Status.Allocatable
+	for _, r := range []struct {
+		name  corev1.ResourceName
+		scale resource.Scale
+		into  **int64
+	}{
+		{corev1.ResourceCPU, resource.Milli, &n.Allocatable.MilliCPU},
+		{corev1.ResourceMemory, 0, &n.Allocatable.Memory},
+		{corev1.ResourcePods, 0, &n.Allocatable.Pods},
+	} {
+		q, ok := alloc[r.name]
+		if !ok {
+			continue
+		}
+		v, ferr := quantityValue(q, r.scale, "status.allocatable["+string(r.name)+"]")
 		if ferr != nil {
 			return nil, ferr
 		}
-		if v < math.MinInt32 || v > math.MaxInt32 {
+		if r.name == corev1.ResourcePods && (v < math.MinInt32 || v > math.MaxInt32) {
+			// kubelet's maxPods is an int32.
 			return nil, &fieldError{field: "status.allocatable[pods]", err: errOutOfRange}
 		}
-		n.MaxPods = int32(v)
+		*r.into = &v
 	}
 	return n, nil
 }

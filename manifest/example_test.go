@@ -52,7 +52,8 @@ status:
 			fmt.Printf("  strategy unset: %v\n", d.Spec.Strategy.RollingUpdate == nil)
 		}
 		if n := o.Node; n != nil {
-			fmt.Printf("  allocatable=%dm/%d maxPods=%d\n", n.Allocatable.MilliCPU, n.Allocatable.Memory, n.MaxPods)
+			a := n.Allocatable
+			fmt.Printf("  allocatable=%dm/%d maxPods=%d\n", *a.MilliCPU, *a.Memory, *a.Pods)
 		}
 	}
 

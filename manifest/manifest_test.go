@@ -124,8 +124,7 @@ func TestDecodeDeploymentAndNodes(t *testing.T) {
 		Document: 2,
 		Node: &scheduler.Node{
 			ObjectMeta:  meta.ObjectMeta{Name: "node-a", Labels: map[string]string{"disk": "ssd"}},
-			Allocatable: pod.Resources{MilliCPU: 2000, Memory: 4 << 30},
-			MaxPods:     110,
+			Allocatable: scheduler.Allocatable{MilliCPU: ptr[int64](2000), Memory: ptr[int64](4 << 30), Pods: ptr[int64](110)},
 		},
 		LastApplied: `{"apiVersion":"v1","kind":"Node","metadata":{"labels":{"disk":"ssd"},"name":"node-a"}}`,
 	}, objs[1])
@@ -138,8 +137,7 @@ func TestDecodeDeploymentAndNodes(t *testing.T) {
 		Document: 4,
 		Node: &scheduler.Node{
 			ObjectMeta:    meta.ObjectMeta{Name: "node-b"},
-			Allocatable:   pod.Resources{MilliCPU: 1500, Memory: 2_000_000_000},
-			MaxPods:       10,
+			Allocatable:   scheduler.Allocatable{MilliCPU: ptr[int64](1500), Memory: ptr[int64](2_000_000_000), Pods: ptr[int64](10)},
 			Unschedulable: true,
 		},
 		LastApplied: `{"apiVersion":"v1","kind":"Node","metadata":{"name":"node-b"},"spec":{"unschedulable":true}}`,
@@ -453,3 +451,5 @@ metadata:
 		objs[0].KubectlLastApplied("default"))
 	assert.Equal(t, `{"apiVersion":"v1","kind":"Node","metadata":{"annotations":{},"name":"n1"}}`+"\n", objs[1].KubectlLastApplied("default"))
 }
+
+func ptr[T any](v T) *T { return &v }

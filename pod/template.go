@@ -214,6 +214,9 @@ func (t *Template) Hash(collisions *int32) string {
 // look-alike digits, as in Kubernetes.
 const nameAlphabet = "bcdfghjklmnpqrstvwxz2456789"
 
+// NameAlphabetLen is the number of characters generated names draw from.
+const NameAlphabetLen = len(nameAlphabet)
+
 // SafeEncode maps each byte of s onto the generated-name alphabet, as
 // Kubernetes does with the decimal digits of a template hash.
 func SafeEncode(s string) string {

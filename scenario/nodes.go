@@ -63,9 +63,6 @@ func (r *Runner) drain(ln Line) error {
 		return err
 	}
 	for _, p := range evicted {
-		r.out("evicting pod default/" + p)
-	}
-	for _, p := range evicted {
 		r.out("pod/" + p + " evicted")
 	}
 	r.out("node/" + name + " drained")
