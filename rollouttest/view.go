@@ -1,0 +1,162 @@
+package rollouttest
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/rollsim/rollsim"
+	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/meta"
+	"github.com/rollsim/rollsim/pod"
+	"github.com/rollsim/rollsim/replicaset"
+)
+
+// The invariants. A *Violation wraps one of them, so that errors.Is tells
+// which invariant a check found broken, also through errors.Join.
+var (
+	// ErrAvailabilityFloor: fewer pods available than replicas −
+	// maxUnavailable.
+	ErrAvailabilityFloor = errors.New("availability floor")
+	// ErrSurgeCeiling: more pods than replicas + maxSurge.
+	ErrSurgeCeiling = errors.New("surge ceiling")
+	// ErrCompletion: a rollout whose pods all become Ready did not finish.
+	ErrCompletion = errors.New("completion")
+	// ErrRevisions: revision numbers not unique, or not increasing.
+	ErrRevisions = errors.New("revisions unique and increasing")
+	// ErrHistoryLimit: more old ReplicaSets kept than revisionHistoryLimit.
+	ErrHistoryLimit = errors.New("revision history limit")
+	// ErrOwnership: a pod without exactly one owning ReplicaSet.
+	ErrOwnership = errors.New("no pod owned twice")
+	// ErrStatus: a status that differs from what the pods say.
+	ErrStatus = errors.New("status matches pods")
+	// ErrReplay: the same calls on the same seed gave another cluster.
+	ErrReplay = errors.New("deterministic replay")
+	// ErrPrecondition: a check was asked for while its preconditions did
+	// not hold; it says nothing about the invariant.
+	ErrPrecondition = errors.New("precondition not met")
+)
+
+// Violation is an invariant found broken: which one, on which Deployment,
+// when, and what was seen.
+type Violation struct {
+	// Invariant is one of the Err* invariants of this package.
+	Invariant error
+	// Namespace and Name identify the Deployment ("" for a check of the
+	// whole cluster).
+	Namespace, Name string
+	// Time is the cluster's clock when the violation was seen.
+	Time time.Time
+	// Detail says what was seen, with the numbers involved.
+	Detail string
+}
+
+func (v *Violation) Error() string {
+	who := "cluster"
+	if v.Name != "" {
+		who = "deployment " + v.Namespace + "/" + v.Name
+	}
+	return fmt.Sprintf("%v violated by %s at %s: %s", v.Invariant, who, clock(v.Time), v.Detail)
+}
+
+// Unwrap returns the invariant, for errors.Is.
+func (v *Violation) Unwrap() error { return v.Invariant }
+
+// clock renders an instant as an offset from rollsim.Epoch when it lies
+// after it, as the simulator's traces do.
+func clock(t time.Time) string {
+	if !t.Before(rollsim.Epoch) {
+		return "t=" + t.Sub(rollsim.Epoch).String()
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+// view is one Deployment of a cluster with its ReplicaSets and their pods,
+// gathered once for the checks of one instant.
+type view struct {
+	now     time.Time
+	d       *deployment.Deployment
+	rss     []*replicaset.ReplicaSet // oldest first
+	current *replicaset.ReplicaSet   // the one whose template is the Deployment's, or nil
+	pods    map[string][]*pod.Pod    // by ReplicaSet name
+	specSum int32
+	total   int32 // pods of all its ReplicaSets
+	ready   int32
+	avail   int32
+}
+
+func (v *view) violation(inv error, format string, args ...any) *Violation {
+	return &Violation{Invariant: inv, Namespace: v.d.Namespace, Name: v.d.Name, Time: v.now, Detail: fmt.Sprintf(format, args...)}
+}
+
+// newView gathers the named Deployment; pods is the cluster's pod list
+// (nil: read it).
+func newView(c *rollsim.Cluster, namespace, name string, pods []*pod.Pod) (*view, error) {
+	d, err := c.Deployment(namespace, name)
+	if err != nil {
+		return nil, err
+	}
+	if pods == nil {
+		pods = c.Pods()
+	}
+	v := &view{now: c.Now(), d: d, rss: c.ReplicaSetsOf(d), pods: map[string][]*pod.Pod{}}
+	owned := map[string]bool{}
+	for _, rs := range v.rss {
+		owned[rs.Name] = true
+		v.specSum += rs.Spec.Replicas
+		if v.current == nil && rs.Spec.Template.EqualIgnoringHash(&d.Spec.Template) {
+			v.current = rs
+		}
+	}
+	for _, p := range pods {
+		if p.Namespace != d.Namespace || p.Owner == nil || !owned[p.Owner.Name] {
+			continue
+		}
+		v.pods[p.Owner.Name] = append(v.pods[p.Owner.Name], p)
+		v.total++
+		if p.Ready {
+			v.ready++
+		}
+		if p.Available {
+			v.avail++
+		}
+	}
+	return v, nil
+}
+
+// complete reports whether the Deployment's stored status says its
+// rollout finished, as the controller judges it.
+func (v *view) complete() bool {
+	return deployment.Complete(v.d, &v.d.Status) && v.d.Status.ObservedGeneration >= v.d.Generation
+}
+
+func countPods(ps []*pod.Pod) (total, ready, avail int32) {
+	for _, p := range ps {
+		total++
+		if p.Ready {
+			ready++
+		}
+		if p.Available {
+			avail++
+		}
+	}
+	return total, ready, avail
+}
+
+// rollingUpdate reports whether d rolls out by RollingUpdate.
+func rollingUpdate(d *deployment.Deployment) bool {
+	return d.Spec.Strategy.Type == deployment.RollingUpdate
+}
+
+// ceiling is replicas + MaxSurge: the most pods a rollout may run.
+func ceiling(d *deployment.Deployment) int32 {
+	return d.DesiredReplicas() + deployment.MaxSurge(d)
+}
+
+// floor is replicas − MaxUnavailable: the fewest available pods a rolling
+// update may leave.
+func floor(d *deployment.Deployment) int32 {
+	return d.DesiredReplicas() - deployment.MaxUnavailable(d)
+}
+
+func key(m *meta.ObjectMeta) string { return m.Namespace + "/" + m.Name }
