@@ -199,3 +199,15 @@ func (c *Cluster) podMayBeAvailable(p *pod.Pod, rs *replicaset.ReplicaSet) {
 	}
 	c.schedule(timer{at: p.AvailableAt(rs.Spec.MinReadySeconds), order: p.CreationIndex, kind: podAvailable, pod: p, rs: rs})
 }
+
+// PodEventsPending reports whether a pod is still to start or to become
+// available: while one is, waiting can change a rollout even when no
+// progress deadline is in force.
+func (c *Cluster) PodEventsPending() bool {
+	for i := range c.timers {
+		if c.timers[i].kind != deploymentCheck {
+			return true
+		}
+	}
+	return false
+}

@@ -59,6 +59,10 @@ type Cluster struct {
 	syncDeploy func(deployment.Env, *deployment.Deployment) error
 	batching   bool
 
+	// The Deployment controller's rate limiter (a shared token bucket).
+	bucketTokens float64
+	bucketLast   time.Time
+
 	// Scheduling: pods waiting for room (oldest first; bound or deleted
 	// ones are dropped lazily), pods per node, and active pods per owner
 	// and node for the deletion ranking.

@@ -115,6 +115,25 @@ func (e controllerEnv) UpdateDeployment(d *deployment.Deployment) {
 	c.storeDeploymentSpec(c.deployments[key(&d.ObjectMeta)], d)
 }
 
+// RequeueRateLimited models upstream's default controller rate limiter:
+// the larger of a 5ms per-item delay (each successful sync forgets the
+// item's failures) and the delay of a token bucket of 10 per second with a
+// burst of 100, shared by every Deployment.
+func (e controllerEnv) RequeueRateLimited(d *deployment.Deployment) {
+	c := e.c
+	if c.bucketLast.IsZero() {
+		c.bucketTokens, c.bucketLast = 100, c.now
+	}
+	c.bucketTokens = min(100, c.bucketTokens+c.now.Sub(c.bucketLast).Seconds()*10)
+	c.bucketLast = c.now
+	c.bucketTokens--
+	delay := 5 * time.Millisecond
+	if c.bucketTokens < 0 {
+		delay = max(delay, time.Duration(-c.bucketTokens/10*float64(time.Second)))
+	}
+	e.RequeueAt(d, c.now.Add(delay))
+}
+
 func (e controllerEnv) RequeueAt(d *deployment.Deployment, t time.Time) {
 	c := e.c
 	cur := c.deployments[key(&d.ObjectMeta)]

@@ -50,13 +50,13 @@ func Example() {
 		fmt.Println("revision", r.Number, r.Template.Image())
 	}
 	// Output:
-	//   0s  Scaled up replica set httpd-5f668bcb66 from 0 to 3
-	//   5s  Scaled up replica set httpd-c7c4ffb5f from 0 to 1
-	//   6s  Scaled down replica set httpd-5f668bcb66 from 3 to 2
-	//   6s  Scaled up replica set httpd-c7c4ffb5f from 1 to 2
-	//   7s  Scaled down replica set httpd-5f668bcb66 from 2 to 1
-	//   7s  Scaled up replica set httpd-c7c4ffb5f from 2 to 3
-	//   8s  Scaled down replica set httpd-5f668bcb66 from 1 to 0
+	// 0s  Scaled up replica set httpd-d4cf65684 from 0 to 3
+	//   5s  Scaled up replica set httpd-d96bc89c from 0 to 1
+	//   6s  Scaled down replica set httpd-d4cf65684 from 3 to 2
+	//   6s  Scaled up replica set httpd-d96bc89c from 1 to 2
+	//   7s  Scaled down replica set httpd-d4cf65684 from 2 to 1
+	//   7s  Scaled up replica set httpd-d96bc89c from 2 to 3
+	//   8s  Scaled down replica set httpd-d4cf65684 from 1 to 0
 	// revision 1 httpd:2.2.31
 	// revision 2 httpd:2.2.32
 }

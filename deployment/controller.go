@@ -33,8 +33,12 @@ type Env interface {
 	UpdateDeploymentStatus(d *Deployment)
 	// UpdateDeployment stores d's metadata and spec (not its status).
 	UpdateDeployment(d *Deployment)
-	// RequeueAt asks for d to be synced again at t.
+	// RequeueAt asks for d to be synced again at t. Only the earliest
+	// pending request per Deployment counts.
 	RequeueAt(d *Deployment, t time.Time)
+	// RequeueRateLimited asks for d to be synced again as soon as the
+	// controller's rate limiter allows (upstream's AddRateLimited).
+	RequeueRateLimited(d *Deployment)
 	// Event records an event about an object.
 	Event(obj *meta.ObjectMeta, kind, typ, reason, message string)
 }

@@ -340,7 +340,7 @@ func (s *syncer) requeueStuck(st *Status) {
 		if c := st.Condition(Progressing); c != nil && (c.Reason == ReasonNewRSAvailable || c.Reason == ReasonTimedOut) {
 			return
 		}
-		s.env.RequeueAt(d, s.now.Add(time.Second))
+		s.env.RequeueRateLimited(d)
 		return
 	}
 	s.env.RequeueAt(d, s.now.Add(after+time.Second))

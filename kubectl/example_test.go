@@ -109,7 +109,7 @@ func ExampleGetReplicaSets() {
 	fmt.Println(err)
 	// Output:
 	// NAME             DESIRED   CURRENT   READY   AGE
-	// web-694dbc8f7f   3         3         3       10s
-	// web-7bf8486f86   0         0         0       70s
+	// web-57d9664db9   0         0         0       70s
+	// web-654cdc8b8d   3         3         3       10s
 	// Error from server (NotFound): replicasets.apps "nope" not found
 }

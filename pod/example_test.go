@@ -37,10 +37,10 @@ func ExampleTemplate_Hash() {
 	collisions := int32(1)
 	fmt.Println("v1 after a collision:", v1.Hash(&collisions))
 	// Output:
-	// v1: 68cf676479
-	// v1 with its hash label: 68cf676479
-	// v2: 56f7db8476
-	// v1 after a collision: 66fb9f5fc4
+	// v1: 7df79656f
+	// v1 with its hash label: 7df79656f
+	// v2: 6d9b884cb6
+	// v1 after a collision: 65847d5ddd
 }
 
 // EqualIgnoringHash is how the Deployment controller finds the ReplicaSet

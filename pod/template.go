@@ -1,11 +1,8 @@
 package pod
 
 import (
-	"encoding/binary"
-	"hash/fnv"
 	"maps"
 	"slices"
-	"strconv"
 )
 
 // TemplateHashLabel is the label the Deployment controller adds to a
@@ -156,58 +153,6 @@ func specEqual(a, b *Spec) bool {
 		}
 	}
 	return true
-}
-
-// Hash computes the pod-template-hash of t, without its own hash label, for
-// a Deployment whose collision count is collisions (nil when never set).
-// It is an FNV-1a hash of a canonical dump of the template, encoded in the
-// alphabet Kubernetes uses for generated names, so it looks like upstream's
-// (the values differ: upstream hashes a Go-specific dump).
-func (t *Template) Hash(collisions *int32) string {
-	h := fnv.New32a()
-	var buf []byte
-	str := func(s string) {
-		buf = binary.AppendUvarint(buf, uint64(len(s)))
-		buf = append(buf, s...)
-	}
-	num := func(n int64) { buf = binary.AppendVarint(buf, n) }
-	dict := func(m map[string]string, skip string) {
-		keys := slices.DeleteFunc(slices.Sorted(maps.Keys(m)), func(k string) bool { return k == skip })
-		num(int64(len(keys)))
-		for _, k := range keys {
-			str(k)
-			str(m[k])
-		}
-	}
-	dict(t.Labels, TemplateHashLabel)
-	dict(t.Annotations, "")
-	str(t.Spec.RestartPolicy)
-	dict(t.Spec.NodeSelector, "")
-	for _, c := range t.Spec.Containers {
-		str(c.Name)
-		str(c.Image)
-		for _, p := range c.Ports {
-			str(p.Name)
-			num(int64(p.ContainerPort))
-			num(int64(p.HostPort))
-			str(p.Protocol)
-		}
-		for _, e := range c.Env {
-			str(e.Name)
-			str(e.Value)
-		}
-		num(c.Requests.MilliCPU)
-		num(c.Requests.Memory)
-		num(c.Limits.MilliCPU)
-		num(c.Limits.Memory)
-	}
-	h.Write(buf)
-	if collisions != nil {
-		var b [8]byte
-		binary.LittleEndian.PutUint32(b[:4], uint32(*collisions))
-		h.Write(b[:])
-	}
-	return SafeEncode(strconv.FormatUint(uint64(h.Sum32()), 10))
 }
 
 // nameAlphabet holds the characters of generated names: no vowels, no

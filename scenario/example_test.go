@@ -49,19 +49,19 @@ kubectl get deployments
 	// Output:
 	// [0s] $ kubectl apply -f web.yml
 	// deployment.apps/web created
-	//   # [0s] deployment/web: ScalingReplicaSet Scaled up replica set web-7bf8486f86 from 0 to 2
+	//   # [0s] deployment/web: ScalingReplicaSet Scaled up replica set web-57d9664db9 from 0 to 2
 	// [0s] $ kubectl rollout status deployment/web
 	// Waiting for deployment "web" rollout to finish: 0 of 2 updated replicas are available...
 	// deployment "web" successfully rolled out
 	// [1s] $ kubectl set image deployment/web web=web:2
 	// deployment.apps/web image updated
-	//   # [1s] deployment/web: ScalingReplicaSet Scaled up replica set web-694dbc8f7f from 0 to 1
+	//   # [1s] deployment/web: ScalingReplicaSet Scaled up replica set web-654cdc8b8d from 0 to 1
 	// [1s] $ kubectl rollout status deployment/web
 	// Waiting for deployment "web" rollout to finish: 1 out of 2 new replicas have been updated...
-	//   # [2s] deployment/web: ScalingReplicaSet Scaled down replica set web-7bf8486f86 from 2 to 1
-	//   # [2s] deployment/web: ScalingReplicaSet Scaled up replica set web-694dbc8f7f from 1 to 2
+	//   # [2s] deployment/web: ScalingReplicaSet Scaled down replica set web-57d9664db9 from 2 to 1
+	//   # [2s] deployment/web: ScalingReplicaSet Scaled up replica set web-654cdc8b8d from 1 to 2
 	// Waiting for deployment "web" rollout to finish: 1 old replicas are pending termination...
-	//   # [3s] deployment/web: ScalingReplicaSet Scaled down replica set web-7bf8486f86 from 1 to 0
+	//   # [3s] deployment/web: ScalingReplicaSet Scaled down replica set web-57d9664db9 from 1 to 0
 	// deployment "web" successfully rolled out
 	// [3s] $ kubectl get deployments
 	// NAME   READY   UP-TO-DATE   AVAILABLE   AGE
@@ -94,11 +94,11 @@ func ExampleRun() {
 	// Output:
 	// [0s] $ kubectl apply -f web.yml
 	// deployment.apps/web created
-	//   # [0s] deployment/web: ScalingReplicaSet Scaled up replica set web-7bf8486f86 from 0 to 2
+	//   # [0s] deployment/web: ScalingReplicaSet Scaled up replica set web-57d9664db9 from 0 to 2
 	// [0s] $ sleep 5s
 	// [5s] $ kubectl get rs
 	// NAME             DESIRED   CURRENT   READY   AGE
-	// web-7bf8486f86   2         2         2       5s
+	// web-57d9664db9   2         2         2       5s
 	// error: <nil>
 }
 
@@ -116,13 +116,13 @@ func ExampleRunFS_trace() {
 	// Output:
 	// $ apply -f web.yml
 	// out: deployment.apps/web created
-	// event: Normal ScalingReplicaSet Scaled up replica set web-7bf8486f86 from 0 to 2
+	// event: Normal ScalingReplicaSet Scaled up replica set web-57d9664db9 from 0 to 2
 	// $ rollout status deployment/web
 	// out: deployment "web" successfully rolled out
 	// state: deployment/web replicas=2 updated=2 ready=2 available=2 unavailable=0
-	// state: rs/web-7bf8486f86 revision=1 replicas=2 ready=2 available=2 image=web:1
+	// state: rs/web-57d9664db9 revision=1 replicas=2 ready=2 available=2 image=web:1
 	// state: deployment/web replicas=2 updated=2 ready=2 available=2 unavailable=0
-	// state: rs/web-7bf8486f86 revision=1 replicas=2 ready=2 available=2 image=web:1
+	// state: rs/web-57d9664db9 revision=1 replicas=2 ready=2 available=2 image=web:1
 	// error: <nil>
 }
 
@@ -142,7 +142,7 @@ kubectl get deployments
 	// Output:
 	// [0s] $ kubectl apply -f web.yml
 	// deployment.apps/web created
-	//   # [0s] deployment/web: ScalingReplicaSet Scaled up replica set web-7bf8486f86 from 0 to 2
+	//   # [0s] deployment/web: ScalingReplicaSet Scaled up replica set web-57d9664db9 from 0 to 2
 	// [0s] $ kubectl rollout undo deployment/web --to-revision=3
 	// error: unable to find specified revision 3 in history
 	// [0s] $ kubectl scale deployment/nope --replicas=1

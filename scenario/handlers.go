@@ -362,7 +362,11 @@ func (r *Runner) rolloutStatus(ln Line) error {
 			}
 			return nil
 		}
+		// As kubectl would see it: time can still change the rollout
+		// while its progress deadline is in force or pods are starting.
+		inForce := deployment.HasProgressDeadline(d) && !d.Spec.Paused
 		next, ok := r.c.NextWakeup()
+		ok = ok && (inForce || r.c.PodEventsPending())
 		if timeout > 0 && (!ok || next.After(end)) {
 			r.c.AdvanceTo(end)
 			r.flushEvents()

@@ -1,0 +1,125 @@
+package pod
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/davecgh/go-spew/spew"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+)
+
+// upstreamTemplate builds the v1 object the API server would store for t,
+// with the defaults apps/v1 gives a Deployment's pod template.
+func upstreamTemplate(t *testing.T, tpl *Template) corev1.PodTemplateSpec {
+	var out corev1.PodTemplateSpec
+	for k, v := range tpl.Labels {
+		if k == TemplateHashLabel {
+			continue
+		}
+		if out.Labels == nil {
+			out.Labels = map[string]string{}
+		}
+		out.Labels[k] = v
+	}
+	if len(tpl.Annotations) > 0 {
+		out.Annotations = tpl.Annotations
+	}
+	if len(tpl.Spec.NodeSelector) > 0 {
+		out.Spec.NodeSelector = tpl.Spec.NodeSelector
+	}
+	quantities := func(r Resources) corev1.ResourceList {
+		if r.IsZero() {
+			return nil
+		}
+		l := corev1.ResourceList{}
+		if r.MilliCPU != 0 {
+			q, err := resource.ParseQuantity(resource.NewMilliQuantity(r.MilliCPU, resource.DecimalSI).String())
+			require.NoError(t, err)
+			l[corev1.ResourceCPU] = q
+		}
+		if r.Memory != 0 {
+			q, err := resource.ParseQuantity(resource.NewQuantity(r.Memory, resource.BinarySI).String())
+			require.NoError(t, err)
+			l[corev1.ResourceMemory] = q
+		}
+		return l
+	}
+	for _, c := range tpl.Spec.Containers {
+		oc := corev1.Container{
+			Name:                     c.Name,
+			Image:                    c.Image,
+			TerminationMessagePath:   corev1.TerminationMessagePathDefault,
+			TerminationMessagePolicy: corev1.TerminationMessageReadFile,
+			ImagePullPolicy:          corev1.PullIfNotPresent,
+			Resources:                corev1.ResourceRequirements{Limits: quantities(c.Limits), Requests: quantities(c.Requests)},
+		}
+		if !strings.Contains(c.Image, ":") || strings.HasSuffix(c.Image, ":latest") {
+			oc.ImagePullPolicy = corev1.PullAlways
+		}
+		for _, p := range c.Ports {
+			proto := corev1.Protocol(p.Protocol)
+			if proto == "" {
+				proto = corev1.ProtocolTCP
+			}
+			oc.Ports = append(oc.Ports, corev1.ContainerPort{Name: p.Name, HostPort: p.HostPort, ContainerPort: p.ContainerPort, Protocol: proto})
+		}
+		for _, e := range c.Env {
+			oc.Env = append(oc.Env, corev1.EnvVar{Name: e.Name, Value: e.Value})
+		}
+		out.Spec.Containers = append(out.Spec.Containers, oc)
+	}
+	grace := int64(corev1.DefaultTerminationGracePeriodSeconds)
+	out.Spec.RestartPolicy = corev1.RestartPolicyAlways
+	out.Spec.TerminationGracePeriodSeconds = &grace
+	out.Spec.DNSPolicy = corev1.DNSClusterFirst
+	out.Spec.SecurityContext = &corev1.PodSecurityContext{}
+	out.Spec.SchedulerName = corev1.DefaultSchedulerName
+	return out
+}
+
+func TestHashTextMatchesGoSpew(t *testing.T) {
+	printer := spew.ConfigState{Indent: " ", SortKeys: true, DisableMethods: true, SpewKeys: true}
+	for name, tpl := range map[string]*Template{
+		"minimal": {Labels: map[string]string{"app": "httpd"}, Spec: Spec{Containers: []Container{{Name: "httpd", Image: "httpd:2.2.31"}}}},
+		"hash label left out": {
+			Labels: map[string]string{"app": "web", TemplateHashLabel: "abc"},
+			Spec:   Spec{Containers: []Container{{Name: "web", Image: "web"}}},
+		},
+		"everything": {
+			Labels:      map[string]string{"app": "web", "tier": "front"},
+			Annotations: map[string]string{"kubectl.kubernetes.io/restartedAt": "2024-01-01T00:00:05Z"},
+			Spec: Spec{
+				NodeSelector: map[string]string{"disk": "ssd"},
+				Containers: []Container{
+					{
+						Name: "web", Image: "registry:5000/web:1.0",
+						Ports:    []Port{{Name: "http", ContainerPort: 80, HostPort: 8080}, {ContainerPort: 53, Protocol: "UDP"}},
+						Env:      []EnvVar{{Name: "A", Value: "b c"}},
+						Requests: Resources{MilliCPU: 250, Memory: 512 << 20},
+						Limits:   Resources{MilliCPU: 1000, Memory: 1_000_000_000},
+					},
+					{Name: "side", Image: "side:latest", Requests: Resources{MilliCPU: 1500}},
+				},
+			},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var got strings.Builder
+			tpl.writeSpew(&got)
+			want := printer.Sprintf("%#v", upstreamTemplate(t, tpl))
+			require.Equal(t, want, got.String())
+		})
+	}
+}
+
+func TestHashIsUpstreams(t *testing.T) {
+	// The name upstream gives the classic lesson's first ReplicaSet
+	// (../shared/spec/examples/classic-rolling-update/golden.trace).
+	httpd := &Template{Labels: map[string]string{"app": "httpd"}, Spec: Spec{Containers: []Container{{Name: "httpd", Image: "httpd:2.2.31", Ports: []Port{{ContainerPort: 80}}}}}}
+	assert.Equal(t, "57f7fd4cc7", httpd.Hash(nil))
+	one := int32(1)
+	assert.NotEqual(t, httpd.Hash(nil), httpd.Hash(&one), "the collision count changes the hash")
+}
