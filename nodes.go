@@ -1,6 +1,8 @@
 package rollsim
 
 import (
+	"time"
+
 	"cmp"
 	"slices"
 
@@ -15,6 +17,8 @@ import (
 type NodeState struct {
 	// Name of the node.
 	Name string
+	// Created is the node's creation time.
+	Created time.Time
 	// Unschedulable reports a cordoned node.
 	Unschedulable bool
 	// Allocatable is what the node offers.
@@ -32,6 +36,10 @@ func (c *Cluster) ApplyNode(n *scheduler.Node) (string, error) {
 	if errs := meta.ValidateName(n.Name, nil); len(errs) > 0 {
 		return "", &meta.InvalidError{Kind: "Node", Name: n.Name, Causes: errs}
 	}
+	n = n.Clone()
+	n.Namespace = ""
+	n.UID = c.nextUID()
+	n.CreationTimestamp = c.now
 	op := c.sched.Apply(n)
 	if op != "unchanged" {
 		c.roomChanged = true
@@ -46,7 +54,7 @@ func (c *Cluster) NodeStates() []NodeState {
 	var out []NodeState
 	for _, name := range c.sched.Names() {
 		n, used, _ := c.sched.Node(name)
-		out = append(out, NodeState{Name: name, Unschedulable: n.Unschedulable, Allocatable: n.Allocatable, Pods: int(used.Pods), Requests: used.Requests})
+		out = append(out, NodeState{Name: name, Created: n.CreationTimestamp, Unschedulable: n.Unschedulable, Allocatable: n.Allocatable, Pods: int(used.Pods), Requests: used.Requests})
 	}
 	return out
 }

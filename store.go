@@ -300,6 +300,16 @@ func (c *Cluster) Pods() []*pod.Pod {
 	return out
 }
 
+// Pod returns a copy of the named pod.
+func (c *Cluster) Pod(namespace, name string) (*pod.Pod, error) {
+	p, ok := c.pods[objKey{nsOr(namespace), name}]
+	if !ok {
+		return nil, &meta.NotFoundError{Resource: "pods", Name: name}
+	}
+	cp := *p
+	return &cp, nil
+}
+
 // PodCount returns the number of pods in the cluster.
 func (c *Cluster) PodCount() int { return len(c.pods) }
 

@@ -8,7 +8,7 @@ import "embed"
 
 // FS holds every example folder's manifests and scenario files.
 //
-//go:embed rolling-update/*.yml rolling-update/*.scenario rollback/*.yml rollback/*.scenario
+//go:embed rolling-update/*.yml rolling-update/*.scenario rollback/*.yml rollback/*.scenario capacity/*.yml capacity/*.scenario
 var FS embed.FS
 
 // Lesson is one example scenario with what it teaches.
@@ -19,10 +19,14 @@ type Lesson struct {
 	Scenario string
 	// Title says what the lesson shows.
 	Title string
+	// Fails marks a lesson in which a command fails on purpose, such as
+	// a `rollout status` that reports a stalled rollout.
+	Fails bool
 }
 
 // Lessons lists the examples `rollsim demo` plays, in order.
 var Lessons = []Lesson{
 	{Dir: "rolling-update", Scenario: "rolling-update.scenario", Title: "A rolling update: httpd 2.2.31 to 2.2.32, one pod at a time"},
 	{Dir: "rollback", Scenario: "rollback.scenario", Title: "Revisions, history and undo: v1, v2, v3, then back to v1"},
+	{Dir: "capacity", Scenario: "capacity.scenario", Title: "No room to surge: a full cluster stalls maxSurge 1, maxUnavailable 0", Fails: true},
 }

@@ -28,7 +28,12 @@ func TestLessons(t *testing.T) {
 			sub, err := fs.Sub(FS, l.Dir)
 			require.NoError(t, err)
 			var out bytes.Buffer
-			require.NoError(t, scenario.RunFS(sub, l.Scenario, &out, scenario.Options{}), "every command of a lesson succeeds")
+			err = scenario.RunFS(sub, l.Scenario, &out, scenario.Options{})
+			if l.Fails {
+				require.ErrorIs(t, err, scenario.ErrCommandFailed, "the lesson shows a failing command")
+			} else {
+				require.NoError(t, err, "every command of the lesson succeeds")
+			}
 			golden := path.Join(l.Dir, "transcript.golden")
 			if *rewrite {
 				require.NoError(t, os.WriteFile(golden, out.Bytes(), 0o644))

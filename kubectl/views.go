@@ -199,14 +199,19 @@ func ResultLine(name, op string) string { return "deployment.apps/" + name + " "
 
 var _ = deployment.Progressing
 
-// GetNodes renders `kubectl get nodes [NAME]`.
+// GetNodes renders `kubectl get nodes [NAME]`: a cordoned node shows
+// SchedulingDisabled; simulated nodes have no role and no kubelet version.
 func GetNodes(c *rollsim.Cluster, name string) (string, error) {
 	var rows [][]string
 	for _, n := range c.NodeStates() {
 		if name != "" && n.Name != name {
 			continue
 		}
-		rows = append(rows, []string{n.Name, "Ready"})
+		status := "Ready"
+		if n.Unschedulable {
+			status += ",SchedulingDisabled"
+		}
+		rows = append(rows, []string{n.Name, status, "<none>", Age(n.Created, c.Now()), ""})
 	}
 	if name != "" && len(rows) == 0 {
 		return "", notFound("nodes", name)
@@ -214,5 +219,5 @@ func GetNodes(c *rollsim.Cluster, name string) (string, error) {
 	if len(rows) == 0 {
 		return "No resources found\n", nil
 	}
-	return table("NAME\tSTATUS", rows), nil
+	return table("NAME\tSTATUS\tROLES\tAGE\tVERSION", rows), nil
 }

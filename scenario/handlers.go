@@ -433,13 +433,24 @@ func (r *Runner) describe(ln Line) error {
 	if err != nil {
 		return err
 	}
-	name, err := deploymentArg(a)
-	if err != nil {
-		return err
-	}
-	text, err := kubectl.DescribeDeployment(r.c, name)
-	if err != nil {
-		return err
+	var text string
+	if len(a.positional) > 0 && strings.HasPrefix(a.positional[0], "pod") {
+		name, _, err := resourceName(a.positional, "pod", "pods", "po")
+		if err != nil {
+			return err
+		}
+		text, err = kubectl.DescribePod(r.c, name)
+		if err != nil {
+			return err
+		}
+	} else {
+		name, err := deploymentArg(a)
+		if err != nil {
+			return err
+		}
+		if text, err = kubectl.DescribeDeployment(r.c, name); err != nil {
+			return err
+		}
 	}
 	if !r.trace {
 		r.outText(text)

@@ -18,9 +18,13 @@ import (
 type Options struct {
 	// Trace selects the conformance trace instead of the human transcript.
 	Trace bool
-	// Seed seeds the cluster (pod names and UIDs).
+	// Seed seeds the cluster (pod names and UIDs); 0 means DefaultSeed.
 	Seed uint64
 }
+
+// DefaultSeed is the seed of a run whose Options leave it 0: with it, pods
+// get the names the conformance recorder's API server gives them.
+const DefaultSeed = 1
 
 // ErrCommandFailed reports that at least one command of a run failed (and
 // printed kubectl's error); the run itself went on to the end.
@@ -39,7 +43,11 @@ type Runner struct {
 // NewRunner returns a runner on a new cluster whose files (manifests) are
 // read from fsys, writing to w.
 func NewRunner(fsys fs.FS, w io.Writer, opts Options) *Runner {
-	r := &Runner{c: rollsim.New(rollsim.Config{Seed: opts.Seed}), fsys: fsys, w: w, trace: opts.Trace}
+	seed := opts.Seed
+	if seed == 0 {
+		seed = DefaultSeed
+	}
+	r := &Runner{c: rollsim.New(rollsim.Config{Seed: seed}), fsys: fsys, w: w, trace: opts.Trace}
 	r.c.Observe(func(e rollsim.Event) {
 		if e.Kind == "Deployment" {
 			r.pending = append(r.pending, e)

@@ -115,7 +115,9 @@ func (s *Scheduler) Apply(n *Node) string {
 		if st.node.Unschedulable == n.Unschedulable && st.node.Allocatable.Equal(n.Allocatable) {
 			return "unchanged"
 		}
+		created, uid := st.node.CreationTimestamp, st.node.UID
 		st.node = n.Clone()
+		st.node.CreationTimestamp, st.node.UID = created, uid
 		return "configured"
 	}
 	st := &nodeState{node: n.Clone()}
