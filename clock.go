@@ -167,7 +167,9 @@ func (c *Cluster) startPod(p *pod.Pod, rs *replicaset.ReplicaSet) {
 	p.NeverReady = p.NeverReady || c.runsBrokenImage(p)
 	if !p.NeverReady {
 		p.Ready = true
-		p.ReadyTime = c.now
+		// The API server keeps condition times to the second; availability
+		// under minReadySeconds counts from the stored time.
+		p.ReadyTime = c.now.Truncate(time.Second)
 	}
 	p.ResourceVersion = c.nextRV()
 	rs.PodChanged(p, wasReady)

@@ -46,7 +46,8 @@ type Pod struct {
 	Phase Phase
 	// Ready reports the Ready condition.
 	Ready bool
-	// ReadyTime is the last transition of the Ready condition to true.
+	// ReadyTime is the last transition of the Ready condition to true, to
+	// the second as the API server stores it.
 	ReadyTime time.Time
 	// NeverReady marks a pod whose image never passes its readiness check.
 	NeverReady bool

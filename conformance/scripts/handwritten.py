@@ -495,6 +495,17 @@ set image deployment/web web=nginx:2.0
 rollout status deployment/web
 """, **{"web.v1.yml": dep("web", replicas=2, mrs=8, pds=10)})
 
+scenario("min-ready-seconds-fractional-startup", """
+# Ready at 4.6s is stored as 4s: with minReadySeconds 2 the pod is
+# available at 6s, before a 3s status wait from 3.1s ends.
+config pod-startup=1500ms
+apply -f web.v1.yml
+sleep 3100ms
+set image deployment/web web=nginx:2.0
+rollout status deployment/web --timeout=3s
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=3, mrs=2, pds=10)})
+
 # --- record, create, apply ------------------------------------------------------
 scenario("record-change-cause", """
 # --record on apply, set image and scale; scale rewrites the current revision's cause.
