@@ -10,7 +10,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/duration"
 
 	"github.com/rollsim/rollsim"
-	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/replicaset"
 )
 
@@ -196,8 +195,6 @@ func writeEvents(b *strings.Builder, c *rollsim.Cluster, kind, namespace, name s
 // ResultLine is kubectl's one-line report of a change to a Deployment,
 // such as "deployment.apps/httpd configured".
 func ResultLine(name, op string) string { return "deployment.apps/" + name + " " + op }
-
-var _ = deployment.Progressing
 
 // GetNodes renders `kubectl get nodes [NAME]`: a cordoned node shows
 // SchedulingDisabled; simulated nodes have no role and no kubelet version.

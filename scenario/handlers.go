@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/kubectl"
 	"github.com/rollsim/rollsim/meta"
@@ -517,5 +516,3 @@ func sortByRevision(rss []*replicaset.ReplicaSet) {
 		return 0
 	})
 }
-
-var _ = rollsim.Epoch

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/rollsim/rollsim"
-	"github.com/rollsim/rollsim/deployment"
 )
 
 // Options configures a run.
@@ -186,5 +185,3 @@ func kubectlError(err error) []string {
 	}
 	return strings.Split("error: "+err.Error(), "\n")
 }
-
-var _ = deployment.Progressing
