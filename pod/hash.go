@@ -79,35 +79,19 @@ func spewContainer(b *strings.Builder, c *Container) {
 	b.WriteString(spewCtrImage)
 	b.WriteString(c.Image)
 	b.WriteString(spewCtrPorts)
-	if len(c.Ports) == 0 {
-		b.WriteString("<nil>")
-	} else {
-		b.WriteByte('[')
-		for i, p := range c.Ports {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString("{Name:(string)" + p.Name +
-				" HostPort:(int32)" + strconv.Itoa(int(p.HostPort)) +
-				" ContainerPort:(int32)" + strconv.Itoa(int(p.ContainerPort)) +
-				" Protocol:(v1.Protocol)" + cmpOr(p.Protocol, "TCP") +
-				" HostIP:(string)}")
-		}
-		b.WriteByte(']')
-	}
+	spewList(b, len(c.Ports), func(i int) string {
+		p := c.Ports[i]
+		return "{Name:(string)" + p.Name +
+			" HostPort:(int32)" + strconv.Itoa(int(p.HostPort)) +
+			" ContainerPort:(int32)" + strconv.Itoa(int(p.ContainerPort)) +
+			" Protocol:(v1.Protocol)" + cmpOr(p.Protocol, "TCP") +
+			" HostIP:(string)}"
+	})
 	b.WriteString(spewCtrEnv)
-	if len(c.Env) == 0 {
-		b.WriteString("<nil>")
-	} else {
-		b.WriteByte('[')
-		for i, e := range c.Env {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString("{Name:(string)" + e.Name + " Value:(string)" + e.Value + " ValueFrom:(*v1.EnvVarSource)<nil>}")
-		}
-		b.WriteByte(']')
-	}
+	spewList(b, len(c.Env), func(i int) string {
+		e := c.Env[i]
+		return "{Name:(string)" + e.Name + " Value:(string)" + e.Value + " ValueFrom:(*v1.EnvVarSource)<nil>}"
+	})
 	b.WriteString(spewCtrLimits)
 	spewResources(b, c.Limits)
 	b.WriteString(spewCtrReqs)
@@ -115,6 +99,23 @@ func spewContainer(b *strings.Builder, c *Container) {
 	b.WriteString(spewCtrPull)
 	b.WriteString(pullPolicy(c.Image))
 	b.WriteString(spewCtrTail)
+}
+
+// spewList writes a slice of n elements as go-spew does; an empty slice is
+// unset.
+func spewList(b *strings.Builder, n int, elem func(i int) string) {
+	if n == 0 {
+		b.WriteString("<nil>")
+		return
+	}
+	b.WriteByte('[')
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(elem(i))
+	}
+	b.WriteByte(']')
 }
 
 // spewMap writes a string map as go-spew does with sorted keys, leaving
