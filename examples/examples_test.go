@@ -2,9 +2,7 @@ package examples
 
 import (
 	"bytes"
-	"flag"
 	"io/fs"
-	"os"
 	"path"
 	"slices"
 	"strings"
@@ -13,10 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/rollsim/rollsim/internal/golden"
 	"github.com/rollsim/rollsim/scenario"
 )
-
-var rewrite = flag.Bool("rewrite", false, "rewrite transcript.golden files with the current output")
 
 // TestLessons plays each lesson as `rollsim demo` does, from the embedded
 // files, and compares its transcript with transcript.golden in the
@@ -34,14 +31,7 @@ func TestLessons(t *testing.T) {
 			} else {
 				require.NoError(t, err, "every command of the lesson succeeds")
 			}
-			golden := path.Join(l.Dir, "transcript.golden")
-			if *rewrite {
-				require.NoError(t, os.WriteFile(golden, out.Bytes(), 0o644))
-				return
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "missing golden file; run go test ./examples/... -rewrite")
-			assert.Equal(t, string(want), out.String(), "output changed; if that is intended, run go test ./examples/... -rewrite")
+			golden.Check(t, path.Join(l.Dir, "transcript.golden"), out.String())
 		})
 	}
 }

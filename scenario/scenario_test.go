@@ -3,16 +3,15 @@ package scenario
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-var rewrite = flag.Bool("rewrite", false, "rewrite golden files with the current output")
+	"github.com/rollsim/rollsim/internal/golden"
+)
 
 // runDir plays dir/scenario and returns its output and error.
 func runDir(t *testing.T, dir string, trace bool) (string, error) {
@@ -20,18 +19,6 @@ func runDir(t *testing.T, dir string, trace bool) (string, error) {
 	var out bytes.Buffer
 	err := RunFS(os.DirFS(dir), "scenario", &out, Options{Trace: trace})
 	return out.String(), err
-}
-
-// golden compares got with the file at path, or rewrites it.
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *rewrite {
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "missing golden file; run go test ./scenario -rewrite")
-	assert.Equal(t, string(want), got)
 }
 
 // TestUpstreamLessons plays the two seed lessons and compares their traces
@@ -62,8 +49,8 @@ func TestScenarios(t *testing.T) {
 			trace, terr := runDir(t, dir, true)
 			transcript, serr := runDir(t, dir, false)
 			assert.Equal(t, errString(terr), errString(serr))
-			golden(t, filepath.Join(dir, "trace.golden"), trace+exitLine(terr))
-			golden(t, filepath.Join(dir, "transcript.golden"), transcript+exitLine(serr))
+			golden.Check(t, filepath.Join(dir, "trace.golden"), trace+exitLine(terr))
+			golden.Check(t, filepath.Join(dir, "transcript.golden"), transcript+exitLine(serr))
 		})
 	}
 }
