@@ -9,7 +9,19 @@
 // current fake instant. Time moves only when the caller moves it (Advance,
 // AdvanceTo, Step, RunUntil), stopping at every timed event on the way: a
 // pod becoming Ready, a pod becoming available after minReadySeconds, a
-// progress-deadline check.
+// progress-deadline check. Batch groups several changes into one, as
+// `kubectl apply` of a file with several objects does.
+//
+// Without nodes every pod is bound at once. Once nodes exist (ApplyNode),
+// the scheduler binds each pod where its resource requests and a pod slot
+// fit; pods that fit nowhere wait Pending until Cordon, Drain, DeleteNode
+// or departing pods change the room.
+//
+// Names are upstream's: a ReplicaSet is named after upstream's
+// pod-template hash, and pod name suffixes come from the API server's
+// alphabet. Config.DeploymentSync lets a test wrap the Deployment
+// controller, to try a custom strategy or to check that an invariant
+// catches a broken one (see package rollouttest).
 //
 // The caller's duties:
 //   - Use a Cluster from one goroutine at a time; it has no locks.
@@ -19,6 +31,9 @@
 //     the same calls always give the same cluster, events and trace.
 //   - Treat what getters return as copies: change objects through the
 //     Cluster's methods only.
+//   - Expect errors, never panics, for bad input: a rejected change
+//     leaves the cluster exactly as it was, and its error uses the API
+//     server's wording (*meta.InvalidError, *meta.NotFoundError, ...).
 //
 // The packages below hold one kind of object each, with its controller:
 // pod, replicaset, deployment and scheduler. The scenario package runs the
