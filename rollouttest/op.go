@@ -43,6 +43,8 @@ const (
 
 var kindNames = [numKinds]string{"apply", "set image", "scale", "pause", "resume", "undo", "restart", "advance", "delete pod", "never-ready release"}
 
+// String names the kind as the state-machine test's actions are named:
+// "apply", "set image", "scale", ...
 func (k Kind) String() string {
 	if k < 0 || k >= numKinds {
 		return fmt.Sprintf("Kind(%d)", int(k))

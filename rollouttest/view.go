@@ -51,6 +51,8 @@ type Violation struct {
 	Detail string
 }
 
+// Error says which invariant broke, where, when and how: "surge ceiling
+// violated by deployment default/web at t=1m0s: 7 pods, ...".
 func (v *Violation) Error() string {
 	who := "cluster"
 	if v.Name != "" {
