@@ -27,6 +27,11 @@ type podIndex struct {
 	// readyOutOfOrder is set when a pod became Ready after a pod created
 	// later than it; the Ready tier is then no longer in creation order.
 	readyOutOfOrder bool
+	// minReady is the MinReadySeconds every pod's availability was last
+	// judged by (known once counted is set): RecountAvailable has nothing
+	// to do while the spec still says the same.
+	minReady int32
+	counted  bool
 }
 
 func tierOf(p *pod.Pod) int {
@@ -45,6 +50,9 @@ func tierOf(p *pod.Pod) int {
 // AddPod records a new pod of rs.
 func (rs *ReplicaSet) AddPod(p *pod.Pod) {
 	x := &rs.pods
+	if !x.counted {
+		x.minReady, x.counted = rs.Spec.MinReadySeconds, true
+	}
 	x.active++
 	x.place(p)
 }
@@ -100,9 +108,17 @@ func (rs *ReplicaSet) SetAvailable(p *pod.Pod) bool {
 
 // RecountAvailable re-evaluates every pod's availability at now, after
 // MinReadySeconds changed, and returns the Ready pods not yet available.
+// When MinReadySeconds is the one the pods were last judged by, every
+// pod's availability is already current and each pod still waiting has
+// its timer: it returns nil at once, without visiting the pods, so that a
+// resize (which reaches here as any spec change does) costs O(1).
 func (rs *ReplicaSet) RecountAvailable(now time.Time) []*pod.Pod {
-	var waiting []*pod.Pod
 	x := &rs.pods
+	if x.counted && x.minReady == rs.Spec.MinReadySeconds {
+		return nil
+	}
+	x.minReady, x.counted = rs.Spec.MinReadySeconds, true
+	var waiting []*pod.Pod
 	x.tiers[tierReady].All(func(p *pod.Pod) bool {
 		avail := p.IsAvailable(rs.Spec.MinReadySeconds, now)
 		if avail != p.Available {
