@@ -21,11 +21,10 @@ import (
 // maxSurge pods (deployment.MaxSurge; 0 for Recreate) and that its
 // ReplicaSets ask for no more than that in total.
 //
-// Preconditions: the ceiling has not been lowered during the rollout under
-// way, that is since the Deployment last ran a single ReplicaSet: no
-// smaller spec.replicas, no smaller resolved maxSurge, no switch to
-// Recreate. After such a change the controller only shrinks the excess it
-// already had; Checker allows for that.
+// Preconditions: no change lowered the ceiling (a smaller spec.replicas or
+// resolved maxSurge, a switch to Recreate) below the pods the Deployment
+// was running then. After such a change the controller only shrinks that
+// excess, never grows it, and Checker allows for it.
 func CheckSurgeCeiling(c *rollsim.Cluster, namespace, name string) error {
 	v, err := newView(c, namespace, name, nil)
 	if err != nil {

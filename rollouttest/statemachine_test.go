@@ -79,7 +79,8 @@ func TestClusterStateMachine(t *testing.T) {
 }
 
 // finish resumes the Deployment, replaces a never-ready image (the
-// default Limits.BrokenImages) by a good one, and checks that the rollout then completes in time.
+// default Limits.BrokenImages) by a good one, and checks that the rollout
+// then completes in time.
 func finish(t *rapid.T, k *rollouttest.Checker) {
 	d, err := k.Cluster().Deployment("", "app")
 	require.NoError(t, err)
@@ -94,7 +95,7 @@ func finish(t *rapid.T, k *rollouttest.Checker) {
 	d, err = k.Cluster().Deployment("", "app")
 	require.NoError(t, err)
 	err = k.CheckCompletion(completionLimit(k.Cluster(), d))
-	if errors.Is(err, rollouttest.ErrPrecondition) {
+	if errors.Is(err, rollouttest.ErrPrecondition) && d.Spec.Strategy.Type == deployment.Recreate {
 		// Resumed and on a good image, only a Recreate Deployment stuck
 		// on a scaling event is left: upstream's controller never
 		// finishes it either.
