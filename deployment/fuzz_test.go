@@ -96,12 +96,17 @@ func checkField(t *testing.T, v *deployment.IntOrPercent, field string) {
 	for _, total := range []int32{0, 1, 3, 7, 100, 1000} {
 		for _, up := range []bool{false, true} {
 			n, err := v.Scaled(total, up)
+			if percent > math.MaxInt64 {
+				// Upstream's checked parse refuses such a percent too.
+				require.Error(t, err, "%s %s is beyond int64", field, v)
+				continue
+			}
 			require.NoError(t, err, "valid %s %s does not resolve against %d", field, v, total)
 			switch {
 			case !v.IsPercent:
 				assert.Equal(t, v.Int, n)
-			case percent*float64(total)/100 <= math.MaxInt32:
-				// Larger products overflow int32, as upstream's do:
+			case percent*float64(total)/100 <= math.MaxInt64/2:
+				// Products beyond int32 wrap, as upstream's do:
 				// validation leaves maxSurge percents unbounded.
 				want := percent * float64(total) / 100
 				if up {
@@ -109,7 +114,7 @@ func checkField(t *testing.T, v *deployment.IntOrPercent, field string) {
 				} else {
 					want = math.Floor(want)
 				}
-				assert.Equal(t, int32(want), n, "%s of %d rounded up=%v", v, total, up)
+				assert.Equal(t, int32(int64(want)), n, "%s of %d rounded up=%v", v, total, up)
 			}
 		}
 	}

@@ -76,10 +76,9 @@ func (v *IntOrPercent) percentValue() (int, bool) {
 	if v == nil || !v.IsPercent || !validPercent(v.Str) {
 		return 0, false
 	}
-	n, err := strconv.Atoi(v.Str[:len(v.Str)-1])
-	if err != nil {
-		return math.MaxInt32, true
-	}
+	// Beyond the int range Atoi gives the nearest int, as upstream's
+	// validation reads it.
+	n, _ := strconv.Atoi(v.Str[:len(v.Str)-1])
 	return n, true
 }
 
@@ -96,9 +95,15 @@ func (v *IntOrPercent) Scaled(total int32, roundUp bool) (int32, error) {
 	if !ok {
 		return 0, fmt.Errorf("invalid value for IntOrString: invalid value %q", v.Str)
 	}
-	x := float64(p) * float64(total) / 100
-	if roundUp {
-		return int32(math.Ceil(x)), nil
+	if _, err := strconv.Atoi(v.Str[:len(v.Str)-1]); err != nil {
+		// Upstream resolves percents with a checked parse.
+		return 0, fmt.Errorf("invalid value for IntOrString: invalid value %q: %w", v.Str, err)
 	}
-	return int32(math.Floor(x)), nil
+	x := float64(p) * float64(total) / 100
+	// As upstream: rounded to an int, then narrowed to int32 (which wraps
+	// for absurd percents, as it does upstream).
+	if roundUp {
+		return int32(int64(math.Ceil(x))), nil
+	}
+	return int32(int64(math.Floor(x))), nil
 }
