@@ -1,7 +1,7 @@
 package deployment
 
 import (
-	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -23,13 +23,34 @@ func setCondition(s *Status, c Condition) {
 	if cur != nil && cur.Status == c.Status {
 		c.LastTransitionTime = cur.LastTransitionTime
 	}
-	removeCondition(s, c.Type)
-	s.Conditions = append(s.Conditions, c)
+	kept := make([]Condition, 0, len(s.Conditions)+1)
+	for _, o := range s.Conditions {
+		if o.Type != c.Type {
+			kept = append(kept, o)
+		}
+	}
+	s.Conditions = append(kept, c)
 }
 
-// removeCondition drops the condition of type t.
+// removeCondition drops the condition of type t. The result is a new
+// slice, or nil when no condition is left; when there is no condition of
+// type t a non-empty slice is kept as it is (conditions are never changed
+// in place, so sharing it is safe).
 func removeCondition(s *Status, t string) {
-	var kept []Condition
+	n := 0
+	for i := range s.Conditions {
+		if s.Conditions[i].Type != t {
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		s.Conditions = nil
+		return
+	case n == len(s.Conditions):
+		return
+	}
+	kept := make([]Condition, 0, n)
 	for _, c := range s.Conditions {
 		if c.Type != t {
 			kept = append(kept, c)
@@ -39,12 +60,20 @@ func removeCondition(s *Status, t string) {
 }
 
 // progressMessage words a Progressing message about the new ReplicaSet,
-// or about the Deployment when there is none.
-func progressMessage(d *Deployment, rsName, rsFormat, dFormat string) string {
+// or about the Deployment when there is none: `ReplicaSet "NAME" rest`
+// or `Deployment "NAME" rest`, the name quoted as %q quotes it.
+func progressMessage(d *Deployment, rsName, rest string) string {
+	b := make([]byte, 0, 128)
 	if rsName != "" {
-		return fmt.Sprintf(rsFormat, rsName)
+		b = append(b, "ReplicaSet "...)
+		b = strconv.AppendQuote(b, rsName)
+	} else {
+		b = append(b, "Deployment "...)
+		b = strconv.AppendQuote(b, d.Name)
 	}
-	return fmt.Sprintf(dFormat, d.Name)
+	b = append(b, ' ')
+	b = append(b, rest...)
+	return string(b)
 }
 
 // Complete reports whether st shows the rollout of d finished: every

@@ -3,6 +3,7 @@ package deployment
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,7 +30,9 @@ type Env interface {
 	UpdateReplicaSet(rs *replicaset.ReplicaSet, specChanged bool)
 	// DeleteReplicaSet removes rs.
 	DeleteReplicaSet(rs *replicaset.ReplicaSet)
-	// UpdateDeploymentStatus stores d's status and annotations.
+	// UpdateDeploymentStatus stores d's status and annotations. The
+	// controller passes a Deployment that carries only those and its
+	// identity (name, namespace, uid).
 	UpdateDeploymentStatus(d *Deployment)
 	// UpdateDeployment stores d's metadata and spec (not its status).
 	UpdateDeployment(d *Deployment)
@@ -55,6 +58,10 @@ type syncer struct {
 	now   time.Time
 	d     *Deployment
 	wrote bool
+	// ownAnnotations is set once d.Annotations is the working copy's own
+	// map rather than the stored Deployment's.
+	ownAnnotations bool
+	copy           Deployment
 }
 
 // Sync reconciles one Deployment once, as upstream's syncDeployment does,
@@ -63,8 +70,43 @@ type syncer struct {
 // on a copy. ErrConflict means the sync stopped part way and should be run
 // again.
 func Sync(env Env, stored *Deployment) (err error) {
-	s := &syncer{env: env, now: env.Now(), d: stored.Clone()}
+	s := &syncer{env: env, now: env.Now()}
+	s.copy = workingCopy(stored)
+	s.d = &s.copy
 	return s.run()
+}
+
+// workingCopy is a copy of stored that a sync may change without touching
+// stored, made without a deep copy: the sync replaces fields of its copy
+// but never changes in place what it shares with stored. It builds new
+// condition slices (a clipped slice makes even an append reallocate),
+// clones the template and selector before changing them, gives the copy a
+// new collision count instead of incrementing the shared one, and copies
+// the annotations before its first change to them (setAnnotation,
+// deleteAnnotation).
+func workingCopy(stored *Deployment) Deployment {
+	d := *stored
+	d.Status.Conditions = slices.Clip(d.Status.Conditions)
+	return d
+}
+
+// setAnnotation sets an annotation of the working copy.
+func (s *syncer) setAnnotation(key, value string) {
+	s.ownAnnotationMap()
+	s.d.SetAnnotation(key, value)
+}
+
+// deleteAnnotation removes an annotation of the working copy.
+func (s *syncer) deleteAnnotation(key string) {
+	s.ownAnnotationMap()
+	delete(s.d.Annotations, key)
+}
+
+func (s *syncer) ownAnnotationMap() {
+	if !s.ownAnnotations {
+		s.d.Annotations = maps.Clone(s.d.Annotations)
+		s.ownAnnotations = true
+	}
 }
 
 func (s *syncer) run() error {
@@ -108,7 +150,13 @@ func (s *syncer) write() error {
 		return ErrConflict
 	}
 	s.wrote = true
-	s.env.UpdateDeploymentStatus(s.d)
+	// The Env stores a Deployment's status and annotations only: hand it
+	// those with the object's identity, so that what it copies is small.
+	d := s.d
+	s.env.UpdateDeploymentStatus(&Deployment{
+		ObjectMeta: meta.ObjectMeta{Name: d.Name, Namespace: d.Namespace, UID: d.UID, Annotations: d.Annotations},
+		Status:     d.Status,
+	})
 	return nil
 }
 
@@ -208,7 +256,7 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 			s.env.UpdateReplicaSet(existing, minReadyChanged)
 			return existing, nil
 		}
-		needsUpdate := setDeploymentRevision(d, existing.Annotations[RevisionAnnotation])
+		needsUpdate := s.setRevision(existing.Annotations[RevisionAnnotation])
 		if HasProgressDeadline(d) && d.Status.Condition(Progressing) == nil {
 			setCondition(&d.Status, newCondition(Progressing, "True", ReasonFoundNewRS, fmt.Sprintf("Found new replica set %q", existing.Name), s.now))
 			needsUpdate = true
@@ -257,10 +305,13 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 		alreadyExists = true
 		got := s.env.GetReplicaSet(rs.Namespace, rs.Name)
 		if got == nil || got.Owner == nil || got.Owner.UID != d.UID || !got.Spec.Template.EqualIgnoringHash(&d.Spec.Template) {
-			if d.Status.CollisionCount == nil {
-				d.Status.CollisionCount = new(int32)
+			// A new count: the old one may be shared with the stored
+			// Deployment.
+			var n int32
+			if d.Status.CollisionCount != nil {
+				n = *d.Status.CollisionCount
 			}
-			*d.Status.CollisionCount++
+			d.Status.CollisionCount = Ptr(n + 1)
 			if werr := s.write(); werr != nil {
 				return nil, werr
 			}
@@ -271,7 +322,7 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 	if !alreadyExists && replicas > 0 {
 		s.event("Normal", "ScalingReplicaSet", fmt.Sprintf("Scaled up replica set %s from 0 to %d", rs.Name, replicas))
 	}
-	needsUpdate := setDeploymentRevision(d, newRevision)
+	needsUpdate := s.setRevision(newRevision)
 	if !alreadyExists && HasProgressDeadline(d) {
 		setCondition(&d.Status, newCondition(Progressing, "True", ReasonNewRSCreated, fmt.Sprintf("Created new replica set %q", rs.Name), s.now))
 		needsUpdate = true
@@ -300,12 +351,13 @@ func (s *syncer) event(typ, reason, message string) {
 	s.env.Event(&s.d.ObjectMeta, "Deployment", typ, reason, message)
 }
 
-// setDeploymentRevision sets d's revision annotation, reporting a change.
-func setDeploymentRevision(d *Deployment, revision string) bool {
-	if d.Annotations[RevisionAnnotation] == revision {
+// setRevision sets the working copy's revision annotation, reporting a
+// change.
+func (s *syncer) setRevision(revision string) bool {
+	if s.d.Annotations[RevisionAnnotation] == revision {
 		return false
 	}
-	d.SetAnnotation(RevisionAnnotation, revision)
+	s.setAnnotation(RevisionAnnotation, revision)
 	return true
 }
 
@@ -455,11 +507,26 @@ func (s *syncer) scaleReplicaSet(rs *replicaset.ReplicaSet, size int32, force bo
 	setReplicasAnnotations(rs, desired, maxReplicas)
 	s.env.UpdateReplicaSet(rs, resize)
 	if resize {
-		dir := "down"
-		if from < size {
-			dir = "up"
-		}
-		s.event("Normal", "ScalingReplicaSet", fmt.Sprintf("Scaled %s replica set %s from %d to %d", dir, rs.Name, from, size))
+		s.event("Normal", "ScalingReplicaSet", scaledMessage(rs.Name, from, size))
 	}
 	return resize
+}
+
+// scaledMessage words a ScalingReplicaSet event: "Scaled up replica set
+// NAME from 1 to 2", or "Scaled down ...".
+func scaledMessage(name string, from, to int32) string {
+	b := make([]byte, 0, 128)
+	b = append(b, "Scaled "...)
+	if from < to {
+		b = append(b, "up"...)
+	} else {
+		b = append(b, "down"...)
+	}
+	b = append(b, " replica set "...)
+	b = append(b, name...)
+	b = append(b, " from "...)
+	b = strconv.AppendInt(b, int64(from), 10)
+	b = append(b, " to "...)
+	b = strconv.AppendInt(b, int64(to), 10)
+	return string(b)
 }

@@ -62,7 +62,7 @@ func (s *syncer) rollback(rsList []*replicaset.ReplicaSet) error {
 }
 
 func (s *syncer) clearRollbackTo() error {
-	delete(s.d.Annotations, RollbackToAnnotation)
+	s.deleteAnnotation(RollbackToAnnotation)
 	return s.writeSpec()
 }
 

@@ -22,7 +22,7 @@ func (s *syncer) sync(rsList []*replicaset.ReplicaSet) error {
 		s.cleanup(old)
 	}
 	newStatus := calculateStatus(s.d, append(slicesClip(old), newRS), newRS, s.now)
-	if reflect.DeepEqual(s.d.Status, newStatus) {
+	if statusDeepEqual(&s.d.Status, &newStatus) {
 		return nil
 	}
 	s.d.Status = newStatus
@@ -240,7 +240,9 @@ func calculateStatus(d *Deployment, all []*replicaset.ReplicaSet, newRS *replica
 	st.UnavailableReplicas = max(specSum-st.AvailableReplicas, 0)
 	st.ObservedGeneration = d.Generation
 	st.CollisionCount = d.Status.CollisionCount
-	st.Conditions = slices.Clone(d.Status.Conditions)
+	// Shared with d, clipped: conditions are only ever replaced, never
+	// changed in place, and an append to a clipped slice reallocates.
+	st.Conditions = slices.Clip(d.Status.Conditions)
 	if st.AvailableReplicas >= d.DesiredReplicas()-MaxUnavailable(d) {
 		setCondition(&st, newCondition(Available, "True", ReasonMinimumAvailable, "Deployment has minimum availability.", now))
 	} else {
@@ -266,10 +268,10 @@ func (s *syncer) syncRolloutStatus(all []*replicaset.ReplicaSet, newRS *replicas
 	if HasProgressDeadline(d) && !complete {
 		switch {
 		case Complete(d, &st):
-			msg := progressMessage(d, rsName, "ReplicaSet %q has successfully progressed.", "Deployment %q has successfully progressed.")
+			msg := progressMessage(d, rsName, "has successfully progressed.")
 			setCondition(&st, newCondition(Progressing, "True", ReasonNewRSAvailable, msg, s.now))
 		case progressing(d, &st):
-			msg := progressMessage(d, rsName, "ReplicaSet %q is progressing.", "Deployment %q is progressing.")
+			msg := progressMessage(d, rsName, "is progressing.")
 			c := newCondition(Progressing, "True", ReasonRSUpdated, msg, s.now)
 			if cur != nil {
 				if cur.Status == "True" {
@@ -279,7 +281,7 @@ func (s *syncer) syncRolloutStatus(all []*replicaset.ReplicaSet, newRS *replicas
 			}
 			setCondition(&st, c)
 		case timedOut(d, &st, s.now):
-			msg := progressMessage(d, rsName, "ReplicaSet %q has timed out progressing.", "Deployment %q has timed out progressing.")
+			msg := progressMessage(d, rsName, "has timed out progressing.")
 			setCondition(&st, newCondition(Progressing, "False", ReasonTimedOut, msg, s.now))
 		}
 	}
@@ -288,7 +290,7 @@ func (s *syncer) syncRolloutStatus(all []*replicaset.ReplicaSet, newRS *replicas
 	} else {
 		removeCondition(&st, ReplicaFailure)
 	}
-	if reflect.DeepEqual(d.Status, st) {
+	if statusDeepEqual(&d.Status, &st) {
 		s.requeueStuck(&st)
 		return nil
 	}
@@ -354,4 +356,38 @@ func DeadlineCheck(d *Deployment) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return cur.LastUpdateTime.Add(time.Duration(*d.Spec.ProgressDeadlineSeconds)*time.Second + time.Second), true
+}
+
+// statusDeepEqual reports reflect.DeepEqual(*a, *b) without reflection:
+// conditions compare as slices (a nil slice differs from an empty one),
+// the collision counts by value, and times as DeepEqual compares them
+// (their fields, the location by pointer or by content).
+func statusDeepEqual(a, b *Status) bool {
+	if a.ObservedGeneration != b.ObservedGeneration || a.Replicas != b.Replicas ||
+		a.UpdatedReplicas != b.UpdatedReplicas || a.ReadyReplicas != b.ReadyReplicas ||
+		a.AvailableReplicas != b.AvailableReplicas || a.UnavailableReplicas != b.UnavailableReplicas {
+		return false
+	}
+	if (a.CollisionCount == nil) != (b.CollisionCount == nil) ||
+		a.CollisionCount != nil && *a.CollisionCount != *b.CollisionCount {
+		return false
+	}
+	if (a.Conditions == nil) != (b.Conditions == nil) || len(a.Conditions) != len(b.Conditions) {
+		return false
+	}
+	for i := range a.Conditions {
+		x, y := &a.Conditions[i], &b.Conditions[i]
+		if x.Type != y.Type || x.Status != y.Status || x.Reason != y.Reason || x.Message != y.Message ||
+			!timeDeepEqual(x.LastUpdateTime, y.LastUpdateTime) || !timeDeepEqual(x.LastTransitionTime, y.LastTransitionTime) {
+			return false
+		}
+	}
+	return true
+}
+
+// timeDeepEqual is reflect.DeepEqual on two times: == decides when it
+// holds (same fields, same location pointer); otherwise the locations may
+// still be equal in content, which reflection decides.
+func timeDeepEqual(a, b time.Time) bool {
+	return a == b || reflect.DeepEqual(a, b)
 }
