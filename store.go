@@ -2,7 +2,6 @@ package rollsim
 
 import (
 	"cmp"
-	"encoding/hex"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -39,8 +38,20 @@ func newUID(r *rand.Rand) string {
 	}
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	// The hex digits with dashes after 4, 6, 8 and 10 bytes, built in
+	// place: one allocation, for the string.
+	const digits = "0123456789abcdef"
+	var s [36]byte
+	n := 0
+	for i, c := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			s[n] = '-'
+			n++
+		}
+		s[n], s[n+1] = digits[c>>4], digits[c&0x0f]
+		n += 2
+	}
+	return string(s[:])
 }
 
 // created fills the metadata the API server sets on create.
@@ -70,7 +81,9 @@ func (c *Cluster) CreateDeployment(d *deployment.Deployment) (*deployment.Deploy
 	d.Status = deployment.Status{}
 	c.deployments[k] = d
 	c.dirtyDeploy[d] = struct{}{}
-	c.debug("create", "kind", "Deployment", "name", d.Name)
+	if c.debugOn() {
+		c.debug("create", "kind", "Deployment", "name", d.Name)
+	}
 	c.reconcile()
 	return d.Clone(), nil
 }
@@ -110,7 +123,9 @@ func (c *Cluster) storeDeploymentSpec(cur, d *deployment.Deployment) {
 	}
 	cur.ResourceVersion = c.nextRV()
 	c.dirtyDeploy[cur] = struct{}{}
-	c.debug("update", "kind", "Deployment", "name", cur.Name, "generation", cur.Generation)
+	if c.debugOn() {
+		c.debug("update", "kind", "Deployment", "name", cur.Name, "generation", cur.Generation)
+	}
 }
 
 func (c *Cluster) deploymentRef(namespace, name string) (*deployment.Deployment, error) {
@@ -190,7 +205,9 @@ func (c *Cluster) storeReplicaSet(rs *replicaset.ReplicaSet) error {
 		c.rsByOwner[rs.Owner.UID] = append(c.rsByOwner[rs.Owner.UID], rs)
 	}
 	c.rsChanged(rs)
-	c.debug("create", "kind", "ReplicaSet", "name", rs.Name, "replicas", rs.Spec.Replicas)
+	if c.debugOn() {
+		c.debug("create", "kind", "ReplicaSet", "name", rs.Name, "replicas", rs.Spec.Replicas)
+	}
 	return nil
 }
 
@@ -253,7 +270,9 @@ func (c *Cluster) updateReplicaSet(rs *replicaset.ReplicaSet, specChanged bool) 
 	}
 	rs.ResourceVersion = c.nextRV()
 	c.rsChanged(rs)
-	c.debug("update", "kind", "ReplicaSet", "name", rs.Name, "replicas", rs.Spec.Replicas, "generation", rs.Generation)
+	if c.debugOn() {
+		c.debug("update", "kind", "ReplicaSet", "name", rs.Name, "replicas", rs.Spec.Replicas, "generation", rs.Generation)
+	}
 }
 
 // rsChanged queues rs and its owner for a sync.
@@ -287,7 +306,9 @@ func (c *Cluster) deleteReplicaSet(rs *replicaset.ReplicaSet) {
 	}
 	c.writes++
 	c.ownerChanged(rs)
-	c.debug("delete", "kind", "ReplicaSet", "name", rs.Name)
+	if c.debugOn() {
+		c.debug("delete", "kind", "ReplicaSet", "name", rs.Name)
+	}
 }
 
 // Pods returns copies of every pod, by namespace and name.

@@ -175,7 +175,12 @@ func SafeEncode(s string) string {
 // RandomSuffix returns n characters of the generated-name alphabet drawn
 // from next, which returns a uniformly distributed uint64.
 func RandomSuffix(n int, next func() uint64) string {
-	b := make([]byte, n)
+	var buf [16]byte // short suffixes are built on the stack
+	b := buf[:0]
+	if n > len(buf) {
+		b = make([]byte, 0, n)
+	}
+	b = b[:n]
 	for i := range b {
 		b[i] = nameAlphabet[next()%uint64(len(nameAlphabet))]
 	}
