@@ -62,6 +62,48 @@ type syncer struct {
 	// map rather than the stored Deployment's.
 	ownAnnotations bool
 	copy           Deployment
+	// scratch backs the short ReplicaSet lists a sync builds (see
+	// rsSlice); used counts what is handed out.
+	scratch [24]*replicaset.ReplicaSet
+	used    int
+}
+
+// rsSlice returns an empty slice with room for n ReplicaSets, from the
+// syncer's scratch array while it lasts. The slices it hands out never
+// overlap, and each is clipped, so appending past n reallocates.
+func (s *syncer) rsSlice(n int) []*replicaset.ReplicaSet {
+	if s.used+n <= len(s.scratch) {
+		b := s.scratch[s.used : s.used : s.used+n]
+		s.used += n
+		return b
+	}
+	return make([]*replicaset.ReplicaSet, 0, n)
+}
+
+// with returns a new list of rss followed by rs.
+func (s *syncer) with(rss []*replicaset.ReplicaSet, rs *replicaset.ReplicaSet) []*replicaset.ReplicaSet {
+	return append(append(s.rsSlice(len(rss)+1), rss...), rs)
+}
+
+// active returns a new list of the ReplicaSets of rss that want pods, or
+// nil when none does.
+func (s *syncer) active(rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
+	n := 0
+	for _, rs := range rss {
+		if rs != nil && rs.Spec.Replicas > 0 {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := s.rsSlice(n)
+	for _, rs := range rss {
+		if rs != nil && rs.Spec.Replicas > 0 {
+			out = append(out, rs)
+		}
+	}
+	return out
 }
 
 // Sync reconciles one Deployment once, as upstream's syncDeployment does,
@@ -218,9 +260,9 @@ func findNew(d *Deployment, rsList []*replicaset.ReplicaSet) *replicaset.Replica
 
 // splitReplicaSets returns the current ReplicaSet (or nil) and all the
 // others, oldest first.
-func splitReplicaSets(d *Deployment, rsList []*replicaset.ReplicaSet) (*replicaset.ReplicaSet, []*replicaset.ReplicaSet) {
-	newRS := findNew(d, rsList)
-	old := make([]*replicaset.ReplicaSet, 0, len(rsList))
+func (s *syncer) splitReplicaSets(rsList []*replicaset.ReplicaSet) (*replicaset.ReplicaSet, []*replicaset.ReplicaSet) {
+	newRS := findNew(s.d, rsList)
+	old := s.rsSlice(len(rsList))
 	for _, rs := range rsList {
 		if rs != newRS {
 			old = append(old, rs)
@@ -240,7 +282,7 @@ func maxRevision(rss []*replicaset.ReplicaSet) int64 {
 // allAndSyncRevision finds the current ReplicaSet, creating it when create
 // is set, and brings revision numbers up to date.
 func (s *syncer) allAndSyncRevision(rsList []*replicaset.ReplicaSet, create bool) (*replicaset.ReplicaSet, []*replicaset.ReplicaSet, error) {
-	newRS, old := splitReplicaSets(s.d, rsList)
+	newRS, old := s.splitReplicaSets(rsList)
 	newRS, err := s.getNewReplicaSet(newRS, old, create)
 	return newRS, old, err
 }

@@ -142,32 +142,71 @@ const (
 
 // Clone returns a deep copy of d.
 func (d *Deployment) Clone() *Deployment {
-	c := &Deployment{ObjectMeta: d.ObjectMeta.Clone(), Spec: d.Spec.Clone(), Status: d.Status}
+	// The Deployment and the targets of its pointers (replicas, limits,
+	// strategy, collision count) in one allocation.
+	b := &deploymentBox{}
+	c := &b.d
+	c.ObjectMeta = d.ObjectMeta.Clone()
+	d.Spec.cloneInto(&c.Spec, &b.spec)
+	c.Status = d.Status
 	c.Status.Conditions = append([]Condition(nil), d.Status.Conditions...)
-	c.Status.CollisionCount = clonePtr(d.Status.CollisionCount)
+	if d.Status.CollisionCount != nil {
+		b.collisions = *d.Status.CollisionCount
+		c.Status.CollisionCount = &b.collisions
+	}
 	return c
+}
+
+// deploymentBox holds a cloned Deployment with what its pointers point
+// to, so that a clone costs one allocation for all of them.
+type deploymentBox struct {
+	d          Deployment
+	spec       specBox
+	collisions int32
+}
+
+// specBox holds what a cloned Spec's pointers point to.
+type specBox struct {
+	replicas, historyLimit, deadline int32
+	rollingUpdate                    RollingUpdateParams
+	maxSurge, maxUnavailable         IntOrPercent
 }
 
 // Clone returns a deep copy of s.
 func (s *Spec) Clone() Spec {
-	c := *s
-	c.Replicas = clonePtr(s.Replicas)
-	c.RevisionHistoryLimit = clonePtr(s.RevisionHistoryLimit)
-	c.ProgressDeadlineSeconds = clonePtr(s.ProgressDeadlineSeconds)
-	c.Selector = s.Selector.Clone()
-	c.Template = s.Template.Clone()
-	if ru := s.Strategy.RollingUpdate; ru != nil {
-		c.Strategy.RollingUpdate = &RollingUpdateParams{MaxUnavailable: clonePtr(ru.MaxUnavailable), MaxSurge: clonePtr(ru.MaxSurge)}
-	}
+	var c Spec
+	s.cloneInto(&c, &specBox{})
 	return c
 }
 
-func clonePtr[T any](p *T) *T {
-	if p == nil {
-		return nil
+// cloneInto makes c a deep copy of s whose pointers point into b.
+func (s *Spec) cloneInto(c *Spec, b *specBox) {
+	*c = *s
+	if s.Replicas != nil {
+		b.replicas = *s.Replicas
+		c.Replicas = &b.replicas
 	}
-	v := *p
-	return &v
+	if s.RevisionHistoryLimit != nil {
+		b.historyLimit = *s.RevisionHistoryLimit
+		c.RevisionHistoryLimit = &b.historyLimit
+	}
+	if s.ProgressDeadlineSeconds != nil {
+		b.deadline = *s.ProgressDeadlineSeconds
+		c.ProgressDeadlineSeconds = &b.deadline
+	}
+	c.Selector = s.Selector.Clone()
+	c.Template = s.Template.Clone()
+	if ru := s.Strategy.RollingUpdate; ru != nil {
+		c.Strategy.RollingUpdate = &b.rollingUpdate
+		if ru.MaxUnavailable != nil {
+			b.maxUnavailable = *ru.MaxUnavailable
+			b.rollingUpdate.MaxUnavailable = &b.maxUnavailable
+		}
+		if ru.MaxSurge != nil {
+			b.maxSurge = *ru.MaxSurge
+			b.rollingUpdate.MaxSurge = &b.maxSurge
+		}
+	}
 }
 
 // DesiredReplicas returns spec.replicas (1 when unset).

@@ -9,9 +9,9 @@ func (s *syncer) rolloutRecreate(rsList []*replicaset.ReplicaSet) error {
 	if err != nil {
 		return err
 	}
-	all := append(slicesClip(old), newRS)
+	all := s.with(old, newRS)
 	scaled := false
-	for _, rs := range active(old) {
+	for _, rs := range s.active(old) {
 		if s.scaleReplicaSet(rs, 0, false) {
 			scaled = true
 		}
@@ -27,7 +27,7 @@ func (s *syncer) rolloutRecreate(rsList []*replicaset.ReplicaSet) error {
 		if err != nil {
 			return err
 		}
-		all = append(slicesClip(old), newRS)
+		all = s.with(old, newRS)
 	}
 	s.scaleReplicaSet(newRS, s.d.DesiredReplicas(), false)
 	if Complete(s.d, &s.d.Status) {

@@ -30,7 +30,7 @@ func (s *syncer) rollback(rsList []*replicaset.ReplicaSet) error {
 	if err != nil {
 		return err
 	}
-	all := append(slicesClip(old), newRS)
+	all := s.with(old, newRS)
 	rev := *rollbackTo(d)
 	if rev == 0 {
 		if rev = lastRevision(all); rev == 0 {

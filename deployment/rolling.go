@@ -12,11 +12,11 @@ func (s *syncer) rolloutRolling(rsList []*replicaset.ReplicaSet) error {
 	if err != nil {
 		return err
 	}
-	all := append(slicesClip(old), newRS)
+	all := s.with(old, newRS)
 	if s.reconcileNew(all, newRS) {
 		return s.syncRolloutStatus(all, newRS)
 	}
-	if s.reconcileOld(all, active(old), newRS) {
+	if s.reconcileOld(all, s.active(old), newRS) {
 		return s.syncRolloutStatus(all, newRS)
 	}
 	if Complete(s.d, &s.d.Status) {
@@ -64,7 +64,7 @@ func (s *syncer) reconcileOld(all, oldActive []*replicaset.ReplicaSet, newRS *re
 	if !ok {
 		return false
 	}
-	scaled := s.scaleDownOld(append(slicesClip(oldActive), newRS), oldActive)
+	scaled := s.scaleDownOld(s.with(oldActive, newRS), oldActive)
 	return cleaned+scaled > 0
 }
 

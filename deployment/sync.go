@@ -21,7 +21,7 @@ func (s *syncer) sync(rsList []*replicaset.ReplicaSet) error {
 	if s.d.Spec.Paused && rollbackTo(s.d) == nil {
 		s.cleanup(old)
 	}
-	newStatus := calculateStatus(s.d, append(slicesClip(old), newRS), newRS, s.now)
+	newStatus := calculateStatus(s.d, s.with(old, newRS), newRS, s.now)
 	if statusDeepEqual(&s.d.Status, &newStatus) {
 		return nil
 	}
@@ -36,7 +36,10 @@ func (s *syncer) isScalingEvent(rsList []*replicaset.ReplicaSet) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	for _, rs := range active(append(slicesClip(old), newRS)) {
+	for _, rs := range s.with(old, newRS) {
+		if rs == nil || rs.Spec.Replicas <= 0 {
+			continue
+		}
 		desired, ok := nonNegativeAnnotation(rs, DesiredReplicasAnnotation)
 		if ok && desired != s.d.DesiredReplicas() {
 			return true, nil
@@ -71,7 +74,7 @@ func (s *syncer) scale(newRS *replicaset.ReplicaSet, old []*replicaset.ReplicaSe
 		return
 	}
 	if saturated(d, newRS) {
-		for _, rs := range active(old) {
+		for _, rs := range s.active(old) {
 			s.scaleReplicaSet(rs, 0, false)
 		}
 		return
@@ -79,7 +82,7 @@ func (s *syncer) scale(newRS *replicaset.ReplicaSet, old []*replicaset.ReplicaSe
 	if d.Spec.Strategy.Type != RollingUpdate {
 		return
 	}
-	all := active(append(slicesClip(old), newRS))
+	all := s.active(s.with(old, newRS))
 	var allowed int32
 	if replicas > 0 {
 		allowed = replicas + MaxSurge(d)
