@@ -68,6 +68,14 @@ func (c *Cluster) Event(obj *meta.ObjectMeta, kind, typ, reason, message string)
 		c.dropped += len(c.events) - n
 		c.events = c.events[:n]
 	}
+	if len(c.events) == cap(c.events) && c.maxEvents == 0 {
+		// Double the log: append grows a large slice by a quarter at a
+		// time, copying every event (and its eight pointers) about five
+		// times over; doubling copies each about twice.
+		grown := make([]Event, len(c.events), max(2*cap(c.events), 256))
+		copy(grown, c.events)
+		c.events = grown
+	}
 	c.events = append(c.events, e)
 	if c.debugOn() {
 		c.debug("event", "kind", kind, "name", obj.Name, "type", typ, "reason", reason, "message", message)
