@@ -61,8 +61,10 @@ func removeCondition(s *Status, t string) {
 
 // progressMessage words a Progressing message about the new ReplicaSet,
 // or about the Deployment when there is none: `ReplicaSet "NAME" rest`
-// or `Deployment "NAME" rest`, the name quoted as %q quotes it.
-func progressMessage(d *Deployment, rsName, rest string) string {
+// or `Deployment "NAME" rest`, the name quoted as %q quotes it. When cur,
+// the current Progressing condition, already says the same, its message
+// is returned rather than a new copy of it.
+func progressMessage(d *Deployment, rsName, rest string, cur *Condition) string {
 	b := make([]byte, 0, 128)
 	if rsName != "" {
 		b = append(b, "ReplicaSet "...)
@@ -73,6 +75,9 @@ func progressMessage(d *Deployment, rsName, rest string) string {
 	}
 	b = append(b, ' ')
 	b = append(b, rest...)
+	if cur != nil && string(b) == cur.Message {
+		return cur.Message
+	}
 	return string(b)
 }
 

@@ -66,6 +66,16 @@ type syncer struct {
 	// rsSlice); used counts what is handed out.
 	scratch [24]*replicaset.ReplicaSet
 	used    int
+	// changes counts what this sync stored (status and spec writes,
+	// ReplicaSet updates found necessary by getNewReplicaSet); split
+	// holds a split of the ReplicaSets that stored nothing, which a
+	// later identical split may reuse (see rolloutRolling).
+	changes int
+	split   struct {
+		ok    bool
+		newRS *replicaset.ReplicaSet
+		old   []*replicaset.ReplicaSet
+	}
 }
 
 // rsSlice returns an empty slice with room for n ReplicaSets, from the
@@ -192,6 +202,7 @@ func (s *syncer) write() error {
 		return ErrConflict
 	}
 	s.wrote = true
+	s.changes++
 	// The Env stores a Deployment's status and annotations only: hand it
 	// those with the object's identity, so that what it copies is small.
 	d := s.d
@@ -208,6 +219,7 @@ func (s *syncer) writeSpec() error {
 		return ErrConflict
 	}
 	s.wrote = true
+	s.changes++
 	s.env.UpdateDeployment(s.d)
 	return nil
 }
@@ -295,6 +307,7 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 		minReadyChanged := existing.Spec.MinReadySeconds != d.Spec.MinReadySeconds
 		if annotationsChanged || minReadyChanged {
 			existing.Spec.MinReadySeconds = d.Spec.MinReadySeconds
+			s.changes++
 			s.env.UpdateReplicaSet(existing, minReadyChanged)
 			return existing, nil
 		}

@@ -8,9 +8,12 @@ import (
 // needed, then either grow it or shrink old ones (never both in one sync),
 // then clean up old revisions once complete, then status.
 func (s *syncer) rolloutRolling(rsList []*replicaset.ReplicaSet) error {
-	newRS, old, err := s.allAndSyncRevision(rsList, true)
-	if err != nil {
-		return err
+	newRS, old := s.split.newRS, s.split.old
+	if !s.split.ok {
+		var err error
+		if newRS, old, err = s.allAndSyncRevision(rsList, true); err != nil {
+			return err
+		}
 	}
 	all := s.with(old, newRS)
 	if s.reconcileNew(all, newRS) {

@@ -32,9 +32,15 @@ func (s *syncer) sync(rsList []*replicaset.ReplicaSet) error {
 // isScalingEvent reports whether an active ReplicaSet was sized for
 // another replica count than the Deployment's.
 func (s *syncer) isScalingEvent(rsList []*replicaset.ReplicaSet) (bool, error) {
+	before := s.changes
 	newRS, old, err := s.allAndSyncRevision(rsList, false)
 	if err != nil {
 		return false, err
+	}
+	if newRS != nil && s.changes == before {
+		// Nothing was stored: the same split with create set would find
+		// the same current ReplicaSet and again store nothing.
+		s.split.ok, s.split.newRS, s.split.old = true, newRS, old
 	}
 	for _, rs := range s.with(old, newRS) {
 		if rs == nil || rs.Spec.Replicas <= 0 {
@@ -271,10 +277,10 @@ func (s *syncer) syncRolloutStatus(all []*replicaset.ReplicaSet, newRS *replicas
 	if HasProgressDeadline(d) && !complete {
 		switch {
 		case Complete(d, &st):
-			msg := progressMessage(d, rsName, "has successfully progressed.")
+			msg := progressMessage(d, rsName, "has successfully progressed.", cur)
 			setCondition(&st, newCondition(Progressing, "True", ReasonNewRSAvailable, msg, s.now))
 		case progressing(d, &st):
-			msg := progressMessage(d, rsName, "is progressing.")
+			msg := progressMessage(d, rsName, "is progressing.", cur)
 			c := newCondition(Progressing, "True", ReasonRSUpdated, msg, s.now)
 			if cur != nil {
 				if cur.Status == "True" {
@@ -284,7 +290,7 @@ func (s *syncer) syncRolloutStatus(all []*replicaset.ReplicaSet, newRS *replicas
 			}
 			setCondition(&st, c)
 		case timedOut(d, &st, s.now):
-			msg := progressMessage(d, rsName, "has timed out progressing.")
+			msg := progressMessage(d, rsName, "has timed out progressing.", cur)
 			setCondition(&st, newCondition(Progressing, "False", ReasonTimedOut, msg, s.now))
 		}
 	}
