@@ -28,6 +28,21 @@ func TestCloneIsDeep(t *testing.T) {
 	if c := (&Deployment{}).Clone(); c.Spec.Replicas != nil || c.Spec.Strategy.RollingUpdate != nil || c.Status.CollisionCount != nil {
 		t.Fatalf("clone of an empty Deployment has pointers: %+v", c)
 	}
+	// Without spec pointers (as the status a sync writes): a deep copy too.
+	bare := full()
+	bare.Spec = Spec{Template: bare.Spec.Template, Selector: bare.Spec.Selector}
+	bare.Status.CollisionCount = nil
+	c := bare.Clone()
+	if !reflect.DeepEqual(c, bare) {
+		t.Fatalf("clone %+v differs from %+v", c, bare)
+	}
+	c.Annotations["a"], c.Labels["app"], c.Owner.Name = "x", "x", "y"
+	c.Spec.Selector.MatchLabels["app"], c.Spec.Template.Labels["app"] = "x", "x"
+	c.Status.Conditions[0].Status = "False"
+	if bare.Annotations["a"] != "1" || bare.Labels["app"] != "web" || bare.Owner.Name != "x" || bare.Spec.Selector.MatchLabels["app"] != "web" ||
+		bare.Spec.Template.Labels["app"] != "web" || bare.Status.Conditions[0].Status != "True" {
+		t.Fatalf("changing the clone changed the original: %+v", bare)
+	}
 	for _, d := range []*Deployment{full()} {
 		c := d.Clone()
 		if !reflect.DeepEqual(c, d) {

@@ -143,7 +143,16 @@ const (
 // Clone returns a deep copy of d.
 func (d *Deployment) Clone() *Deployment {
 	// The Deployment and the targets of its pointers (replicas, limits,
-	// strategy, collision count) in one allocation.
+	// strategy, collision count) in one allocation; the Deployment alone
+	// when it has none of them.
+	if sp := &d.Spec; sp.Replicas == nil && sp.RevisionHistoryLimit == nil && sp.ProgressDeadlineSeconds == nil &&
+		sp.Strategy.RollingUpdate == nil && d.Status.CollisionCount == nil {
+		c := &Deployment{ObjectMeta: d.ObjectMeta.Clone(), Spec: d.Spec, Status: d.Status}
+		c.Spec.Selector = d.Spec.Selector.Clone()
+		c.Spec.Template = d.Spec.Template.Clone()
+		c.Status.Conditions = append([]Condition(nil), d.Status.Conditions...)
+		return c
+	}
 	b := &deploymentBox{}
 	c := &b.d
 	c.ObjectMeta = d.ObjectMeta.Clone()
