@@ -81,7 +81,7 @@ func readyCluster(b testing.TB, replicas int32, surge, unavailable string) *roll
 	return c
 }
 
-// setImage starts a rollout of image on Deployment "web".
+// setBenchImage starts a rollout of image on Deployment "web".
 func setBenchImage(b testing.TB, c *rollsim.Cluster, image string) {
 	d, err := c.Deployment("", "web")
 	if err != nil {
@@ -90,6 +90,23 @@ func setBenchImage(b testing.TB, c *rollsim.Cluster, image string) {
 	d.Spec.Template.Spec.Containers[0].Image = image
 	if _, err := c.UpdateDeployment(d); err != nil {
 		b.Fatal(err)
+	}
+}
+
+// TestBenchmarkHelpers plays a few of the benchmarks' scenarios, small, so
+// that plain `go test` notices when they stop working.
+func TestBenchmarkHelpers(t *testing.T) {
+	for _, fp := range [][2]string{{"1", "0"}, {"25%", "25%"}} {
+		c := readyCluster(t, 50, fp[0], fp[1])
+		setBenchImage(t, c, "web:2")
+		rollOut(t, c, time.Hour)
+	}
+	rollouts := 0
+	for i, s := range randomScenarios(50) {
+		rollouts += s.run(t, uint64(i))
+	}
+	if rollouts == 0 {
+		t.Fatal("50 random scenarios made no rollout")
 	}
 }
 
