@@ -1,7 +1,6 @@
 package rollsim
 
 import (
-	"container/heap"
 	"time"
 
 	"github.com/rollsim/rollsim/deployment"
@@ -28,10 +27,13 @@ type timer struct {
 	dep   *deployment.Deployment
 }
 
+// timerQueue is a binary min-heap of timers, typed so that pushing and
+// popping allocate nothing.
 type timerQueue []timer
 
 func (q timerQueue) Len() int { return len(q) }
-func (q timerQueue) Less(i, j int) bool {
+
+func (q timerQueue) less(i, j int) bool {
 	if !q[i].at.Equal(q[j].at) {
 		return q[i].at.Before(q[j].at)
 	}
@@ -40,17 +42,46 @@ func (q timerQueue) Less(i, j int) bool {
 	}
 	return q[i].kind < q[j].kind
 }
-func (q timerQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *timerQueue) Push(x any)   { *q = append(*q, x.(timer)) }
-func (q *timerQueue) Pop() any {
-	old := *q
-	t := old[len(old)-1]
-	old[len(old)-1] = timer{}
-	*q = old[:len(old)-1]
-	return t
+
+func (q *timerQueue) push(t timer) {
+	*q = append(*q, t)
+	h := *q
+	for i := len(h) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if !h.less(i, parent) {
+			break
+		}
+		h[i], h[parent] = h[parent], h[i]
+		i = parent
+	}
 }
 
-func (c *Cluster) schedule(t timer) { heap.Push(&c.timers, t) }
+func (q *timerQueue) pop() timer {
+	h := *q
+	top := h[0]
+	last := len(h) - 1
+	h[0] = h[last]
+	h[last] = timer{}
+	h = h[:last]
+	for i := 0; ; {
+		l, r, least := 2*i+1, 2*i+2, i
+		if l < len(h) && h.less(l, least) {
+			least = l
+		}
+		if r < len(h) && h.less(r, least) {
+			least = r
+		}
+		if least == i {
+			break
+		}
+		h[i], h[least] = h[least], h[i]
+		i = least
+	}
+	*q = h
+	return top
+}
+
+func (c *Cluster) schedule(t timer) { c.timers.push(t) }
 
 // NextWakeup returns the instant of the next timed event (a pod becoming
 // Ready or available, a progress-deadline check), and false when none is
@@ -60,7 +91,7 @@ func (c *Cluster) NextWakeup() (time.Time, bool) {
 		if c.live(&c.timers[0]) {
 			return c.timers[0].at, true
 		}
-		heap.Pop(&c.timers)
+		c.timers.pop()
 	}
 	return time.Time{}, false
 }
@@ -131,7 +162,7 @@ func (c *Cluster) fire(at time.Time) {
 		c.now = at
 	}
 	for c.timers.Len() > 0 && !c.timers[0].at.After(at) {
-		t := heap.Pop(&c.timers).(timer)
+		t := c.timers.pop()
 		if !c.live(&t) {
 			continue
 		}

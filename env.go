@@ -2,6 +2,7 @@ package rollsim
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"time"
 
@@ -62,7 +63,9 @@ func (e controllerEnv) WriteStatus(rs *replicaset.ReplicaSet, st replicaset.Stat
 	rs.Status = st
 	rs.ResourceVersion = e.c.nextRV()
 	e.c.rsChanged(rs)
-	e.c.debug("status", "kind", "ReplicaSet", "name", rs.Name, "replicas", st.Replicas, "ready", st.ReadyReplicas, "available", st.AvailableReplicas)
+	if e.c.debugOn() {
+		e.c.debug("status", "kind", "ReplicaSet", "name", rs.Name, "replicas", st.Replicas, "ready", st.ReadyReplicas, "available", st.AvailableReplicas)
+	}
 }
 
 func (e controllerEnv) Colocation(rs *replicaset.ReplicaSet) func(*pod.Pod) int {
@@ -102,12 +105,19 @@ func (e controllerEnv) DeleteReplicaSet(rs *replicaset.ReplicaSet) { e.c.deleteR
 func (e controllerEnv) UpdateDeploymentStatus(d *deployment.Deployment) {
 	c := e.c
 	cur := c.deployments[key(&d.ObjectMeta)]
-	cur.Status = d.Clone().Status
-	cur.Annotations = d.Clone().Annotations
+	cur.Status = d.Status
+	cur.Status.Conditions = slices.Clone(d.Status.Conditions)
+	if d.Status.CollisionCount != nil {
+		n := *d.Status.CollisionCount
+		cur.Status.CollisionCount = &n
+	}
+	cur.Annotations = maps.Clone(d.Annotations)
 	cur.ResourceVersion = c.nextRV()
 	c.dirtyDeploy[cur] = struct{}{}
-	c.debug("status", "kind", "Deployment", "name", cur.Name, "replicas", cur.Status.Replicas, "updated", cur.Status.UpdatedReplicas,
-		"ready", cur.Status.ReadyReplicas, "available", cur.Status.AvailableReplicas)
+	if c.debugOn() {
+		c.debug("status", "kind", "Deployment", "name", cur.Name, "replicas", cur.Status.Replicas, "updated", cur.Status.UpdatedReplicas,
+			"ready", cur.Status.ReadyReplicas, "available", cur.Status.AvailableReplicas)
+	}
 }
 
 func (e controllerEnv) UpdateDeployment(d *deployment.Deployment) {
