@@ -120,7 +120,7 @@ func New(cfg Config) *Cluster {
 		c.now = Epoch
 	}
 	if c.syncDeploy == nil {
-		c.syncDeploy = deployment.Sync
+		c.syncDeploy = new(deployment.Controller).Sync
 	}
 	if c.podStartup == 0 {
 		c.podStartup = DefaultPodStartup

@@ -122,7 +122,21 @@ func (s *syncer) active(rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
 // on a copy. ErrConflict means the sync stopped part way and should be run
 // again.
 func Sync(env Env, stored *Deployment) (err error) {
-	s := &syncer{env: env, now: env.Now()}
+	var c Controller
+	return c.Sync(env, stored)
+}
+
+// Controller runs Syncs one after another, reusing its working memory: a
+// caller that syncs many times (a cluster) saves an allocation per sync.
+// The zero Controller is ready to use; it is not safe for concurrent use.
+type Controller struct {
+	s syncer
+}
+
+// Sync is the package's Sync, run in c's working memory.
+func (c *Controller) Sync(env Env, stored *Deployment) error {
+	c.s = syncer{env: env, now: env.Now()}
+	s := &c.s
 	s.copy = workingCopy(stored)
 	s.d = &s.copy
 	return s.run()
