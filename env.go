@@ -111,7 +111,9 @@ func (e controllerEnv) UpdateDeploymentStatus(d *deployment.Deployment) {
 		n := *d.Status.CollisionCount
 		cur.Status.CollisionCount = &n
 	}
-	cur.Annotations = maps.Clone(d.Annotations)
+	if !maps.Equal(cur.Annotations, d.Annotations) {
+		cur.Annotations = maps.Clone(d.Annotations)
+	}
 	cur.ResourceVersion = c.nextRV()
 	c.dirtyDeploy[cur] = struct{}{}
 	if c.debugOn() {
