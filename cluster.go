@@ -88,8 +88,7 @@ type Cluster struct {
 	dirtyDeploy map[*deployment.Deployment]struct{}
 	writes      uint64
 
-	events    []Event
-	dropped   int
+	events    eventLog
 	observers []func(Event)
 }
 

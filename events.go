@@ -29,17 +29,60 @@ type Event struct {
 func (e Event) String() string { return fmt.Sprintf("%s %s %s", e.Type, e.Reason, e.Message) }
 
 // Events returns the recorded events, oldest first (the most recent
-// Config.MaxEvents when that is set).
+// Config.MaxEvents when that is set). The slice is the cluster's: read it
+// before the next change.
 func (c *Cluster) Events() []Event {
-	if c.maxEvents > 0 && len(c.events) > c.maxEvents {
-		return c.events[len(c.events)-c.maxEvents:]
+	all := c.events.flatten()
+	if c.maxEvents > 0 && len(all) > c.maxEvents {
+		return all[len(all)-c.maxEvents:]
 	}
-	return c.events
+	return all
 }
 
 // EventCount returns how many events were ever recorded, including those
 // dropped from the log.
-func (c *Cluster) EventCount() int { return c.dropped + len(c.events) }
+func (c *Cluster) EventCount() int { return c.events.dropped + c.events.n }
+
+// eventChunk is how many events one block of the log holds.
+const eventChunk = 1024
+
+// eventLog holds events in fixed-size blocks, so that a growing log never
+// copies what it holds; Events joins the blocks when asked (and keeps the
+// result until the next event).
+type eventLog struct {
+	chunks  [][]Event
+	n       int
+	dropped int
+	flat    []Event
+}
+
+// add appends e, dropping the oldest block once the others hold at least
+// keep events (keep 0 keeps everything).
+func (l *eventLog) add(e Event, keep int) {
+	if len(l.chunks) == 0 || len(l.chunks[len(l.chunks)-1]) == eventChunk {
+		l.chunks = append(l.chunks, make([]Event, 0, eventChunk))
+	}
+	last := &l.chunks[len(l.chunks)-1]
+	*last = append(*last, e)
+	l.n++
+	l.flat = nil
+	if keep > 0 && l.n-len(l.chunks[0]) >= keep {
+		l.dropped += len(l.chunks[0])
+		l.n -= len(l.chunks[0])
+		l.chunks[0] = nil
+		l.chunks = l.chunks[1:]
+	}
+}
+
+func (l *eventLog) flatten() []Event {
+	if l.flat == nil && l.n > 0 {
+		l.flat = make([]Event, 0, l.n)
+		for _, ch := range l.chunks {
+			l.flat = append(l.flat, ch...)
+		}
+	}
+	return l.flat
+}
 
 // debugOn reports whether the logger takes debug lines, so that callers
 // build a line's arguments (which allocates) only when it does.
@@ -58,25 +101,7 @@ var sources = map[string]string{
 // their Env.
 func (c *Cluster) Event(obj *meta.ObjectMeta, kind, typ, reason, message string) {
 	e := Event{Time: c.now, Type: typ, Reason: reason, Message: message, Kind: kind, Namespace: obj.Namespace, Name: obj.Name, Source: sources[kind]}
-	if c.maxEvents > 0 && len(c.events) >= 2*c.maxEvents {
-		// The log keeps up to twice MaxEvents and Events shows the last
-		// MaxEvents of them: dropping the older half at once costs O(1)
-		// per event, where dropping one event at a time costs
-		// O(MaxEvents).
-		n := copy(c.events, c.events[len(c.events)-c.maxEvents+1:])
-		clear(c.events[n:])
-		c.dropped += len(c.events) - n
-		c.events = c.events[:n]
-	}
-	if len(c.events) == cap(c.events) && c.maxEvents == 0 {
-		// Double the log: append grows a large slice by a quarter at a
-		// time, copying every event (and its eight pointers) about five
-		// times over; doubling copies each about twice.
-		grown := make([]Event, len(c.events), max(2*cap(c.events), 256))
-		copy(grown, c.events)
-		c.events = grown
-	}
-	c.events = append(c.events, e)
+	c.events.add(e, c.maxEvents)
 	if c.debugOn() {
 		c.debug("event", "kind", kind, "name", obj.Name, "type", typ, "reason", reason, "message", message)
 	}
