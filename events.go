@@ -43,7 +43,7 @@ func (c *Cluster) Events() []Event {
 // dropped from the log.
 func (c *Cluster) EventCount() int { return c.events.dropped + c.events.n }
 
-// eventChunk is how many events one block of the log holds.
+// eventChunk is how many events one block of the log holds at most.
 const eventChunk = 1024
 
 // eventLog holds events in fixed-size blocks, so that a growing log never
@@ -59,8 +59,14 @@ type eventLog struct {
 // add appends e, dropping the oldest block once the others hold at least
 // keep events (keep 0 keeps everything).
 func (l *eventLog) add(e Event, keep int) {
-	if len(l.chunks) == 0 || len(l.chunks[len(l.chunks)-1]) == eventChunk {
-		l.chunks = append(l.chunks, make([]Event, 0, eventChunk))
+	if k := len(l.chunks); k == 0 || len(l.chunks[k-1]) == cap(l.chunks[k-1]) {
+		// Blocks start small, for the many short-lived clusters of a
+		// property test, and double up to eventChunk.
+		size := 16
+		if k > 0 {
+			size = min(eventChunk, 2*cap(l.chunks[k-1]))
+		}
+		l.chunks = append(l.chunks, make([]Event, 0, size))
 	}
 	last := &l.chunks[len(l.chunks)-1]
 	*last = append(*last, e)
