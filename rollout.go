@@ -68,6 +68,7 @@ type UndoResult struct {
 // kubectl words it (without its "error: " prefix).
 type RolloutError struct{ Msg string }
 
+// Error returns kubectl's message.
 func (e *RolloutError) Error() string { return e.Msg }
 
 // Undo rolls a Deployment's pod template back to revision toRevision, or to

@@ -109,6 +109,7 @@ func GetPods(c *rollsim.Cluster, name string) (string, error) {
 // `Error from server (NotFound): deployments.apps "x" not found`.
 type NotFoundError struct{ Resource, Name string }
 
+// Error returns kubectl's NotFound line.
 func (e *NotFoundError) Error() string {
 	return fmt.Sprintf("Error from server (NotFound): %s %q not found", e.Resource, e.Name)
 }
