@@ -186,20 +186,21 @@ func (s *Scheduler) Place(p *pod.Pod) (string, string) {
 	req := Requests(p)
 	var best *nodeState
 	bestScore := 0.0
-	reasons := map[string]int{}
 	for _, st := range s.byName {
 		score, why := st.fit(req)
-		if len(why) > 0 {
-			for _, r := range why {
-				reasons[r]++
-			}
-			continue
-		}
-		if best == nil || score < bestScore {
+		if len(why) == 0 && (best == nil || score < bestScore) {
 			best, bestScore = st, score
 		}
 	}
 	if best == nil {
+		// Only now count the reasons, for the message.
+		reasons := map[string]int{}
+		for _, st := range s.byName {
+			_, why := st.fit(req)
+			for _, r := range why {
+				reasons[r]++
+			}
+		}
 		return "", fitError(len(s.byName), reasons)
 	}
 	best.used.Requests = best.used.Requests.Add(req)
