@@ -1,10 +1,9 @@
 package rollsim
 
 import (
-	"time"
-
 	"cmp"
 	"slices"
+	"time"
 
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
@@ -76,11 +75,11 @@ func (c *Cluster) Cordon(name string, on bool) (bool, error) {
 	return changed, nil
 }
 
-// Drain evicts every pod bound to a node, which must be cordoned first
-// (their ReplicaSets replace them elsewhere), and returns their names in
-// order.
+// Drain cordons a node, as `kubectl drain` does first, then evicts every
+// pod bound to it (their ReplicaSets replace them elsewhere) and returns
+// their names in order.
 func (c *Cluster) Drain(name string) ([]string, error) {
-	if _, _, ok := c.sched.Node(name); !ok {
+	if _, ok := c.sched.SetUnschedulable(name, true); !ok {
 		return nil, &meta.NotFoundError{Resource: "nodes", Name: name}
 	}
 	return c.evict(name), nil

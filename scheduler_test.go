@@ -165,6 +165,16 @@ func TestDrainAndCordon(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 0, c.PendingPods(), "uncordoning makes room")
 
+	// Drain cordons the node itself, as kubectl drain does.
+	_, err = c.Drain("a")
+	require.NoError(t, err)
+	for _, n := range c.NodeStates() {
+		if n.Name == "a" {
+			assert.True(t, n.Unschedulable, "drain cordons")
+			assert.Zero(t, n.Pods)
+		}
+	}
+
 	_, err = c.Drain("nope")
 	assert.EqualError(t, err, `nodes "nope" not found`)
 	assert.EqualError(t, c.DeleteNode("nope"), `nodes "nope" not found`)
