@@ -16,6 +16,7 @@ package scheduler
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -112,7 +113,8 @@ func (s *Scheduler) HasNodes() bool { return len(s.nodes) > 0 }
 // "unchanged".
 func (s *Scheduler) Apply(n *Node) string {
 	if st, ok := s.nodes[n.Name]; ok {
-		if st.node.Unschedulable == n.Unschedulable && st.node.Allocatable.Equal(n.Allocatable) {
+		if st.node.Unschedulable == n.Unschedulable && st.node.Allocatable.Equal(n.Allocatable) &&
+			maps.Equal(st.node.Labels, n.Labels) && maps.Equal(st.node.Annotations, n.Annotations) {
 			return "unchanged"
 		}
 		created, uid := st.node.CreationTimestamp, st.node.UID

@@ -75,6 +75,9 @@ func TestApplyKeepsUsageAndReportsChange(t *testing.T) {
 	s.Place(podRequesting(100, 0))
 	assert.Equal(t, "unchanged", s.Apply(NewNode("a", 1000, 1<<30, 2)))
 	assert.Equal(t, "configured", s.Apply(NewNode("a", 2000, 1<<30, 2)))
+	labelled := NewNode("a", 2000, 1<<30, 2)
+	labelled.Labels = map[string]string{"disk": "ssd"}
+	assert.Equal(t, "configured", s.Apply(labelled), "a label change is a change")
 	_, used, _ := s.Node("a")
 	assert.EqualValues(t, 1, used.Pods)
 	assert.True(t, s.Remove("a"))
