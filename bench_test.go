@@ -54,11 +54,11 @@ func benchDeployment(replicas int32, image, surge, unavailable string) *deployme
 func rollOut(b testing.TB, c *rollsim.Cluster, limit time.Duration) {
 	end := c.Now().Add(limit)
 	for {
-		d, err := c.Deployment("", "web")
-		if err != nil {
+		var st kubectl.RolloutStatus
+		if err := c.ViewDeployment("", "web", func(d *deployment.Deployment) { st = kubectl.Status(d) }); err != nil {
 			b.Fatal(err)
 		}
-		if st := kubectl.Status(d); st.Done {
+		if st.Done {
 			return
 		} else if st.Failed {
 			b.Fatalf("rollout failed at %s: %s", c.Now().Sub(rollsim.Epoch), st.Message)

@@ -145,6 +145,19 @@ func (c *Cluster) Deployment(namespace, name string) (*deployment.Deployment, er
 	return d.Clone(), nil
 }
 
+// ViewDeployment calls f with the stored Deployment itself rather than a
+// copy, for a caller that reads it often, such as a loop that waits for a
+// rollout: f must not change d, nor keep d or anything it points to after
+// it returns. It returns the error Deployment would, without calling f.
+func (c *Cluster) ViewDeployment(namespace, name string, f func(d *deployment.Deployment)) error {
+	d, err := c.deploymentRef(namespace, name)
+	if err != nil {
+		return err
+	}
+	f(d)
+	return nil
+}
+
 // Deployments returns copies of every Deployment, by namespace and name.
 func (c *Cluster) Deployments() []*deployment.Deployment {
 	out := make([]*deployment.Deployment, 0, len(c.deployments))

@@ -1,7 +1,7 @@
 package kubectl
 
 import (
-	"fmt"
+	"strconv"
 
 	"github.com/rollsim/rollsim/deployment"
 )
@@ -25,16 +25,30 @@ func Status(d *deployment.Deployment) RolloutStatus {
 	}
 	st := &d.Status
 	if c := st.Condition(deployment.Progressing); c != nil && c.Reason == deployment.ReasonTimedOut {
-		return RolloutStatus{Message: fmt.Sprintf("deployment %q exceeded its progress deadline", d.Name), Failed: true}
+		b := strconv.AppendQuote([]byte("deployment "), d.Name)
+		return RolloutStatus{Message: string(append(b, " exceeded its progress deadline"...)), Failed: true}
 	}
 	replicas := d.DesiredReplicas()
+	// The lines are built with strconv in a buffer on the stack rather
+	// than with fmt: a watched rollout builds one per step, and fmt would
+	// box every number.
+	var buf [128]byte
+	waiting := func() []byte {
+		return append(strconv.AppendQuote(append(buf[:0], "Waiting for deployment "...), d.Name), " rollout to finish: "...)
+	}
 	switch {
 	case st.UpdatedReplicas < replicas:
-		return RolloutStatus{Message: fmt.Sprintf("Waiting for deployment %q rollout to finish: %d out of %d new replicas have been updated...", d.Name, st.UpdatedReplicas, replicas)}
+		b := strconv.AppendInt(waiting(), int64(st.UpdatedReplicas), 10)
+		b = strconv.AppendInt(append(b, " out of "...), int64(replicas), 10)
+		return RolloutStatus{Message: string(append(b, " new replicas have been updated..."...))}
 	case st.Replicas > st.UpdatedReplicas:
-		return RolloutStatus{Message: fmt.Sprintf("Waiting for deployment %q rollout to finish: %d old replicas are pending termination...", d.Name, st.Replicas-st.UpdatedReplicas)}
+		b := strconv.AppendInt(waiting(), int64(st.Replicas-st.UpdatedReplicas), 10)
+		return RolloutStatus{Message: string(append(b, " old replicas are pending termination..."...))}
 	case st.AvailableReplicas < st.UpdatedReplicas:
-		return RolloutStatus{Message: fmt.Sprintf("Waiting for deployment %q rollout to finish: %d of %d updated replicas are available...", d.Name, st.AvailableReplicas, st.UpdatedReplicas)}
+		b := strconv.AppendInt(waiting(), int64(st.AvailableReplicas), 10)
+		b = strconv.AppendInt(append(b, " of "...), int64(st.UpdatedReplicas), 10)
+		return RolloutStatus{Message: string(append(b, " updated replicas are available..."...))}
 	}
-	return RolloutStatus{Message: fmt.Sprintf("deployment %q successfully rolled out", d.Name), Done: true}
+	b := strconv.AppendQuote(append(buf[:0], "deployment "...), d.Name)
+	return RolloutStatus{Message: string(append(b, " successfully rolled out"...)), Done: true}
 }

@@ -341,11 +341,17 @@ func (r *Runner) rolloutStatus(ln Line) error {
 	end := r.c.Now().Add(timeout)
 	last := ""
 	for {
-		d, err := r.live(name)
+		var st kubectl.RolloutStatus
+		var inForce bool
+		err := r.c.ViewDeployment("", name, func(d *deployment.Deployment) {
+			st = kubectl.Status(d)
+			// As kubectl would see it: time can still change the rollout
+			// while its progress deadline is in force or pods are starting.
+			inForce = deployment.HasProgressDeadline(d) && !d.Spec.Paused
+		})
 		if err != nil {
-			return err
+			return notFound(err)
 		}
-		st := kubectl.Status(d)
 		if !r.trace && st.Message != last && !st.Failed {
 			r.out(st.Message)
 		}
@@ -361,9 +367,6 @@ func (r *Runner) rolloutStatus(ln Line) error {
 			}
 			return nil
 		}
-		// As kubectl would see it: time can still change the rollout
-		// while its progress deadline is in force or pods are starting.
-		inForce := deployment.HasProgressDeadline(d) && !d.Spec.Paused
 		next, ok := r.c.NextWakeup()
 		ok = ok && (inForce || r.c.PodEventsPending())
 		if timeout > 0 && (!ok || next.After(end)) {
