@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/rollsim/rollsim"
+	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/replicaset"
@@ -171,4 +172,22 @@ func TestDeterministicEventLog(t *testing.T) {
 	a, b := run(7), run(7)
 	assert.Equal(t, a, b)
 	assert.NotEqual(t, a, run(8), "another seed names pods otherwise")
+}
+
+// ViewDeployment shows the stored Deployment, the one Deployment copies.
+func TestViewDeployment(t *testing.T) {
+	c := rollsim.New(rollsim.Config{})
+	_, err := c.CreateDeployment(newDeployment("web", "web:1", 2))
+	require.NoError(t, err)
+	settle(c)
+	want, err := c.Deployment("", "web")
+	require.NoError(t, err)
+	var got *deployment.Deployment
+	require.NoError(t, c.ViewDeployment("", "web", func(d *deployment.Deployment) { got = d.Clone() }))
+	assert.Equal(t, want, got)
+
+	called := false
+	err = c.ViewDeployment("", "nope", func(*deployment.Deployment) { called = true })
+	assert.EqualError(t, err, `deployments.apps "nope" not found`)
+	assert.False(t, called)
 }
