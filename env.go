@@ -78,7 +78,7 @@ func (e controllerEnv) Colocation(rs *replicaset.ReplicaSet) func(*pod.Pod) int 
 }
 
 func (e controllerEnv) ReplicaSets(d *deployment.Deployment) []*replicaset.ReplicaSet {
-	return slices.Clone(e.c.rsByOwner[d.UID])
+	return e.c.rsByOwner[d.UID]
 }
 
 func (e controllerEnv) CreateReplicaSet(rs *replicaset.ReplicaSet) error {

@@ -14,49 +14,50 @@ func newCondition(typ, status, reason, message string, now time.Time) Condition 
 
 // setCondition stores c unless a condition of its type already has the
 // same status and reason; a replaced condition keeps its transition time
-// when the status is unchanged, and the new one goes last.
-func setCondition(s *Status, c Condition) {
-	cur := s.Condition(c.Type)
+// when the status is unchanged, and the new one goes last. The new list
+// comes from the sync's scratch memory (see condSlice).
+func (s *syncer) setCondition(st *Status, c Condition) {
+	cur := st.Condition(c.Type)
 	if cur != nil && cur.Status == c.Status && cur.Reason == c.Reason {
 		return
 	}
 	if cur != nil && cur.Status == c.Status {
 		c.LastTransitionTime = cur.LastTransitionTime
 	}
-	kept := make([]Condition, 0, len(s.Conditions)+1)
-	for _, o := range s.Conditions {
+	kept := s.condSlice(len(st.Conditions) + 1)
+	for _, o := range st.Conditions {
 		if o.Type != c.Type {
 			kept = append(kept, o)
 		}
 	}
-	s.Conditions = append(kept, c)
+	st.Conditions = append(kept, c)
 }
 
 // removeCondition drops the condition of type t. The result is a new
-// slice, or nil when no condition is left; when there is no condition of
-// type t a non-empty slice is kept as it is (conditions are never changed
-// in place, so sharing it is safe).
-func removeCondition(s *Status, t string) {
+// slice (from the sync's scratch memory), or nil when no condition is
+// left; when there is no condition of type t a non-empty slice is kept as
+// it is (conditions are never changed in place, so sharing it is safe).
+func (s *syncer) removeCondition(st *Status, t string) {
 	n := 0
-	for i := range s.Conditions {
-		if s.Conditions[i].Type != t {
+	for i := range st.Conditions {
+		if st.Conditions[i].Type != t {
 			n++
 		}
 	}
 	switch {
 	case n == 0:
-		s.Conditions = nil
+		st.Conditions = nil
 		return
-	case n == len(s.Conditions):
+	case n == len(st.Conditions):
 		return
 	}
-	kept := make([]Condition, 0, n)
-	for _, c := range s.Conditions {
+	kept := s.condSlice(n)
+	for _, c := range st.Conditions {
 		if c.Type != t {
 			kept = append(kept, c)
 		}
 	}
-	s.Conditions = kept
+	st.Conditions = kept
 }
 
 // progressMessage words a Progressing message about the new ReplicaSet,

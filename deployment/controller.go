@@ -17,7 +17,8 @@ import (
 type Env interface {
 	// Now returns the fake clock's time.
 	Now() time.Time
-	// ReplicaSets returns the ReplicaSets d owns, in any order.
+	// ReplicaSets returns the ReplicaSets d owns, in any order. The
+	// controller neither changes the slice nor keeps it past the sync.
 	ReplicaSets(d *Deployment) []*replicaset.ReplicaSet
 	// CreateReplicaSet stores a new ReplicaSet (its metadata completed by
 	// the cluster). It fails with *meta.AlreadyExistsError when the name
@@ -32,7 +33,8 @@ type Env interface {
 	DeleteReplicaSet(rs *replicaset.ReplicaSet)
 	// UpdateDeploymentStatus stores d's status and annotations. The
 	// controller passes a Deployment that carries only those and its
-	// identity (name, namespace, uid).
+	// identity (name, namespace, uid); it reuses d and its conditions'
+	// memory once the call returns, so what is kept must be copied.
 	UpdateDeploymentStatus(d *Deployment)
 	// UpdateDeployment stores d's metadata and spec (not its status).
 	UpdateDeployment(d *Deployment)
@@ -66,6 +68,12 @@ type syncer struct {
 	// rsSlice); used counts what is handed out.
 	scratch [24]*replicaset.ReplicaSet
 	used    int
+	// conds backs the condition lists a sync builds (see condSlice), and
+	// status is the Deployment a status write hands to the Env: the Env
+	// copies what it keeps, so neither outlives the sync.
+	conds     [12]Condition
+	condsUsed int
+	status    Deployment
 	// changes counts what this sync stored (status and spec writes,
 	// ReplicaSet updates found necessary by getNewReplicaSet); split
 	// holds a split of the ReplicaSets that stored nothing, which a
@@ -88,6 +96,18 @@ func (s *syncer) rsSlice(n int) []*replicaset.ReplicaSet {
 		return b
 	}
 	return make([]*replicaset.ReplicaSet, 0, n)
+}
+
+// condSlice returns an empty slice with room for n conditions, from the
+// syncer's scratch array while it lasts; like rsSlice, the slices never
+// overlap and are clipped.
+func (s *syncer) condSlice(n int) []Condition {
+	if s.condsUsed+n <= len(s.conds) {
+		b := s.conds[s.condsUsed : s.condsUsed : s.condsUsed+n]
+		s.condsUsed += n
+		return b
+	}
+	return make([]Condition, 0, n)
 }
 
 // with returns a new list of rss followed by rs.
@@ -185,7 +205,8 @@ func (s *syncer) run() error {
 		}
 		return nil
 	}
-	rsList := s.env.ReplicaSets(d)
+	owned := s.env.ReplicaSets(d)
+	rsList := append(s.rsSlice(len(owned)), owned...)
 	sortByCreation(rsList)
 	if err := s.checkPausedConditions(); err != nil {
 		return err
@@ -220,10 +241,11 @@ func (s *syncer) write() error {
 	// The Env stores a Deployment's status and annotations only: hand it
 	// those with the object's identity, so that what it copies is small.
 	d := s.d
-	s.env.UpdateDeploymentStatus(&Deployment{
+	s.status = Deployment{
 		ObjectMeta: meta.ObjectMeta{Name: d.Name, Namespace: d.Namespace, UID: d.UID, Annotations: d.Annotations},
 		Status:     d.Status,
-	})
+	}
+	s.env.UpdateDeploymentStatus(&s.status)
 	return nil
 }
 
@@ -264,9 +286,9 @@ func (s *syncer) checkPausedConditions() error {
 	pausedCond := cond != nil && cond.Reason == ReasonPaused
 	switch {
 	case d.Spec.Paused && !pausedCond:
-		setCondition(&d.Status, newCondition(Progressing, "Unknown", ReasonPaused, "Deployment is paused", s.now))
+		s.setCondition(&d.Status, newCondition(Progressing, "Unknown", ReasonPaused, "Deployment is paused", s.now))
 	case !d.Spec.Paused && pausedCond:
-		setCondition(&d.Status, newCondition(Progressing, "Unknown", ReasonResumed, "Deployment is resumed", s.now))
+		s.setCondition(&d.Status, newCondition(Progressing, "Unknown", ReasonResumed, "Deployment is resumed", s.now))
 	default:
 		return nil
 	}
@@ -327,7 +349,7 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 		}
 		needsUpdate := s.setRevision(existing.Annotations[RevisionAnnotation])
 		if HasProgressDeadline(d) && d.Status.Condition(Progressing) == nil {
-			setCondition(&d.Status, newCondition(Progressing, "True", ReasonFoundNewRS, fmt.Sprintf("Found new replica set %q", existing.Name), s.now))
+			s.setCondition(&d.Status, newCondition(Progressing, "True", ReasonFoundNewRS, fmt.Sprintf("Found new replica set %q", existing.Name), s.now))
 			needsUpdate = true
 		}
 		if needsUpdate {
@@ -393,7 +415,7 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 	}
 	needsUpdate := s.setRevision(newRevision)
 	if !alreadyExists && HasProgressDeadline(d) {
-		setCondition(&d.Status, newCondition(Progressing, "True", ReasonNewRSCreated, fmt.Sprintf("Created new replica set %q", rs.Name), s.now))
+		s.setCondition(&d.Status, newCondition(Progressing, "True", ReasonNewRSCreated, fmt.Sprintf("Created new replica set %q", rs.Name), s.now))
 		needsUpdate = true
 	}
 	if needsUpdate {

@@ -21,7 +21,7 @@ func (s *syncer) sync(rsList []*replicaset.ReplicaSet) error {
 	if s.d.Spec.Paused && rollbackTo(s.d) == nil {
 		s.cleanup(old)
 	}
-	newStatus := calculateStatus(s.d, s.with(old, newRS), newRS, s.now)
+	newStatus := s.calculateStatus(s.with(old, newRS), newRS)
 	if statusDeepEqual(&s.d.Status, &newStatus) {
 		return nil
 	}
@@ -231,7 +231,8 @@ func (s *syncer) cleanup(old []*replicaset.ReplicaSet) {
 
 // calculateStatus derives the Deployment's status from its ReplicaSets',
 // with the Available condition as of now.
-func calculateStatus(d *Deployment, all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet, now time.Time) Status {
+func (s *syncer) calculateStatus(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) Status {
+	d, now := s.d, s.now
 	var st Status
 	var specSum int32
 	for _, rs := range all {
@@ -253,9 +254,9 @@ func calculateStatus(d *Deployment, all []*replicaset.ReplicaSet, newRS *replica
 	// changed in place, and an append to a clipped slice reallocates.
 	st.Conditions = slices.Clip(d.Status.Conditions)
 	if st.AvailableReplicas >= d.DesiredReplicas()-MaxUnavailable(d) {
-		setCondition(&st, newCondition(Available, "True", ReasonMinimumAvailable, "Deployment has minimum availability.", now))
+		s.setCondition(&st, newCondition(Available, "True", ReasonMinimumAvailable, "Deployment has minimum availability.", now))
 	} else {
-		setCondition(&st, newCondition(Available, "False", ReasonMinimumUnavailable, "Deployment does not have minimum availability.", now))
+		s.setCondition(&st, newCondition(Available, "False", ReasonMinimumUnavailable, "Deployment does not have minimum availability.", now))
 	}
 	return st
 }
@@ -264,9 +265,9 @@ func calculateStatus(d *Deployment, all []*replicaset.ReplicaSet, newRS *replica
 // brought up to date: complete, progressing, or timed out.
 func (s *syncer) syncRolloutStatus(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) error {
 	d := s.d
-	st := calculateStatus(d, all, newRS, s.now)
+	st := s.calculateStatus(all, newRS)
 	if !HasProgressDeadline(d) {
-		removeCondition(&st, Progressing)
+		s.removeCondition(&st, Progressing)
 	}
 	rsName := ""
 	if newRS != nil {
@@ -278,7 +279,7 @@ func (s *syncer) syncRolloutStatus(all []*replicaset.ReplicaSet, newRS *replicas
 		switch {
 		case Complete(d, &st):
 			msg := progressMessage(d, rsName, "has successfully progressed.", cur)
-			setCondition(&st, newCondition(Progressing, "True", ReasonNewRSAvailable, msg, s.now))
+			s.setCondition(&st, newCondition(Progressing, "True", ReasonNewRSAvailable, msg, s.now))
 		case progressing(d, &st):
 			msg := progressMessage(d, rsName, "is progressing.", cur)
 			c := newCondition(Progressing, "True", ReasonRSUpdated, msg, s.now)
@@ -286,18 +287,18 @@ func (s *syncer) syncRolloutStatus(all []*replicaset.ReplicaSet, newRS *replicas
 				if cur.Status == "True" {
 					c.LastTransitionTime = cur.LastTransitionTime
 				}
-				removeCondition(&st, Progressing)
+				s.removeCondition(&st, Progressing)
 			}
-			setCondition(&st, c)
+			s.setCondition(&st, c)
 		case timedOut(d, &st, s.now):
 			msg := progressMessage(d, rsName, "has timed out progressing.", cur)
-			setCondition(&st, newCondition(Progressing, "False", ReasonTimedOut, msg, s.now))
+			s.setCondition(&st, newCondition(Progressing, "False", ReasonTimedOut, msg, s.now))
 		}
 	}
 	if f := replicaFailure(all, newRS, s.now); f != nil {
-		setCondition(&st, *f)
+		s.setCondition(&st, *f)
 	} else {
-		removeCondition(&st, ReplicaFailure)
+		s.removeCondition(&st, ReplicaFailure)
 	}
 	if statusDeepEqual(&d.Status, &st) {
 		s.requeueStuck(&st)
