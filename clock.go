@@ -173,7 +173,7 @@ func (c *Cluster) fire(at time.Time) {
 			c.podMayBeAvailable(t.pod, t.rs)
 		case deploymentCheck:
 			delete(c.requeues, t.dep)
-			c.dirtyDeploy[t.dep] = struct{}{}
+			c.dirtyDeploy.add(t.dep)
 		}
 	}
 	c.watchDeadlines()
@@ -185,7 +185,7 @@ func (c *Cluster) fire(at time.Time) {
 func (c *Cluster) watchDeadlines() {
 	for _, d := range c.deployments {
 		if at, ok := deployment.DeadlineCheck(d); ok && at.Add(-time.Second).Before(c.now) {
-			c.dirtyDeploy[d] = struct{}{}
+			c.dirtyDeploy.add(d)
 		}
 	}
 }
@@ -207,7 +207,7 @@ func (c *Cluster) startPod(p *pod.Pod, rs *replicaset.ReplicaSet) {
 	if p.Ready {
 		c.podMayBeAvailable(p, rs)
 	}
-	c.dirtyRS[rs] = struct{}{}
+	c.dirtyRS.add(rs)
 }
 
 func (c *Cluster) runsBrokenImage(p *pod.Pod) bool {
@@ -227,7 +227,7 @@ func (c *Cluster) podMayBeAvailable(p *pod.Pod, rs *replicaset.ReplicaSet) {
 	}
 	if p.IsAvailable(rs.Spec.MinReadySeconds, c.now) {
 		rs.SetAvailable(p)
-		c.dirtyRS[rs] = struct{}{}
+		c.dirtyRS.add(rs)
 		return
 	}
 	c.schedule(timer{at: p.AvailableAt(rs.Spec.MinReadySeconds), order: p.CreationIndex, kind: podAvailable, pod: p, rs: rs})

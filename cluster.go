@@ -84,8 +84,11 @@ type Cluster struct {
 
 	timers      timerQueue
 	requeues    map[*deployment.Deployment]time.Time
-	dirtyRS     map[*replicaset.ReplicaSet]struct{}
-	dirtyDeploy map[*deployment.Deployment]struct{}
+	dirtyRS     dirtySet[*replicaset.ReplicaSet]
+	dirtyDeploy dirtySet[*deployment.Deployment]
+	// The objects one round of reconcile syncs, kept for the next round.
+	syncRS   []*replicaset.ReplicaSet
+	syncDeps []*deployment.Deployment
 	writes      uint64
 
 	events    eventLog
@@ -110,8 +113,6 @@ func New(cfg Config) *Cluster {
 		rsByOwner:   map[string][]*replicaset.ReplicaSet{},
 		pods:        map[objKey]*pod.Pod{},
 		requeues:    map[*deployment.Deployment]time.Time{},
-		dirtyRS:     map[*replicaset.ReplicaSet]struct{}{},
-		dirtyDeploy: map[*deployment.Deployment]struct{}{},
 		onNode:      map[string]map[*pod.Pod]struct{}{},
 		colo:        map[string]map[string]int{},
 	}

@@ -39,11 +39,11 @@ func (e controllerEnv) CreatePod(rs *replicaset.ReplicaSet) *pod.Pod {
 	}
 	p.Labels = rs.Spec.Template.Labels
 	p.Annotations = rs.Spec.Template.Annotations
-	p.Owner = &meta.OwnerRef{Kind: "ReplicaSet", Name: rs.Name, UID: rs.UID}
+	p.Owner = rs.PodOwner()
 	c.created(&p.ObjectMeta)
 	c.pods[objKey{p.Namespace, p.Name}] = p
 	rs.AddPod(p)
-	c.dirtyRS[rs] = struct{}{}
+	c.dirtyRS.add(rs)
 	c.place(p, rs)
 	return p
 }
@@ -105,8 +105,16 @@ func (e controllerEnv) DeleteReplicaSet(rs *replicaset.ReplicaSet) { e.c.deleteR
 func (e controllerEnv) UpdateDeploymentStatus(d *deployment.Deployment) {
 	c := e.c
 	cur := c.deployments[key(&d.ObjectMeta)]
+	conds := cur.Status.Conditions
 	cur.Status = d.Status
-	cur.Status.Conditions = slices.Clone(d.Status.Conditions)
+	// The stored conditions are the cluster's own (readers get copies), so
+	// a list of the same length is overwritten in place.
+	if len(conds) == len(d.Status.Conditions) && conds != nil {
+		copy(conds, d.Status.Conditions)
+		cur.Status.Conditions = conds
+	} else {
+		cur.Status.Conditions = slices.Clone(d.Status.Conditions)
+	}
 	if d.Status.CollisionCount != nil {
 		n := *d.Status.CollisionCount
 		cur.Status.CollisionCount = &n
@@ -115,7 +123,7 @@ func (e controllerEnv) UpdateDeploymentStatus(d *deployment.Deployment) {
 		cur.Annotations = maps.Clone(d.Annotations)
 	}
 	cur.ResourceVersion = c.nextRV()
-	c.dirtyDeploy[cur] = struct{}{}
+	c.dirtyDeploy.add(cur)
 	if c.debugOn() {
 		c.debug("status", "kind", "Deployment", "name", cur.Name, "replicas", cur.Status.Replicas, "updated", cur.Status.UpdatedReplicas,
 			"ready", cur.Status.ReadyReplicas, "available", cur.Status.AvailableReplicas)
@@ -168,33 +176,32 @@ func (c *Cluster) reconcile() {
 		return
 	}
 	env := controllerEnv{c}
-	var rss []*replicaset.ReplicaSet
-	var deps []*deployment.Deployment
+	// Taken while in use, so that a nested reconcile (an observer that
+	// drives the cluster) gets its own.
+	rss, deps := c.syncRS[:0], c.syncDeps[:0]
+	c.syncRS, c.syncDeps = nil, nil
+	defer func() {
+		clear(rss)
+		clear(deps)
+		c.syncRS, c.syncDeps = rss[:0], deps[:0]
+	}()
 	for round := 0; ; round++ {
 		c.schedulePending()
-		if len(c.dirtyRS)+len(c.dirtyDeploy) == 0 {
+		if c.dirtyRS.len()+c.dirtyDeploy.len() == 0 {
 			break
 		}
 		if round == maxRounds {
 			c.log.Error("controllers did not settle", "rounds", round)
-			clear(c.dirtyRS)
-			clear(c.dirtyDeploy)
+			c.dirtyRS.clear()
+			c.dirtyDeploy.clear()
 			return
 		}
-		rss = rss[:0]
-		for rs := range c.dirtyRS {
-			rss = append(rss, rs)
-		}
-		clear(c.dirtyRS)
+		rss = c.dirtyRS.drain(rss[:0])
 		slices.SortFunc(rss, func(a, b *replicaset.ReplicaSet) int { return cmpKey(&a.ObjectMeta, &b.ObjectMeta) })
 		for _, rs := range rss {
 			replicaset.Sync(env, rs)
 		}
-		deps = deps[:0]
-		for d := range c.dirtyDeploy {
-			deps = append(deps, d)
-		}
-		clear(c.dirtyDeploy)
+		deps = c.dirtyDeploy.drain(deps[:0])
 		slices.SortFunc(deps, func(a, b *deployment.Deployment) int { return cmpKey(&a.ObjectMeta, &b.ObjectMeta) })
 		for _, d := range deps {
 			if c.deployments[key(&d.ObjectMeta)] != d {
@@ -202,7 +209,7 @@ func (c *Cluster) reconcile() {
 			}
 			if err := c.syncDeploy(env, d); err != nil {
 				c.debug("sync failed", "kind", "Deployment", "name", d.Name, "err", err)
-				c.dirtyDeploy[d] = struct{}{}
+				c.dirtyDeploy.add(d)
 			}
 		}
 	}

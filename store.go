@@ -80,7 +80,7 @@ func (c *Cluster) CreateDeployment(d *deployment.Deployment) (*deployment.Deploy
 	c.created(&d.ObjectMeta)
 	d.Status = deployment.Status{}
 	c.deployments[k] = d
-	c.dirtyDeploy[d] = struct{}{}
+	c.dirtyDeploy.add(d)
 	if c.debugOn() {
 		c.debug("create", "kind", "Deployment", "name", d.Name)
 	}
@@ -122,7 +122,7 @@ func (c *Cluster) storeDeploymentSpec(cur, d *deployment.Deployment) {
 		cur.Generation++
 	}
 	cur.ResourceVersion = c.nextRV()
-	c.dirtyDeploy[cur] = struct{}{}
+	c.dirtyDeploy.add(cur)
 	if c.debugOn() {
 		c.debug("update", "kind", "Deployment", "name", cur.Name, "generation", cur.Generation)
 	}
@@ -185,7 +185,7 @@ func (c *Cluster) DeleteDeployment(namespace, name string) error {
 		c.deleteReplicaSet(rs)
 	}
 	delete(c.deployments, key(&d.ObjectMeta))
-	delete(c.dirtyDeploy, d)
+	c.dirtyDeploy.remove(d)
 	delete(c.requeues, d)
 	c.writes++
 	c.reconcile()
@@ -290,7 +290,7 @@ func (c *Cluster) updateReplicaSet(rs *replicaset.ReplicaSet, specChanged bool) 
 
 // rsChanged queues rs and its owner for a sync.
 func (c *Cluster) rsChanged(rs *replicaset.ReplicaSet) {
-	c.dirtyRS[rs] = struct{}{}
+	c.dirtyRS.add(rs)
 	c.ownerChanged(rs)
 }
 
@@ -299,7 +299,7 @@ func (c *Cluster) ownerChanged(rs *replicaset.ReplicaSet) {
 		return
 	}
 	if d, ok := c.deployments[objKey{rs.Namespace, rs.Owner.Name}]; ok && d.UID == rs.Owner.UID {
-		c.dirtyDeploy[d] = struct{}{}
+		c.dirtyDeploy.add(d)
 	}
 }
 
@@ -310,7 +310,7 @@ func (c *Cluster) deleteReplicaSet(rs *replicaset.ReplicaSet) {
 		c.removePod(rs, p)
 	}
 	delete(c.replicaSets, key(&rs.ObjectMeta))
-	delete(c.dirtyRS, rs)
+	c.dirtyRS.remove(rs)
 	if rs.Owner != nil {
 		own := c.rsByOwner[rs.Owner.UID]
 		if i := slices.Index(own, rs); i >= 0 {

@@ -522,20 +522,27 @@ func appendRevisionHistory(rs *replicaset.ReplicaSet, oldRevision string) {
 // reporting a change.
 func setReplicasAnnotations(rs *replicaset.ReplicaSet, desired, maxReplicas int32) bool {
 	changed := false
-	if ds := strconv.Itoa(int(desired)); rs.Annotations[DesiredReplicasAnnotation] != ds {
-		rs.SetAnnotation(DesiredReplicasAnnotation, ds)
+	if !annotationIs(rs, DesiredReplicasAnnotation, desired) {
+		rs.SetAnnotation(DesiredReplicasAnnotation, strconv.Itoa(int(desired)))
 		changed = true
 	}
-	if ms := strconv.Itoa(int(maxReplicas)); rs.Annotations[MaxReplicasAnnotation] != ms {
-		rs.SetAnnotation(MaxReplicasAnnotation, ms)
+	if !annotationIs(rs, MaxReplicasAnnotation, maxReplicas) {
+		rs.SetAnnotation(MaxReplicasAnnotation, strconv.Itoa(int(maxReplicas)))
 		changed = true
 	}
 	return changed
 }
 
 func replicasAnnotationsNeedUpdate(rs *replicaset.ReplicaSet, desired, maxReplicas int32) bool {
-	return rs.Annotations[DesiredReplicasAnnotation] != strconv.Itoa(int(desired)) ||
-		rs.Annotations[MaxReplicasAnnotation] != strconv.Itoa(int(maxReplicas))
+	return !annotationIs(rs, DesiredReplicasAnnotation, desired) || !annotationIs(rs, MaxReplicasAnnotation, maxReplicas)
+}
+
+// annotationIs reports whether rs's annotation key is present and reads
+// n in decimal, without building the string: it is asked at every scale.
+func annotationIs(rs *replicaset.ReplicaSet, key string, n int32) bool {
+	v, ok := rs.Annotations[key]
+	var buf [16]byte
+	return ok && v == string(strconv.AppendInt(buf[:0], int64(n), 10))
 }
 
 // newRSNewReplicas is the size the current ReplicaSet may grow to now.

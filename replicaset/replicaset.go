@@ -22,7 +22,18 @@ type ReplicaSet struct {
 	// Status is the state last written by the controller.
 	Status Status
 
-	pods podIndex
+	pods     podIndex
+	podOwner *meta.OwnerRef
+}
+
+// PodOwner returns the owner reference the ReplicaSet's pods carry. Every
+// pod shares it, so it must not be changed; a clone of a pod copies it.
+func (rs *ReplicaSet) PodOwner() *meta.OwnerRef {
+	if o := rs.podOwner; o != nil && o.Name == rs.Name && o.UID == rs.UID {
+		return o
+	}
+	rs.podOwner = &meta.OwnerRef{Kind: "ReplicaSet", Name: rs.Name, UID: rs.UID}
+	return rs.podOwner
 }
 
 // Spec is a ReplicaSet's desired state.
