@@ -89,7 +89,7 @@ type Cluster struct {
 	// The objects one round of reconcile syncs, kept for the next round.
 	syncRS   []*replicaset.ReplicaSet
 	syncDeps []*deployment.Deployment
-	writes      uint64
+	writes   uint64
 
 	events    eventLog
 	observers []func(Event)
