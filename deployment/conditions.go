@@ -64,15 +64,15 @@ func (s *syncer) removeCondition(st *Status, t string) {
 // or about the Deployment when there is none: `ReplicaSet "NAME" rest`
 // or `Deployment "NAME" rest`, the name quoted as %q quotes it. When cur,
 // the current Progressing condition, already says the same, its message
-// is returned rather than a new copy of it.
+// is returned rather than a new copy of it: every sync asks, and most
+// find it unchanged.
 func progressMessage(d *Deployment, rsName, rest string, cur *Condition) string {
-	b := make([]byte, 0, 128)
+	var buf [128]byte
+	b := buf[:0]
 	if rsName != "" {
-		b = append(b, "ReplicaSet "...)
-		b = strconv.AppendQuote(b, rsName)
+		b = appendQuoted(append(b, "ReplicaSet "...), rsName)
 	} else {
-		b = append(b, "Deployment "...)
-		b = strconv.AppendQuote(b, d.Name)
+		b = appendQuoted(append(b, "Deployment "...), d.Name)
 	}
 	b = append(b, ' ')
 	b = append(b, rest...)
@@ -80,6 +80,20 @@ func progressMessage(d *Deployment, rsName, rest string, cur *Condition) string 
 		return cur.Message
 	}
 	return string(b)
+}
+
+// appendQuoted appends s quoted as %q quotes it. Object names need no
+// escapes, so they are copied between quotes; anything else goes through
+// strconv.
+func appendQuoted(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // Complete reports whether st shows the rollout of d finished: every

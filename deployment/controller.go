@@ -155,11 +155,19 @@ type Controller struct {
 
 // Sync is the package's Sync, run in c's working memory.
 func (c *Controller) Sync(env Env, stored *Deployment) error {
-	c.s = syncer{env: env, now: env.Now()}
 	s := &c.s
+	// Field by field rather than a fresh syncer: zeroing the scratch
+	// arrays would cost more than a small sync. What they still point to
+	// is overwritten before it is read.
+	s.env, s.now = env, env.Now()
+	s.wrote, s.ownAnnotations = false, false
+	s.used, s.condsUsed, s.changes = 0, 0, 0
+	s.split.ok, s.split.newRS, s.split.old = false, nil, nil
 	s.copy = workingCopy(stored)
 	s.d = &s.copy
-	return s.run()
+	err := s.run()
+	s.env = nil
+	return err
 }
 
 // workingCopy is a copy of stored that a sync may change without touching
@@ -452,14 +460,15 @@ func (s *syncer) setRevision(revision string) bool {
 	return true
 }
 
-// skipCopy lists the Deployment annotations never copied to a ReplicaSet.
-var skipCopy = map[string]bool{
-	LastAppliedAnnotation:     true,
-	RevisionAnnotation:        true,
-	RevisionHistoryAnnotation: true,
-	DesiredReplicasAnnotation: true,
-	MaxReplicasAnnotation:     true,
-	RollbackToAnnotation:      true,
+// skipCopy reports the Deployment annotations never copied to a
+// ReplicaSet (a switch: every sync asks it of every annotation).
+func skipCopy(k string) bool {
+	switch k {
+	case LastAppliedAnnotation, RevisionAnnotation, RevisionHistoryAnnotation,
+		DesiredReplicasAnnotation, MaxReplicasAnnotation, RollbackToAnnotation:
+		return true
+	}
+	return false
 }
 
 // maxRevisionHistoryChars bounds the revision-history annotation.
@@ -472,13 +481,23 @@ const maxRevisionHistoryChars = 2000
 func setNewRSAnnotations(d *Deployment, rs *replicaset.ReplicaSet, newRevision string, exists bool) bool {
 	changed := false
 	for k, v := range d.Annotations {
-		if cur, ok := rs.Annotations[k]; skipCopy[k] || ok && cur == v {
+		if skipCopy(k) {
+			continue
+		}
+		if cur, ok := rs.Annotations[k]; ok && cur == v {
 			continue
 		}
 		rs.SetAnnotation(k, v)
 		changed = true
 	}
 	oldRevision, had := rs.Annotations[RevisionAnnotation]
+	if had && oldRevision == newRevision {
+		// The usual case, settled without parsing.
+		if !exists && setReplicasAnnotations(rs, d.DesiredReplicas(), d.DesiredReplicas()+MaxSurge(d)) {
+			changed = true
+		}
+		return changed
+	}
 	oldN, err := strconv.ParseInt(oldRevision, 10, 64)
 	if err != nil {
 		if oldRevision != "" {

@@ -93,12 +93,12 @@ func lastRevision(rss []*replicaset.ReplicaSet) int64 {
 func SetAnnotationsFrom(d *Deployment, rs *replicaset.ReplicaSet) {
 	kept := map[string]string{}
 	for k, v := range d.Annotations {
-		if skipCopy[k] {
+		if skipCopy(k) {
 			kept[k] = v
 		}
 	}
 	for k, v := range rs.Annotations {
-		if !skipCopy[k] {
+		if !skipCopy(k) {
 			kept[k] = v
 		}
 	}
