@@ -89,6 +89,7 @@ type Cluster struct {
 	// The objects one round of reconcile syncs, kept for the next round.
 	syncRS   []*replicaset.ReplicaSet
 	syncDeps []*deployment.Deployment
+	syncing  *deployment.Deployment // the stored Deployment being synced
 	writes   uint64
 
 	events    eventLog

@@ -102,9 +102,18 @@ func (e controllerEnv) UpdateReplicaSet(rs *replicaset.ReplicaSet, specChanged b
 
 func (e controllerEnv) DeleteReplicaSet(rs *replicaset.ReplicaSet) { e.c.deleteReplicaSet(rs) }
 
+// stored returns the stored Deployment d is a copy of: usually the one
+// being synced, found without a lookup.
+func (c *Cluster) stored(d *deployment.Deployment) *deployment.Deployment {
+	if s := c.syncing; s != nil && s.UID == d.UID && s.Name == d.Name && s.Namespace == d.Namespace {
+		return s
+	}
+	return c.deployments[key(&d.ObjectMeta)]
+}
+
 func (e controllerEnv) UpdateDeploymentStatus(d *deployment.Deployment) {
 	c := e.c
-	cur := c.deployments[key(&d.ObjectMeta)]
+	cur := c.stored(d)
 	conds := cur.Status.Conditions
 	cur.Status = d.Status
 	// The stored conditions are the cluster's own (readers get copies), so
@@ -132,7 +141,7 @@ func (e controllerEnv) UpdateDeploymentStatus(d *deployment.Deployment) {
 
 func (e controllerEnv) UpdateDeployment(d *deployment.Deployment) {
 	c := e.c
-	c.storeDeploymentSpec(c.deployments[key(&d.ObjectMeta)], d)
+	c.storeDeploymentSpec(c.stored(d), d)
 }
 
 // RequeueRateLimited models upstream's default controller rate limiter:
@@ -156,7 +165,7 @@ func (e controllerEnv) RequeueRateLimited(d *deployment.Deployment) {
 
 func (e controllerEnv) RequeueAt(d *deployment.Deployment, t time.Time) {
 	c := e.c
-	cur := c.deployments[key(&d.ObjectMeta)]
+	cur := c.stored(d)
 	if at, ok := c.requeues[cur]; ok && !at.After(t) {
 		return
 	}
@@ -207,7 +216,10 @@ func (c *Cluster) reconcile() {
 			if c.deployments[key(&d.ObjectMeta)] != d {
 				continue
 			}
-			if err := c.syncDeploy(env, d); err != nil {
+			c.syncing = d
+			err := c.syncDeploy(env, d)
+			c.syncing = nil
+			if err != nil {
 				c.debug("sync failed", "kind", "Deployment", "name", d.Name, "err", err)
 				c.dirtyDeploy.add(d)
 			}

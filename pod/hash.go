@@ -2,8 +2,6 @@ package pod
 
 import (
 	"encoding/binary"
-	"hash/fnv"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,14 +21,29 @@ import (
 // resource quantity hashes as the API server's parse of its canonical
 // string, as when the manifest wrote it canonically ("250m", "512Mi").
 func (t *Template) Hash(collisions *int32) string {
-	h := fnv.New32a()
-	t.writeSpew(h)
+	var text strings.Builder
+	text.Grow(4096) // the text of a one-container template is about 3.5 KB
+	t.writeSpew(&text)
+	h := fnv32a(fnvOffset32, text.String())
 	if collisions != nil {
 		var b [8]byte
 		binary.LittleEndian.PutUint32(b[:4], uint32(*collisions))
-		h.Write(b[:])
+		h = fnv32a(h, string(b[:]))
 	}
-	return SafeEncode(strconv.FormatUint(uint64(h.Sum32()), 10))
+	return SafeEncode(strconv.FormatUint(uint64(h), 10))
+}
+
+// FNV-1a, 32 bits (hash/fnv's New32a), over a string without copying it.
+const (
+	fnvOffset32 = 2166136261
+	fnvPrime32  = 16777619
+)
+
+func fnv32a(h uint32, s string) uint32 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * fnvPrime32
+	}
+	return h
 }
 
 // The constant parts of the text, for k8s.io/api v0.37.
@@ -52,25 +65,23 @@ const (
 )
 
 // writeSpew writes the text upstream hashes for t.
-func (t *Template) writeSpew(w io.Writer) {
-	var b strings.Builder
+func (t *Template) writeSpew(b *strings.Builder) {
 	b.WriteString(spewMetaHead)
-	spewMap(&b, t.Labels, TemplateHashLabel)
+	spewMap(b, t.Labels, TemplateHashLabel)
 	b.WriteString(" Annotations:(map[string]string)")
-	spewMap(&b, t.Annotations, "")
+	spewMap(b, t.Annotations, "")
 	b.WriteString(spewSpecHead)
 	for i, c := range t.Spec.Containers {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		spewContainer(&b, &c)
+		spewContainer(b, &c)
 	}
 	b.WriteString(spewRestart)
 	b.WriteString(cmpOr(t.Spec.RestartPolicy, "Always"))
 	b.WriteString(spewDNS)
-	spewMap(&b, t.Spec.NodeSelector, "")
+	spewMap(b, t.Spec.NodeSelector, "")
 	b.WriteString(spewTail)
-	io.WriteString(w, b.String())
 }
 
 func spewContainer(b *strings.Builder, c *Container) {

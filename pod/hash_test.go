@@ -1,6 +1,7 @@
 package pod
 
 import (
+	"hash/fnv"
 	"strings"
 	"testing"
 
@@ -122,4 +123,14 @@ func TestHashIsUpstreams(t *testing.T) {
 	assert.Equal(t, "57f7fd4cc7", httpd.Hash(nil))
 	one := int32(1)
 	assert.NotEqual(t, httpd.Hash(nil), httpd.Hash(&one), "the collision count changes the hash")
+}
+
+// fnv32a is hash/fnv's 32-bit FNV-1a, fed in pieces or at once.
+func TestFNV32a(t *testing.T) {
+	for _, s := range []string{"", "a", "pod-template-hash", strings.Repeat("spew ", 999)} {
+		h := fnv.New32a()
+		h.Write([]byte(s))
+		h.Write([]byte("tail"))
+		assert.Equal(t, h.Sum32(), fnv32a(fnv32a(fnvOffset32, s), "tail"), "%.20q", s)
+	}
 }
