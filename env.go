@@ -141,7 +141,7 @@ func (e controllerEnv) UpdateDeploymentStatus(d *deployment.Deployment) {
 
 func (e controllerEnv) UpdateDeployment(d *deployment.Deployment) {
 	c := e.c
-	c.storeDeploymentSpec(c.stored(d), d)
+	c.storeDeploymentSpec(c.stored(d), d, false)
 }
 
 // RequeueRateLimited models upstream's default controller rate limiter:

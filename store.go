@@ -102,19 +102,23 @@ func (c *Cluster) UpdateDeployment(d *deployment.Deployment) (*deployment.Deploy
 	if err := deployment.Validate(d, cur); err != nil {
 		return nil, err
 	}
-	c.storeDeploymentSpec(cur, d)
+	c.storeDeploymentSpec(cur, d, true)
 	c.reconcile()
 	return cur.Clone(), nil
 }
 
 // storeDeploymentSpec copies d's labels, annotations and spec into cur,
-// bumping generation when the spec or annotations changed.
-func (c *Cluster) storeDeploymentSpec(cur, d *deployment.Deployment) {
+// bumping generation when the spec or annotations changed. When owned, d
+// is the cluster's own copy, whose maps and pointers cur may take.
+func (c *Cluster) storeDeploymentSpec(cur, d *deployment.Deployment, owned bool) {
 	changed := !maps.Equal(cur.Annotations, d.Annotations) || !cur.Spec.Equal(&d.Spec)
 	if !changed && maps.Equal(cur.Labels, d.Labels) {
 		return
 	}
-	nd := d.Clone()
+	nd := d
+	if !owned {
+		nd = d.Clone()
+	}
 	cur.Labels = nd.Labels
 	cur.Annotations = nd.Annotations
 	cur.Spec = nd.Spec

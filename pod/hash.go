@@ -21,16 +21,36 @@ import (
 // resource quantity hashes as the API server's parse of its canonical
 // string, as when the manifest wrote it canonically ("250m", "512Mi").
 func (t *Template) Hash(collisions *int32) string {
-	var text strings.Builder
-	text.Grow(4096) // the text of a one-container template is about 3.5 KB
-	t.writeSpew(&text)
-	h := fnv32a(fnvOffset32, text.String())
+	h := fnvWriter{fnvOffset32}
+	t.writeSpew(&h)
 	if collisions != nil {
 		var b [8]byte
 		binary.LittleEndian.PutUint32(b[:4], uint32(*collisions))
-		h = fnv32a(h, string(b[:]))
+		h.WriteString(string(b[:]))
 	}
-	return SafeEncode(strconv.FormatUint(uint64(h), 10))
+	return SafeEncode(strconv.FormatUint(uint64(h.sum), 10))
+}
+
+// spewWriter takes the text a template hashes: a strings.Builder to see
+// it, an fnvWriter to hash it as it is written.
+type spewWriter interface {
+	WriteString(s string) (int, error)
+	WriteByte(c byte) error
+}
+
+// fnvWriter hashes what is written to it with 32-bit FNV-1a.
+type fnvWriter struct{ sum uint32 }
+
+// WriteString hashes s.
+func (w *fnvWriter) WriteString(s string) (int, error) {
+	w.sum = fnv32a(w.sum, s)
+	return len(s), nil
+}
+
+// WriteByte hashes c.
+func (w *fnvWriter) WriteByte(c byte) error {
+	w.sum = (w.sum ^ uint32(c)) * fnvPrime32
+	return nil
 }
 
 // FNV-1a, 32 bits (hash/fnv's New32a), over a string without copying it.
@@ -65,7 +85,7 @@ const (
 )
 
 // writeSpew writes the text upstream hashes for t.
-func (t *Template) writeSpew(b *strings.Builder) {
+func (t *Template) writeSpew(b spewWriter) {
 	b.WriteString(spewMetaHead)
 	spewMap(b, t.Labels, TemplateHashLabel)
 	b.WriteString(" Annotations:(map[string]string)")
@@ -84,7 +104,7 @@ func (t *Template) writeSpew(b *strings.Builder) {
 	b.WriteString(spewTail)
 }
 
-func spewContainer(b *strings.Builder, c *Container) {
+func spewContainer(b spewWriter, c *Container) {
 	b.WriteString(spewCtrName)
 	b.WriteString(c.Name)
 	b.WriteString(spewCtrImage)
@@ -114,7 +134,7 @@ func spewContainer(b *strings.Builder, c *Container) {
 
 // spewList writes a slice of n elements as go-spew does; an empty slice is
 // unset.
-func spewList(b *strings.Builder, n int, elem func(i int) string) {
+func spewList(b spewWriter, n int, elem func(i int) string) {
 	if n == 0 {
 		b.WriteString("<nil>")
 		return
@@ -131,7 +151,7 @@ func spewList(b *strings.Builder, n int, elem func(i int) string) {
 
 // spewMap writes a string map as go-spew does with sorted keys, leaving
 // out one key; an empty map is unset.
-func spewMap(b *strings.Builder, m map[string]string, skip string) {
+func spewMap(b spewWriter, m map[string]string, skip string) {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		if k != skip {
@@ -148,7 +168,9 @@ func spewMap(b *strings.Builder, m map[string]string, skip string) {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(k + ":" + m[k])
+		b.WriteString(k)
+		b.WriteByte(':')
+		b.WriteString(m[k])
 	}
 	b.WriteByte(']')
 }
@@ -156,7 +178,7 @@ func spewMap(b *strings.Builder, m map[string]string, skip string) {
 var spewConfig = spew.ConfigState{Indent: " ", SortKeys: true, DisableMethods: true, SpewKeys: true}
 
 // spewResources writes a ResourceList of cpu and memory.
-func spewResources(b *strings.Builder, r Resources) {
+func spewResources(b spewWriter, r Resources) {
 	if r.MilliCPU == 0 && r.Memory == 0 {
 		b.WriteString("<nil>")
 		return
@@ -178,7 +200,7 @@ func spewResources(b *strings.Builder, r Resources) {
 
 // spewQuantity writes the quantity the API server parses from q's
 // canonical string, as go-spew prints it inside a map.
-func spewQuantity(b *strings.Builder, q *resource.Quantity) {
+func spewQuantity(b spewWriter, q *resource.Quantity) {
 	parsed, err := resource.ParseQuantity(q.String())
 	if err != nil {
 		parsed = *q
