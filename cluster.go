@@ -121,7 +121,7 @@ func New(cfg Config) *Cluster {
 		c.now = Epoch
 	}
 	if c.syncDeploy == nil {
-		c.syncDeploy = new(deployment.Controller).Sync
+		c.syncDeploy = (&deployment.Controller{RememberNewReplicaSet: true}).Sync
 	}
 	if c.podStartup == 0 {
 		c.podStartup = DefaultPodStartup

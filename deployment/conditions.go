@@ -5,11 +5,10 @@ import (
 	"time"
 )
 
-// newCondition returns a condition stamped at now, to the second as the
-// API server stores it.
-func newCondition(typ, status, reason, message string, now time.Time) Condition {
-	t := now.Truncate(time.Second)
-	return Condition{Type: typ, Status: status, Reason: reason, Message: message, LastUpdateTime: t, LastTransitionTime: t}
+// newCondition returns a condition stamped at stamp, a time already
+// truncated to the second as the API server stores it (syncer.stamp).
+func newCondition(typ, status, reason, message string, stamp time.Time) Condition {
+	return Condition{Type: typ, Status: status, Reason: reason, Message: message, LastUpdateTime: stamp, LastTransitionTime: stamp}
 }
 
 // setCondition stores c unless a condition of its type already has the

@@ -56,10 +56,16 @@ var ErrConflict = errors.New("the object has been modified; please apply your ch
 // syncer holds one sync of one Deployment: a working copy of it, and
 // whether that copy has already been written.
 type syncer struct {
-	env   Env
-	now   time.Time
-	d     *Deployment
-	wrote bool
+	env Env
+	now time.Time
+	// stamp is now to the second, as condition times are stored.
+	stamp time.Time
+	// stored is the Deployment as the Env holds it, and memos the
+	// Controller's remembered new ReplicaSets (nil when it keeps none).
+	stored *Deployment
+	memos  map[*Deployment]*newRSMemo
+	d      *Deployment
+	wrote  bool
 	// ownAnnotations is set once d.Annotations is the working copy's own
 	// map rather than the stored Deployment's.
 	ownAnnotations bool
@@ -150,7 +156,16 @@ func Sync(env Env, stored *Deployment) (err error) {
 // caller that syncs many times (a cluster) saves an allocation per sync.
 // The zero Controller is ready to use; it is not safe for concurrent use.
 type Controller struct {
-	s syncer
+	// RememberNewReplicaSet tells that the Env never changes a
+	// ReplicaSet's template once created and bumps a Deployment's
+	// generation at every change to its spec, as the cluster does. The
+	// Controller then remembers which ReplicaSet of each Deployment
+	// matched its template, and compares templates again only when the
+	// generation or the list of ReplicaSets changed.
+	RememberNewReplicaSet bool
+
+	s     syncer
+	memos map[*Deployment]*newRSMemo
 }
 
 // Sync is the package's Sync, run in c's working memory.
@@ -160,13 +175,18 @@ func (c *Controller) Sync(env Env, stored *Deployment) error {
 	// arrays would cost more than a small sync. What they still point to
 	// is overwritten before it is read.
 	s.env, s.now = env, env.Now()
+	s.stamp = s.now.Truncate(time.Second)
 	s.wrote, s.ownAnnotations = false, false
 	s.used, s.condsUsed, s.changes = 0, 0, 0
 	s.split.ok, s.split.newRS, s.split.old = false, nil, nil
+	if c.RememberNewReplicaSet && c.memos == nil {
+		c.memos = map[*Deployment]*newRSMemo{}
+	}
+	s.memos, s.stored = c.memos, stored
 	s.copy = workingCopy(stored)
 	s.d = &s.copy
 	err := s.run()
-	s.env = nil
+	s.env, s.stored = nil, nil
 	return err
 }
 
@@ -294,9 +314,9 @@ func (s *syncer) checkPausedConditions() error {
 	pausedCond := cond != nil && cond.Reason == ReasonPaused
 	switch {
 	case d.Spec.Paused && !pausedCond:
-		s.setCondition(&d.Status, newCondition(Progressing, "Unknown", ReasonPaused, "Deployment is paused", s.now))
+		s.setCondition(&d.Status, newCondition(Progressing, "Unknown", ReasonPaused, "Deployment is paused", s.stamp))
 	case !d.Spec.Paused && pausedCond:
-		s.setCondition(&d.Status, newCondition(Progressing, "Unknown", ReasonResumed, "Deployment is resumed", s.now))
+		s.setCondition(&d.Status, newCondition(Progressing, "Unknown", ReasonResumed, "Deployment is resumed", s.stamp))
 	default:
 		return nil
 	}
@@ -317,7 +337,7 @@ func findNew(d *Deployment, rsList []*replicaset.ReplicaSet) *replicaset.Replica
 // splitReplicaSets returns the current ReplicaSet (or nil) and all the
 // others, oldest first.
 func (s *syncer) splitReplicaSets(rsList []*replicaset.ReplicaSet) (*replicaset.ReplicaSet, []*replicaset.ReplicaSet) {
-	newRS := findNew(s.d, rsList)
+	newRS := s.findNew(rsList)
 	old := s.rsSlice(len(rsList))
 	for _, rs := range rsList {
 		if rs != newRS {
@@ -357,7 +377,7 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 		}
 		needsUpdate := s.setRevision(existing.Annotations[RevisionAnnotation])
 		if HasProgressDeadline(d) && d.Status.Condition(Progressing) == nil {
-			s.setCondition(&d.Status, newCondition(Progressing, "True", ReasonFoundNewRS, fmt.Sprintf("Found new replica set %q", existing.Name), s.now))
+			s.setCondition(&d.Status, newCondition(Progressing, "True", ReasonFoundNewRS, fmt.Sprintf("Found new replica set %q", existing.Name), s.stamp))
 			needsUpdate = true
 		}
 		if needsUpdate {
@@ -423,7 +443,7 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 	}
 	needsUpdate := s.setRevision(newRevision)
 	if !alreadyExists && HasProgressDeadline(d) {
-		s.setCondition(&d.Status, newCondition(Progressing, "True", ReasonNewRSCreated, fmt.Sprintf("Created new replica set %q", rs.Name), s.now))
+		s.setCondition(&d.Status, newCondition(Progressing, "True", ReasonNewRSCreated, fmt.Sprintf("Created new replica set %q", rs.Name), s.stamp))
 		needsUpdate = true
 	}
 	if needsUpdate {

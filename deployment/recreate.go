@@ -5,9 +5,12 @@ import "github.com/rollsim/rollsim/replicaset"
 // rolloutRecreate steps a Recreate rollout: old ReplicaSets to 0, wait
 // until their pods are gone, then the new ReplicaSet at full size.
 func (s *syncer) rolloutRecreate(rsList []*replicaset.ReplicaSet) error {
-	newRS, old, err := s.allAndSyncRevision(rsList, false)
-	if err != nil {
-		return err
+	newRS, old := s.split.newRS, s.split.old
+	if !s.split.ok {
+		var err error
+		if newRS, old, err = s.allAndSyncRevision(rsList, false); err != nil {
+			return err
+		}
 	}
 	all := s.with(old, newRS)
 	scaled := false
@@ -23,6 +26,7 @@ func (s *syncer) rolloutRecreate(rsList []*replicaset.ReplicaSet) error {
 		return s.syncRolloutStatus(all, newRS)
 	}
 	if newRS == nil {
+		var err error
 		newRS, old, err = s.allAndSyncRevision(rsList, true)
 		if err != nil {
 			return err

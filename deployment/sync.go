@@ -30,28 +30,31 @@ func (s *syncer) sync(rsList []*replicaset.ReplicaSet) error {
 }
 
 // isScalingEvent reports whether an active ReplicaSet was sized for
-// another replica count than the Deployment's.
+// another replica count than the Deployment's. A check that stored nothing
+// leaves its split of the ReplicaSets for the rollout to reuse.
 func (s *syncer) isScalingEvent(rsList []*replicaset.ReplicaSet) (bool, error) {
 	before := s.changes
 	newRS, old, err := s.allAndSyncRevision(rsList, false)
 	if err != nil {
 		return false, err
 	}
-	if newRS != nil && s.changes == before {
-		// Nothing was stored: the same split with create set would find
-		// the same current ReplicaSet and again store nothing.
-		s.split.ok, s.split.newRS, s.split.old = true, newRS, old
-	}
+	scaling := false
 	for _, rs := range s.with(old, newRS) {
 		if rs == nil || rs.Spec.Replicas <= 0 {
 			continue
 		}
 		desired, ok := nonNegativeAnnotation(rs, DesiredReplicasAnnotation)
 		if ok && desired != s.d.DesiredReplicas() {
-			return true, nil
+			scaling = true
+			break
 		}
 	}
-	return false, nil
+	if newRS != nil && s.changes == before {
+		// Nothing was stored: the same split with create set would find
+		// the same current ReplicaSet and again store nothing.
+		s.split.ok, s.split.newRS, s.split.old = true, newRS, old
+	}
+	return scaling, nil
 }
 
 func nonNegativeAnnotation(rs *replicaset.ReplicaSet, key string) (int32, bool) {
@@ -232,7 +235,7 @@ func (s *syncer) cleanup(old []*replicaset.ReplicaSet) {
 // calculateStatus derives the Deployment's status from its ReplicaSets',
 // with the Available condition as of now.
 func (s *syncer) calculateStatus(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) Status {
-	d, now := s.d, s.now
+	d := s.d
 	var st Status
 	var specSum int32
 	for _, rs := range all {
@@ -254,9 +257,9 @@ func (s *syncer) calculateStatus(all []*replicaset.ReplicaSet, newRS *replicaset
 	// changed in place, and an append to a clipped slice reallocates.
 	st.Conditions = slices.Clip(d.Status.Conditions)
 	if st.AvailableReplicas >= d.DesiredReplicas()-MaxUnavailable(d) {
-		s.setCondition(&st, newCondition(Available, "True", ReasonMinimumAvailable, "Deployment has minimum availability.", now))
+		s.setCondition(&st, newCondition(Available, "True", ReasonMinimumAvailable, "Deployment has minimum availability.", s.stamp))
 	} else {
-		s.setCondition(&st, newCondition(Available, "False", ReasonMinimumUnavailable, "Deployment does not have minimum availability.", now))
+		s.setCondition(&st, newCondition(Available, "False", ReasonMinimumUnavailable, "Deployment does not have minimum availability.", s.stamp))
 	}
 	return st
 }
@@ -279,10 +282,10 @@ func (s *syncer) syncRolloutStatus(all []*replicaset.ReplicaSet, newRS *replicas
 		switch {
 		case Complete(d, &st):
 			msg := progressMessage(d, rsName, "has successfully progressed.", cur)
-			s.setCondition(&st, newCondition(Progressing, "True", ReasonNewRSAvailable, msg, s.now))
+			s.setCondition(&st, newCondition(Progressing, "True", ReasonNewRSAvailable, msg, s.stamp))
 		case progressing(d, &st):
 			msg := progressMessage(d, rsName, "is progressing.", cur)
-			c := newCondition(Progressing, "True", ReasonRSUpdated, msg, s.now)
+			c := newCondition(Progressing, "True", ReasonRSUpdated, msg, s.stamp)
 			if cur != nil {
 				if cur.Status == "True" {
 					c.LastTransitionTime = cur.LastTransitionTime
@@ -292,7 +295,7 @@ func (s *syncer) syncRolloutStatus(all []*replicaset.ReplicaSet, newRS *replicas
 			s.setCondition(&st, c)
 		case timedOut(d, &st, s.now):
 			msg := progressMessage(d, rsName, "has timed out progressing.", cur)
-			s.setCondition(&st, newCondition(Progressing, "False", ReasonTimedOut, msg, s.now))
+			s.setCondition(&st, newCondition(Progressing, "False", ReasonTimedOut, msg, s.stamp))
 		}
 	}
 	if f := replicaFailure(all, newRS, s.now); f != nil {
