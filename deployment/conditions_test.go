@@ -1,8 +1,11 @@
 package deployment
 
 import (
+	"math"
 	"strconv"
 	"testing"
+
+	"github.com/rollsim/rollsim/replicaset"
 )
 
 // appendQuoted quotes as %q (strconv.Quote) does, names or not.
@@ -25,5 +28,23 @@ func TestProgressMessage(t *testing.T) {
 	}
 	if got, want := progressMessage(d, "", "has timed out progressing.", cur), `Deployment "web" has timed out progressing.`; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// nonNegativeAnnotation agrees with strconv.ParseUint(v, 10, 32) and the
+// int32 bound.
+func TestNonNegativeAnnotation(t *testing.T) {
+	for _, v := range []string{"", "0", "7", "007", "2147483647", "2147483648", "4294967296", "99999999999999999999999", "-1", "+1", "1_0", " 1", "1.0", "x"} {
+		rs := &replicaset.ReplicaSet{}
+		rs.Annotations = map[string]string{"k": v}
+		got, ok := nonNegativeAnnotation(rs, "k")
+		n, err := strconv.ParseUint(v, 10, 32)
+		want, wantOK := int32(n), err == nil && n <= math.MaxInt32
+		if !wantOK {
+			want = 0
+		}
+		if got != want || ok != wantOK {
+			t.Errorf("%q: got %d, %v; want %d, %v", v, got, ok, want, wantOK)
+		}
 	}
 }

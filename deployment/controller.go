@@ -500,15 +500,23 @@ const maxRevisionHistoryChars = 2000
 // created, sets the replica annotations. It reports a change.
 func setNewRSAnnotations(d *Deployment, rs *replicaset.ReplicaSet, newRevision string, exists bool) bool {
 	changed := false
-	for k, v := range d.Annotations {
-		if skipCopy(k) {
-			continue
+	// Most Deployments carry only their revision, which stays: then
+	// there is nothing to copy, and no map to walk.
+	n := len(d.Annotations)
+	if _, ok := d.Annotations[RevisionAnnotation]; ok {
+		n--
+	}
+	if n > 0 {
+		for k, v := range d.Annotations {
+			if skipCopy(k) {
+				continue
+			}
+			if cur, ok := rs.Annotations[k]; ok && cur == v {
+				continue
+			}
+			rs.SetAnnotation(k, v)
+			changed = true
 		}
-		if cur, ok := rs.Annotations[k]; ok && cur == v {
-			continue
-		}
-		rs.SetAnnotation(k, v)
-		changed = true
 	}
 	oldRevision, had := rs.Annotations[RevisionAnnotation]
 	if had && oldRevision == newRevision {

@@ -57,14 +57,23 @@ func (s *syncer) isScalingEvent(rsList []*replicaset.ReplicaSet) (bool, error) {
 	return scaling, nil
 }
 
+// nonNegativeAnnotation reads an annotation as strconv.ParseUint(v, 10,
+// 32) would, and reports whether it holds an int32; parsed by hand, as
+// every sync asks it of every active ReplicaSet.
 func nonNegativeAnnotation(rs *replicaset.ReplicaSet, key string) (int32, bool) {
 	v, ok := rs.Annotations[key]
-	if !ok {
+	if !ok || v == "" || len(v) > 20 {
 		return 0, false
 	}
-	n, err := strconv.ParseUint(v, 10, 32)
-	if err != nil || n > math.MaxInt32 {
-		return 0, false
+	var n uint64
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if n = n*10 + uint64(c-'0'); n > math.MaxInt32 {
+			return 0, false
+		}
 	}
 	return int32(n), true
 }
