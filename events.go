@@ -97,16 +97,23 @@ func (c *Cluster) debugOn() bool { return c.log.Enabled(context.Background(), sl
 // Observe registers f to be called with every event as it is recorded.
 func (c *Cluster) Observe(f func(Event)) { c.observers = append(c.observers, f) }
 
-var sources = map[string]string{
-	"Deployment": "deployment-controller",
-	"ReplicaSet": "replicaset-controller",
-	"Pod":        "default-scheduler",
+// source names the component that records events about a kind.
+func source(kind string) string {
+	switch kind {
+	case "Deployment":
+		return "deployment-controller"
+	case "ReplicaSet":
+		return "replicaset-controller"
+	case "Pod":
+		return "default-scheduler"
+	}
+	return ""
 }
 
 // Event records an event about an object; controllers call it through
 // their Env.
 func (c *Cluster) Event(obj *meta.ObjectMeta, kind, typ, reason, message string) {
-	e := Event{Time: c.now, Type: typ, Reason: reason, Message: message, Kind: kind, Namespace: obj.Namespace, Name: obj.Name, Source: sources[kind]}
+	e := Event{Time: c.now, Type: typ, Reason: reason, Message: message, Kind: kind, Namespace: obj.Namespace, Name: obj.Name, Source: source(kind)}
 	c.events.add(e, c.maxEvents)
 	if c.debugOn() {
 		c.debug("event", "kind", kind, "name", obj.Name, "type", typ, "reason", reason, "message", message)
