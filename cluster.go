@@ -57,6 +57,7 @@ type Cluster struct {
 	neverReady map[string]bool
 	maxEvents  int
 	syncDeploy func(deployment.Env, *deployment.Deployment) error
+	customSync bool // syncDeploy is Config.DeploymentSync
 	batching   bool
 
 	// The Deployment controller's rate limiter (a shared token bucket).
@@ -120,6 +121,7 @@ func New(cfg Config) *Cluster {
 	if c.now.IsZero() {
 		c.now = Epoch
 	}
+	c.customSync = c.syncDeploy != nil
 	if c.syncDeploy == nil {
 		c.syncDeploy = (&deployment.Controller{RememberNewReplicaSet: true}).Sync
 	}

@@ -78,6 +78,11 @@ func (e controllerEnv) Colocation(rs *replicaset.ReplicaSet) func(*pod.Pod) int 
 }
 
 func (e controllerEnv) ReplicaSets(d *deployment.Deployment) []*replicaset.ReplicaSet {
+	// The built-in controller copies the list before it changes anything;
+	// a replacement sync (Config.DeploymentSync) gets its own copy.
+	if e.c.customSync {
+		return slices.Clone(e.c.rsByOwner[d.UID])
+	}
 	return e.c.rsByOwner[d.UID]
 }
 

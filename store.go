@@ -332,8 +332,7 @@ func (c *Cluster) deleteReplicaSet(rs *replicaset.ReplicaSet) {
 func (c *Cluster) Pods() []*pod.Pod {
 	out := make([]*pod.Pod, 0, len(c.pods))
 	for _, k := range sortedKeys(c.pods) {
-		p := *c.pods[k]
-		out = append(out, &p)
+		out = append(out, c.pods[k].Clone())
 	}
 	return out
 }
@@ -344,8 +343,7 @@ func (c *Cluster) Pod(namespace, name string) (*pod.Pod, error) {
 	if !ok {
 		return nil, &meta.NotFoundError{Resource: "pods", Name: name}
 	}
-	cp := *p
-	return &cp, nil
+	return p.Clone(), nil
 }
 
 // PodCount returns the number of pods in the cluster.

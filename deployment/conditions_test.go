@@ -34,7 +34,7 @@ func TestProgressMessage(t *testing.T) {
 // nonNegativeAnnotation agrees with strconv.ParseUint(v, 10, 32) and the
 // int32 bound.
 func TestNonNegativeAnnotation(t *testing.T) {
-	for _, v := range []string{"", "0", "7", "007", "2147483647", "2147483648", "4294967296", "99999999999999999999999", "-1", "+1", "1_0", " 1", "1.0", "x"} {
+	for _, v := range []string{"", "0", "7", "007", "2147483647", "2147483648", "4294967296", "99999999999999999999999", "0000000000000000000000005", "-1", "+1", "1_0", " 1", "1.0", "x"} {
 		rs := &replicaset.ReplicaSet{}
 		rs.Annotations = map[string]string{"k": v}
 		got, ok := nonNegativeAnnotation(rs, "k")

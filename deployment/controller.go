@@ -183,6 +183,9 @@ func (c *Controller) Sync(env Env, stored *Deployment) error {
 		c.memos = map[*Deployment]*newRSMemo{}
 	}
 	s.memos, s.stored = c.memos, stored
+	if !c.RememberNewReplicaSet {
+		s.memos = nil
+	}
 	s.copy = workingCopy(stored)
 	s.d = &s.copy
 	err := s.run()

@@ -62,7 +62,7 @@ func (s *syncer) isScalingEvent(rsList []*replicaset.ReplicaSet) (bool, error) {
 // every sync asks it of every active ReplicaSet.
 func nonNegativeAnnotation(rs *replicaset.ReplicaSet, key string) (int32, bool) {
 	v, ok := rs.Annotations[key]
-	if !ok || v == "" || len(v) > 20 {
+	if !ok || v == "" {
 		return 0, false
 	}
 	var n uint64

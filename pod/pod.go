@@ -64,6 +64,20 @@ type Pod struct {
 	prev, next *Pod
 }
 
+// Clone returns a deep copy of p, outside any list: its spec, labels,
+// annotations and owner reference are its own, where a pod in a cluster
+// shares them with its ReplicaSet's template.
+func (p *Pod) Clone() *Pod {
+	c := *p
+	c.ObjectMeta = p.ObjectMeta.Clone()
+	if p.Spec != nil {
+		spec := Template{Spec: *p.Spec}.Clone().Spec
+		c.Spec = &spec
+	}
+	c.list, c.prev, c.next = nil, nil, nil
+	return &c
+}
+
 // Image returns the first container's image.
 func (p *Pod) Image() string {
 	if p.Spec == nil || len(p.Spec.Containers) == 0 {
