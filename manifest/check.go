@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -221,7 +222,7 @@ func locate(v any, t reflect.Type, path string) (string, error) {
 			return path, errOutOfRange
 		}
 	}
-	if reflect.PointerTo(t).Implements(unmarshalerType) {
+	if implementsUnmarshaler(t) {
 		b, err := json.Marshal(v)
 		if err != nil {
 			return path, err
@@ -241,8 +242,7 @@ func locate(v any, t reflect.Type, path string) (string, error) {
 		if !ok {
 			return path, mismatch("an object", v)
 		}
-		byName := map[string]reflect.Type{}
-		structFields(t, byName)
+		byName := fieldTable(t)
 		for _, k := range slices.Sorted(maps.Keys(m)) {
 			if ft, ok := byName[k]; ok {
 				if p, err := locate(m[k], ft, join(path, k)); err != nil {
@@ -310,6 +310,36 @@ func locate(v any, t reflect.Type, path string) (string, error) {
 		}
 	}
 	return "", nil
+}
+
+// Tables of struct fields and of unmarshalers, by type: pure functions of
+// a type, computed once each (as encoding/json caches its own), since
+// reflection over k8s.io/api's structs at every value of every manifest
+// was a tenth of a scenario's time.
+var (
+	fieldTables  sync.Map // reflect.Type → map[string]reflect.Type
+	unmarshalers sync.Map // reflect.Type → bool
+)
+
+// fieldTable returns structFields of t, shared: it must not be changed.
+func fieldTable(t reflect.Type) map[string]reflect.Type {
+	if m, ok := fieldTables.Load(t); ok {
+		return m.(map[string]reflect.Type)
+	}
+	m := map[string]reflect.Type{}
+	structFields(t, m)
+	fieldTables.Store(t, m)
+	return m
+}
+
+// implementsUnmarshaler reports whether *t is a json.Unmarshaler.
+func implementsUnmarshaler(t reflect.Type) bool {
+	if ok, found := unmarshalers.Load(t); found {
+		return ok.(bool)
+	}
+	ok := reflect.PointerTo(t).Implements(unmarshalerType)
+	unmarshalers.Store(t, ok)
+	return ok
 }
 
 // structFields maps the JSON names of t's fields, promoted ones included,
