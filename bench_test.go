@@ -306,3 +306,23 @@ func BenchmarkRetainedPerPod(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTenReplicaRollouts times one complete rollout of a new image on
+// a Deployment of 10 Ready pods, on one long-lived cluster: the rate of
+// rollouts alone, without the cluster and Deployment creation that
+// RandomScenarios also counts. rollouts/s is ops per second.
+func BenchmarkTenReplicaRollouts(b *testing.B) {
+	for _, fp := range [][2]string{{"1", "0"}, {"25%", "25%"}, {deployment.Recreate, ""}} {
+		b.Run(fmt.Sprintf("surge=%s/unavailable=%s", fp[0], fp[1]), func(b *testing.B) {
+			c := readyCluster(b, 10, fp[0], fp[1])
+			b.ReportAllocs()
+			i := 1
+			for b.Loop() {
+				i++
+				setBenchImage(b, c, fmt.Sprintf("web:%d", i))
+				rollOut(b, c, time.Hour)
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rollouts/s")
+		})
+	}
+}

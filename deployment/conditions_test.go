@@ -4,7 +4,9 @@ import (
 	"math"
 	"strconv"
 	"testing"
+	"time"
 
+	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/replicaset"
 )
 
@@ -45,6 +47,27 @@ func TestNonNegativeAnnotation(t *testing.T) {
 		}
 		if got != want || ok != wantOK {
 			t.Errorf("%q: got %d, %v; want %d, %v", v, got, ok, want, wantOK)
+		}
+	}
+}
+
+// olderFirst orders as NewerThan does.
+func TestOlderFirstIsNewerThan(t *testing.T) {
+	at := func(sec int, idx uint64) *meta.ObjectMeta {
+		return &meta.ObjectMeta{CreationTimestamp: time.Unix(int64(sec), 0).UTC(), CreationIndex: idx}
+	}
+	objs := []*meta.ObjectMeta{at(1, 1), at(1, 2), at(2, 0), at(0, 9), at(1, 2)}
+	for _, a := range objs {
+		for _, b := range objs {
+			want := 0
+			if b.NewerThan(a) {
+				want = -1
+			} else if a.NewerThan(b) {
+				want = 1
+			}
+			if got := olderFirst(a, b); got != want {
+				t.Errorf("olderFirst(%v, %v) = %d, want %d", a, b, got, want)
+			}
 		}
 	}
 }
