@@ -30,7 +30,9 @@
 //   - Seed it (Config.Seed) to vary pod names and UIDs; the same seed and
 //     the same calls always give the same cluster, events and trace.
 //   - Treat what getters return as copies: change objects through the
-//     Cluster's methods only.
+//     Cluster's methods only. ViewDeployment, for loops that read a
+//     Deployment at every step, lends the stored object itself for the
+//     length of a call: read it there, keep nothing.
 //   - Expect errors, never panics, for bad input: a rejected change
 //     leaves the cluster exactly as it was, and its error uses the API
 //     server's wording (*meta.InvalidError, *meta.NotFoundError, ...).
