@@ -6,6 +6,7 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/kubectl"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
 )
@@ -95,4 +96,42 @@ func ExampleCluster_Undo() {
 	// revision 3 web:3
 	// revision 4 web:1
 	// unable to find specified revision 9 in history
+}
+
+// Waiting for a rollout as `kubectl rollout status` does, reading the
+// Deployment in place at every step instead of copying it.
+func ExampleCluster_ViewDeployment() {
+	c := rollsim.New(rollsim.Config{Seed: 1})
+	labels := map[string]string{"app": "web"}
+	d := &deployment.Deployment{
+		ObjectMeta: meta.ObjectMeta{Name: "web"},
+		Spec: deployment.Spec{
+			Replicas: deployment.Ptr[int32](4),
+			Selector: &meta.Selector{MatchLabels: labels},
+			Template: pod.Template{
+				Labels: labels,
+				Spec:   pod.Spec{Containers: []pod.Container{{Name: "web", Image: "web:1"}}},
+			},
+		},
+	}
+	if _, err := c.CreateDeployment(d); err != nil {
+		fmt.Println(err)
+		return
+	}
+	last := ""
+	done := func(c *rollsim.Cluster) bool {
+		var st kubectl.RolloutStatus
+		if err := c.ViewDeployment("", "web", func(d *deployment.Deployment) { st = kubectl.Status(d) }); err != nil {
+			return true
+		}
+		if st.Message != last {
+			fmt.Printf("%s  %s\n", c.Now().Sub(rollsim.Epoch), st.Message)
+			last = st.Message
+		}
+		return st.Done || st.Failed
+	}
+	c.RunUntil(done, time.Minute)
+	// Output:
+	// 0s  Waiting for deployment "web" rollout to finish: 0 of 4 updated replicas are available...
+	// 1s  deployment "web" successfully rolled out
 }
