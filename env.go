@@ -190,8 +190,8 @@ func (c *Cluster) reconcile() {
 		return
 	}
 	env := controllerEnv{c}
-	// Taken while in use, so that a nested reconcile (an observer that
-	// drives the cluster) gets its own.
+	// Taken while in use: a reconcile nested in this one, should a
+	// caller's callback start one, gets lists of its own.
 	rss, deps := c.syncRS[:0], c.syncDeps[:0]
 	c.syncRS, c.syncDeps = nil, nil
 	defer func() {
