@@ -1,6 +1,7 @@
 package rollouttest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -27,13 +28,23 @@ type snapshot struct {
 // event log, as indented JSON. Two clusters in the same state give the
 // same text, line for line.
 func Snapshot(c *rollsim.Cluster) string {
+	var b bytes.Buffer
+	if err := json.Indent(&b, compactSnapshot(c), "", " "); err != nil {
+		panic(fmt.Sprintf("rollouttest: snapshot: %v", err))
+	}
+	return b.String()
+}
+
+// compactSnapshot is Snapshot's JSON without the indentation: what
+// CheckReplay compares, indenting only to show a difference.
+func compactSnapshot(c *rollsim.Cluster) []byte {
 	s := snapshot{Now: c.Now(), EventCount: c.EventCount(), Events: c.Events(), Deployments: c.Deployments(), ReplicaSets: c.ReplicaSets(), Pods: c.Pods()}
-	b, err := json.MarshalIndent(s, "", " ")
+	b, err := json.Marshal(s)
 	if err != nil {
 		// Every field above marshals; a failure is a bug in this package.
 		panic(fmt.Sprintf("rollouttest: snapshot: %v", err))
 	}
-	return string(b)
+	return b
 }
 
 // CheckReplay plays ops (with Op.Apply, in order) on the named Deployment
@@ -49,10 +60,10 @@ func Snapshot(c *rollsim.Cluster) string {
 func CheckReplay(live *rollsim.Cluster, cfg rollsim.Config, namespace, name string, ops []Op) error {
 	replay := rollsim.New(cfg)
 	Play(replay, namespace, name, ops)
-	want, got := Snapshot(live), Snapshot(replay)
-	if want == got {
+	if bytes.Equal(compactSnapshot(live), compactSnapshot(replay)) {
 		return nil
 	}
+	want, got := Snapshot(live), Snapshot(replay)
 	return &Violation{Invariant: ErrReplay, Namespace: namespace, Name: name, Time: live.Now(),
 		Detail: fmt.Sprintf("replaying %d ops on seed %d gave another cluster: %s", len(ops), cfg.Seed, firstDiff(want, got))}
 }
