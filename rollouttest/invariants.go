@@ -179,14 +179,18 @@ func checkOwnership(c *rollsim.Cluster, pods []*pod.Pod) error {
 	}
 	rss := c.ReplicaSets()
 	byName := map[string]*replicaset.ReplicaSet{}
+	deployments := map[string]*deployment.Deployment{}
+	for _, d := range c.Deployments() {
+		deployments[key(&d.ObjectMeta)] = d
+	}
 	for _, rs := range rss {
 		byName[key(&rs.ObjectMeta)] = rs
 		if rs.Owner == nil {
 			continue
 		}
-		d, err := c.Deployment(rs.Namespace, rs.Owner.Name)
+		d, ok := deployments[rs.Namespace+"/"+rs.Owner.Name]
 		switch {
-		case err != nil:
+		case !ok:
 			return violation("ReplicaSet %s is owned by missing Deployment %s", key(&rs.ObjectMeta), rs.Owner.Name)
 		case d.UID != rs.Owner.UID:
 			return violation("ReplicaSet %s is owned by an earlier Deployment %s (UID %s, now %s)", key(&rs.ObjectMeta), d.Name, rs.Owner.UID, d.UID)
