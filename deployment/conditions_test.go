@@ -71,3 +71,28 @@ func TestOlderFirstIsNewerThan(t *testing.T) {
 		}
 	}
 }
+
+// A remembered revision is read again once its ReplicaSet was written.
+func TestRememberedRevisions(t *testing.T) {
+	rs := func(name, rev string, rv uint64) *replicaset.ReplicaSet {
+		r := &replicaset.ReplicaSet{}
+		r.Name, r.ResourceVersion = name, rv
+		r.Annotations = map[string]string{RevisionAnnotation: rev}
+		return r
+	}
+	a, b, cur := rs("a", "1", 1), rs("b", "3", 2), rs("c", "4", 3)
+	d := &Deployment{}
+	s := &syncer{d: d, stored: d, memos: map[*Deployment]*newRSMemo{}}
+	list := []*replicaset.ReplicaSet{a, b, cur}
+	s.findNew(list)
+	if got := s.maxRevision([]*replicaset.ReplicaSet{a, b}); got != 3 {
+		t.Fatalf("maxRevision = %d, want 3", got)
+	}
+	a.Annotations[RevisionAnnotation], a.ResourceVersion = "7", 4
+	if got := s.maxRevision([]*replicaset.ReplicaSet{a, b}); got != 7 {
+		t.Fatalf("after a write: maxRevision = %d, want 7", got)
+	}
+	if got, want := s.maxRevision([]*replicaset.ReplicaSet{b, a}), maxRevision([]*replicaset.ReplicaSet{b, a}); got != want {
+		t.Fatalf("a list in another order: %d, want %d", got, want)
+	}
+}

@@ -158,11 +158,13 @@ func Sync(env Env, stored *Deployment) (err error) {
 // The zero Controller is ready to use; it is not safe for concurrent use.
 type Controller struct {
 	// RememberNewReplicaSet tells that the Env never changes a
-	// ReplicaSet's template once created and bumps a Deployment's
-	// generation at every change to its spec, as the cluster does. The
-	// Controller then remembers which ReplicaSet of each Deployment
-	// matched its template, and compares templates again only when the
-	// generation or the list of ReplicaSets changed.
+	// ReplicaSet's template once created, gives a ReplicaSet a new
+	// ResourceVersion at every write, and bumps a Deployment's generation
+	// at every change to its spec, as the cluster does. The Controller
+	// then remembers which ReplicaSet of each Deployment matched its
+	// template, comparing templates again only when the generation or
+	// the list of ReplicaSets changed, and each ReplicaSet's revision,
+	// reading it again only after a write.
 	RememberNewReplicaSet bool
 
 	s     syncer
@@ -367,7 +369,7 @@ func (s *syncer) allAndSyncRevision(rsList []*replicaset.ReplicaSet, create bool
 
 func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replicaset.ReplicaSet, create bool) (*replicaset.ReplicaSet, error) {
 	d := s.d
-	newRevision := strconv.FormatInt(maxRevision(old)+1, 10)
+	newRevision := strconv.FormatInt(s.maxRevision(old)+1, 10)
 	if existing != nil {
 		annotationsChanged := setNewRSAnnotations(d, existing, newRevision, true)
 		minReadyChanged := existing.Spec.MinReadySeconds != d.Spec.MinReadySeconds
