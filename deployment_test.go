@@ -9,6 +9,8 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/meta"
+	"github.com/rollsim/rollsim/replicaset"
 )
 
 func TestClassicRollingUpdate(t *testing.T) {
@@ -208,4 +210,48 @@ func TestProgressDeadlineExceeded(t *testing.T) {
 	cond := cur.Status.Condition(deployment.Progressing)
 	assert.Equal(t, "False", cond.Status)
 	assert.Contains(t, cond.Message, "has timed out progressing.")
+}
+
+// A current ReplicaSet whose revision does not parse keeps its
+// annotations: upstream copies the Deployment's annotations onto a copy
+// of it, then drops that copy when the revision cannot be compared.
+func TestUnparsableRevisionKeepsAnnotations(t *testing.T) {
+	c := rollsim.New(rollsim.Config{})
+	d := newDeployment("web", "web:1", 2)
+	d.Spec.Paused = true // no ReplicaSet of its own yet
+	d.Annotations = map[string]string{deployment.ChangeCauseAnnotation: "first"}
+	created, err := c.CreateDeployment(d)
+	require.NoError(t, err)
+	require.Empty(t, c.ReplicaSets())
+
+	rs := &replicaset.ReplicaSet{
+		ObjectMeta: meta.ObjectMeta{Name: "web-manual", Labels: map[string]string{"app": "web"},
+			Annotations: map[string]string{deployment.RevisionAnnotation: "x"},
+			Owner:       &meta.OwnerRef{Kind: "Deployment", Name: "web", UID: created.UID}},
+		Spec: replicaset.Spec{Selector: &meta.Selector{MatchLabels: map[string]string{"app": "web"}}, Template: d.Spec.Template.Clone()},
+	}
+	_, err = c.CreateReplicaSet(rs)
+	require.NoError(t, err)
+	got, err := c.ReplicaSet("", "web-manual")
+	require.NoError(t, err)
+	assert.NotContains(t, got.Annotations, deployment.ChangeCauseAnnotation)
+	assert.Equal(t, "x", got.Annotations[deployment.RevisionAnnotation])
+	// Scaling it (a paused Deployment still scales) stores the replica
+	// annotations, on the ReplicaSet as it was.
+	assert.Equal(t, int32(2), got.Spec.Replicas)
+	assert.Equal(t, "2", got.Annotations[deployment.DesiredReplicasAnnotation])
+
+	// A change of minReadySeconds is stored, and with it, as upstream
+	// stores its annotated copy, the annotations copied from the
+	// Deployment; the revision still does not parse, so it stays.
+	live, err := c.Deployment("", "web")
+	require.NoError(t, err)
+	live.Spec.MinReadySeconds = 3
+	_, err = c.UpdateDeployment(live)
+	require.NoError(t, err)
+	got, err = c.ReplicaSet("", "web-manual")
+	require.NoError(t, err)
+	assert.Equal(t, int32(3), got.Spec.MinReadySeconds)
+	assert.Equal(t, "first", got.Annotations[deployment.ChangeCauseAnnotation])
+	assert.Equal(t, "x", got.Annotations[deployment.RevisionAnnotation])
 }

@@ -123,7 +123,7 @@ func (e controllerEnv) UpdateDeploymentStatus(d *deployment.Deployment) {
 	cur.Status = d.Status
 	// The stored conditions are the cluster's own (readers get copies), so
 	// a list of the same length is overwritten in place.
-	if len(conds) == len(d.Status.Conditions) && conds != nil {
+	if len(conds) > 0 && len(conds) == len(d.Status.Conditions) {
 		copy(conds, d.Status.Conditions)
 		cur.Status.Conditions = conds
 	} else {

@@ -373,6 +373,13 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 	if existing != nil {
 		annotationsChanged := setNewRSAnnotations(d, existing, newRevision, true)
 		minReadyChanged := existing.Spec.MinReadySeconds != d.Spec.MinReadySeconds
+		if minReadyChanged && !annotationsChanged {
+			// Upstream stores its annotated copy of the ReplicaSet here,
+			// with the annotations it copied before giving up on a
+			// revision that does not parse (when the revision parses and
+			// nothing changed, copying changes nothing).
+			copyAnnotations(d, existing)
+		}
 		if annotationsChanged || minReadyChanged {
 			existing.Spec.MinReadySeconds = d.Spec.MinReadySeconds
 			s.changes++
@@ -503,39 +510,26 @@ const maxRevisionHistoryChars = 2000
 // the old number in the revision history), and, for a ReplicaSet being
 // created, sets the replica annotations. It reports a change.
 func setNewRSAnnotations(d *Deployment, rs *replicaset.ReplicaSet, newRevision string, exists bool) bool {
-	changed := false
-	// Most Deployments carry only their revision, which stays: then
-	// there is nothing to copy, and no map to walk.
-	n := len(d.Annotations)
-	if _, ok := d.Annotations[RevisionAnnotation]; ok {
-		n--
-	}
-	if n > 0 {
-		for k, v := range d.Annotations {
-			if skipCopy(k) {
-				continue
-			}
-			if cur, ok := rs.Annotations[k]; ok && cur == v {
-				continue
-			}
-			rs.SetAnnotation(k, v)
-			changed = true
-		}
-	}
 	oldRevision, had := rs.Annotations[RevisionAnnotation]
+	var oldN int64
+	if had && oldRevision != newRevision {
+		n, err := strconv.ParseInt(oldRevision, 10, 64)
+		if err != nil && oldRevision != "" {
+			// Upstream copies the annotations onto a copy of rs, then
+			// gives up on the revision and reports no change: the copy
+			// is stored only if minReadySeconds changed (see
+			// copyAnnotations).
+			return false
+		}
+		oldN = n
+	}
+	changed := copyAnnotations(d, rs)
 	if had && oldRevision == newRevision {
 		// The usual case, settled without parsing.
 		if !exists && setReplicasAnnotations(rs, d.DesiredReplicas(), d.DesiredReplicas()+MaxSurge(d)) {
 			changed = true
 		}
 		return changed
-	}
-	oldN, err := strconv.ParseInt(oldRevision, 10, 64)
-	if err != nil {
-		if oldRevision != "" {
-			return false
-		}
-		oldN = 0
 	}
 	newN, _ := strconv.ParseInt(newRevision, 10, 64)
 	if oldN < newN {
@@ -546,6 +540,32 @@ func setNewRSAnnotations(d *Deployment, rs *replicaset.ReplicaSet, newRevision s
 		}
 	}
 	if !exists && setReplicasAnnotations(rs, d.DesiredReplicas(), d.DesiredReplicas()+MaxSurge(d)) {
+		changed = true
+	}
+	return changed
+}
+
+// copyAnnotations copies the Deployment's annotations, but those that
+// stay on it (skipCopy), to rs, reporting a change.
+func copyAnnotations(d *Deployment, rs *replicaset.ReplicaSet) bool {
+	// Most Deployments carry only their revision, which stays: then
+	// there is nothing to copy, and no map to walk.
+	n := len(d.Annotations)
+	if _, ok := d.Annotations[RevisionAnnotation]; ok {
+		n--
+	}
+	if n == 0 {
+		return false
+	}
+	changed := false
+	for k, v := range d.Annotations {
+		if skipCopy(k) {
+			continue
+		}
+		if cur, ok := rs.Annotations[k]; ok && cur == v {
+			continue
+		}
+		rs.SetAnnotation(k, v)
 		changed = true
 	}
 	return changed
