@@ -144,9 +144,9 @@ func (s *syncer) active(rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
 }
 
 // Sync reconciles one Deployment once, as upstream's syncDeployment does,
-// and reports whether it wrote anything (a ReplicaSet, the Deployment or an
-// event). stored is the Deployment as the cluster holds it; the sync works
-// on a copy. ErrConflict means the sync stopped part way and should be run
+// writing what it changes (ReplicaSets, the Deployment, events) through
+// env. stored is the Deployment as the cluster holds it; the sync works on
+// a copy. ErrConflict means the sync stopped part way and should be run
 // again.
 func Sync(env Env, stored *Deployment) (err error) {
 	var c Controller
