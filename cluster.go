@@ -91,7 +91,7 @@ type Cluster struct {
 	syncRS   []*replicaset.ReplicaSet
 	syncDeps []*deployment.Deployment
 	syncing  *deployment.Deployment // the stored Deployment being synced
-	writes   uint64
+	stats    Stats
 
 	events    eventLog
 	observers []func(Event)
@@ -167,7 +167,7 @@ func (c *Cluster) nextIndex() uint64 {
 
 func (c *Cluster) nextRV() uint64 {
 	c.rv++
-	c.writes++
+	c.stats.Writes++
 	return c.rv
 }
 

@@ -55,7 +55,7 @@ func (c *Cluster) removePod(rs *replicaset.ReplicaSet, p *pod.Pod) {
 	delete(c.pods, objKey{p.Namespace, p.Name})
 	c.unbind(p, rs)
 	rs.RemovePod(p)
-	c.writes++
+	c.stats.Writes++
 	c.rsChanged(rs)
 }
 
@@ -210,11 +210,13 @@ func (c *Cluster) reconcile() {
 			c.dirtyDeploy.clear()
 			return
 		}
+		c.stats.Rounds++
 		rss = c.dirtyRS.drain(rss[:0])
 		slices.SortFunc(rss, func(a, b *replicaset.ReplicaSet) int { return cmpKey(&a.ObjectMeta, &b.ObjectMeta) })
 		for _, rs := range rss {
 			replicaset.Sync(env, rs)
 		}
+		c.stats.ReplicaSetSyncs += len(rss)
 		deps = c.dirtyDeploy.drain(deps[:0])
 		slices.SortFunc(deps, func(a, b *deployment.Deployment) int { return cmpKey(&a.ObjectMeta, &b.ObjectMeta) })
 		for _, d := range deps {
@@ -222,6 +224,7 @@ func (c *Cluster) reconcile() {
 				continue
 			}
 			c.syncing = d
+			c.stats.DeploymentSyncs++
 			err := c.syncDeploy(env, d)
 			c.syncing = nil
 			if err != nil {

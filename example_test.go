@@ -135,3 +135,33 @@ func ExampleCluster_ViewDeployment() {
 	// 0s  Waiting for deployment "web" rollout to finish: 0 of 4 updated replicas are available...
 	// 1s  deployment "web" successfully rolled out
 }
+
+// Counting the control loop's work: creating a Deployment runs the
+// controllers until its ReplicaSet and pods exist, its writes being the
+// creations and the status updates that follow them; the pods becoming
+// Ready a second later take two more rounds.
+func ExampleCluster_Stats() {
+	c := rollsim.New(rollsim.Config{Seed: 1})
+	labels := map[string]string{"app": "web"}
+	d := &deployment.Deployment{
+		ObjectMeta: meta.ObjectMeta{Name: "web"},
+		Spec: deployment.Spec{
+			Replicas: deployment.Ptr[int32](3),
+			Selector: &meta.Selector{MatchLabels: labels},
+			Template: pod.Template{
+				Labels: labels,
+				Spec:   pod.Spec{Containers: []pod.Container{{Name: "web", Image: "web:1"}}},
+			},
+		},
+	}
+	if _, err := c.CreateDeployment(d); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("created: %+v\n", c.Stats())
+	c.Advance(time.Second)
+	fmt.Printf("1s later: %+v\n", c.Stats())
+	// Output:
+	// created: {Rounds:4 DeploymentSyncs:4 ReplicaSetSyncs:3 Writes:10}
+	// 1s later: {Rounds:6 DeploymentSyncs:6 ReplicaSetSyncs:5 Writes:15}
+}

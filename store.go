@@ -191,7 +191,7 @@ func (c *Cluster) DeleteDeployment(namespace, name string) error {
 	delete(c.deployments, key(&d.ObjectMeta))
 	c.dirtyDeploy.remove(d)
 	delete(c.requeues, d)
-	c.writes++
+	c.stats.Writes++
 	c.reconcile()
 	return nil
 }
@@ -321,7 +321,7 @@ func (c *Cluster) deleteReplicaSet(rs *replicaset.ReplicaSet) {
 			c.rsByOwner[rs.Owner.UID] = slices.Delete(own, i, i+1)
 		}
 	}
-	c.writes++
+	c.stats.Writes++
 	c.ownerChanged(rs)
 	if c.debugOn() {
 		c.debug("delete", "kind", "ReplicaSet", "name", rs.Name)

@@ -1,0 +1,20 @@
+package rollsim
+
+// Stats counts the work a cluster has done since it was created: the
+// control loop's passes, the controllers' syncs and the writes they and
+// the callers made. A benchmark divides its time by them; a test can check
+// that a command cost no sync, or how many syncs a rollout step takes.
+type Stats struct {
+	// Rounds counts reconcile rounds: passes that sync every ReplicaSet,
+	// then every Deployment, with something to do.
+	Rounds int
+	// DeploymentSyncs and ReplicaSetSyncs count the controllers' syncs.
+	DeploymentSyncs, ReplicaSetSyncs int
+	// Writes counts what the API server would commit: each creation,
+	// update and status update (each a new resourceVersion), and each
+	// deletion.
+	Writes int
+}
+
+// Stats returns the cluster's counters.
+func (c *Cluster) Stats() Stats { return c.stats }
