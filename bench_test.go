@@ -120,23 +120,44 @@ func BenchmarkRollingUpdate(b *testing.B) {
 			name := fmt.Sprintf("replicas=%d/surge=%s/unavailable=%s", replicas, fp[0], fp[1])
 			b.Run(name, func(b *testing.B) {
 				var steps int64
+				var work rollsim.Stats
 				b.ReportAllocs()
 				for b.Loop() {
 					b.StopTimer()
 					c := readyCluster(b, replicas, fp[0], fp[1])
 					runtime.GC()
-					before := c.EventCount()
+					before, stats := c.EventCount(), c.Stats()
 					b.StartTimer()
 					setBenchImage(b, c, "web:2")
 					rollOut(b, c, time.Duration(replicas)*10*time.Second)
 					b.StopTimer()
 					steps += int64(c.EventCount() - before)
+					work = addWork(work, c.Stats(), stats)
 					b.StartTimer()
 				}
 				b.ReportMetric(float64(steps)/float64(b.N), "events/op")
+				reportWork(b, work)
 			})
 		}
 	}
+}
+
+// addWork adds the work counted between two readings of a cluster's
+// Stats to sum.
+func addWork(sum, now, before rollsim.Stats) rollsim.Stats {
+	sum.Rounds += now.Rounds - before.Rounds
+	sum.DeploymentSyncs += now.DeploymentSyncs - before.DeploymentSyncs
+	sum.ReplicaSetSyncs += now.ReplicaSetSyncs - before.ReplicaSetSyncs
+	sum.Writes += now.Writes - before.Writes
+	return sum
+}
+
+// reportWork reports the controllers' syncs per op: what the time per op
+// is divided among (see BENCHMARKS.md).
+func reportWork(b *testing.B, w rollsim.Stats) {
+	n := float64(b.N)
+	b.ReportMetric(float64(w.DeploymentSyncs)/n, "deployment-syncs/op")
+	b.ReportMetric(float64(w.ReplicaSetSyncs)/n, "replicaset-syncs/op")
 }
 
 // BenchmarkSteadyRollingUpdates repeats rolling updates on one cluster of
@@ -315,6 +336,7 @@ func BenchmarkTenReplicaRollouts(b *testing.B) {
 	for _, fp := range [][2]string{{"1", "0"}, {"25%", "25%"}, {deployment.Recreate, ""}} {
 		b.Run(fmt.Sprintf("surge=%s/unavailable=%s", fp[0], fp[1]), func(b *testing.B) {
 			c := readyCluster(b, 10, fp[0], fp[1])
+			start := c.Stats()
 			b.ReportAllocs()
 			i := 1
 			for b.Loop() {
@@ -323,6 +345,7 @@ func BenchmarkTenReplicaRollouts(b *testing.B) {
 				rollOut(b, c, time.Hour)
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rollouts/s")
+			reportWork(b, addWork(rollsim.Stats{}, c.Stats(), start))
 		})
 	}
 }
