@@ -3,6 +3,7 @@ package rollsim
 import (
 	"cmp"
 	"maps"
+	"reflect"
 	"slices"
 	"time"
 
@@ -133,7 +134,7 @@ func (e controllerEnv) UpdateDeploymentStatus(d *deployment.Deployment) {
 		n := *d.Status.CollisionCount
 		cur.Status.CollisionCount = &n
 	}
-	if !maps.Equal(cur.Annotations, d.Annotations) {
+	if !sameMap(cur.Annotations, d.Annotations) && !maps.Equal(cur.Annotations, d.Annotations) {
 		cur.Annotations = maps.Clone(d.Annotations)
 	}
 	cur.ResourceVersion = c.nextRV()
@@ -142,6 +143,13 @@ func (e controllerEnv) UpdateDeploymentStatus(d *deployment.Deployment) {
 		c.debug("status", "kind", "Deployment", "name", cur.Name, "replicas", cur.Status.Replicas, "updated", cur.Status.UpdatedReplicas,
 			"ready", cur.Status.ReadyReplicas, "available", cur.Status.AvailableReplicas)
 	}
+}
+
+// sameMap reports whether a and b are the same map (not merely equal): a
+// sync that left a Deployment's annotations alone hands back the stored
+// map itself, which then needs no comparison.
+func sameMap(a, b map[string]string) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 func (e controllerEnv) UpdateDeployment(d *deployment.Deployment) {
