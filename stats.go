@@ -10,9 +10,10 @@ type Stats struct {
 	Rounds int
 	// DeploymentSyncs and ReplicaSetSyncs count the controllers' syncs.
 	DeploymentSyncs, ReplicaSetSyncs int
-	// Writes counts what the API server would commit: each creation,
-	// update and status update (each a new resourceVersion), and each
-	// deletion.
+	// Writes counts the writes to Deployments, ReplicaSets and Pods that
+	// the API server would commit: each creation, update and status
+	// update (each a new resourceVersion; binding a pod to a node is
+	// one), and each deletion. Events and nodes are not counted.
 	Writes int
 }
 

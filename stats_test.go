@@ -21,11 +21,11 @@ func since(now, before rollsim.Stats) rollsim.Stats {
 }
 
 // A maxSurge 1, maxUnavailable 0 rollout replaces one pod per step, and
-// every step but the last costs the same: the new pod's Ready status, the
-// old ReplicaSet scaled down and its pod deleted, the new one scaled up
-// and its pod created, each write syncing what it touches, as the
-// recorder's rounds do. The benchmarks' time per step is divided among
-// these syncs.
+// every step that leaves an old pod to replace costs the same: the new
+// pod's Ready status, the old ReplicaSet scaled down and its pod deleted,
+// the new one scaled up and its pod created, each write syncing what it
+// touches, as the recorder's rounds do. The benchmarks' time per step is
+// divided among these syncs.
 func TestStatsOfRolloutSteps(t *testing.T) {
 	c := rollsim.New(rollsim.Config{Seed: 1})
 	_, err := c.CreateDeployment(withStrategy(newDeployment("web", "web:1", 4), "1", "0"))
