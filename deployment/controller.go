@@ -177,8 +177,12 @@ func (c *Controller) Sync(env Env, stored *Deployment) error {
 	// Field by field rather than a fresh syncer: zeroing the scratch
 	// arrays would cost more than a small sync. What they still point to
 	// is overwritten before it is read.
-	s.env, s.now = env, env.Now()
-	s.stamp = s.now.Truncate(time.Second)
+	// The syncs of one instant share their stamp (the zero Controller's
+	// zero stamp is the zero time's own).
+	if now := env.Now(); now != s.now {
+		s.now, s.stamp = now, now.Truncate(time.Second)
+	}
+	s.env = env
 	s.wrote, s.ownAnnotations = false, false
 	s.used, s.condsUsed, s.changes = 0, 0, 0
 	s.split.ok, s.split.newRS, s.split.old = false, nil, nil
@@ -370,15 +374,18 @@ func (s *syncer) allAndSyncRevision(rsList []*replicaset.ReplicaSet, create bool
 func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replicaset.ReplicaSet, create bool) (*replicaset.ReplicaSet, error) {
 	d := s.d
 	newRevision := strconv.FormatInt(s.maxRevision(old)+1, 10)
+	var revs revisionAnnotations
+	revs.d, revs.dHas = d.Annotations[RevisionAnnotation]
 	if existing != nil {
-		annotationsChanged := setNewRSAnnotations(d, existing, newRevision, true)
+		revs.rs, revs.rsHas = existing.Annotations[RevisionAnnotation]
+		annotationsChanged := setNewRSAnnotations(d, existing, revs, newRevision, true)
 		minReadyChanged := existing.Spec.MinReadySeconds != d.Spec.MinReadySeconds
 		if minReadyChanged && !annotationsChanged {
 			// Upstream stores its annotated copy of the ReplicaSet here,
 			// with the annotations it copied before giving up on a
 			// revision that does not parse (when the revision parses and
 			// nothing changed, copying changes nothing).
-			copyAnnotations(d, existing)
+			copyAnnotations(d, revs.dHas, existing)
 		}
 		if annotationsChanged || minReadyChanged {
 			existing.Spec.MinReadySeconds = d.Spec.MinReadySeconds
@@ -386,7 +393,8 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 			s.env.UpdateReplicaSet(existing, minReadyChanged)
 			return existing, nil
 		}
-		needsUpdate := s.setRevision(existing.Annotations[RevisionAnnotation])
+		// Unchanged: setNewRSAnnotations changed nothing.
+		needsUpdate := s.setRevision(revs.d, revs.rs)
 		if HasProgressDeadline(d) && d.Status.Condition(Progressing) == nil {
 			s.setCondition(&d.Status, newCondition(Progressing, "True", ReasonFoundNewRS, fmt.Sprintf("Found new replica set %q", existing.Name), s.stamp))
 			needsUpdate = true
@@ -424,7 +432,7 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 	}
 	replicas, _ := newRSNewReplicas(d, append(slices.Clip(old), rs), rs)
 	rs.Spec.Replicas = replicas
-	setNewRSAnnotations(d, rs, newRevision, false)
+	setNewRSAnnotations(d, rs, revs, newRevision, false)
 
 	alreadyExists := false
 	if err := s.env.CreateReplicaSet(rs); err != nil {
@@ -452,7 +460,7 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 	if !alreadyExists && replicas > 0 {
 		s.event("Normal", "ScalingReplicaSet", fmt.Sprintf("Scaled up replica set %s from 0 to %d", rs.Name, replicas))
 	}
-	needsUpdate := s.setRevision(newRevision)
+	needsUpdate := s.setRevision(revs.d, newRevision)
 	if !alreadyExists && HasProgressDeadline(d) {
 		s.setCondition(&d.Status, newCondition(Progressing, "True", ReasonNewRSCreated, fmt.Sprintf("Created new replica set %q", rs.Name), s.stamp))
 		needsUpdate = true
@@ -481,10 +489,18 @@ func (s *syncer) event(typ, reason, message string) {
 	s.env.Event(&s.d.ObjectMeta, "Deployment", typ, reason, message)
 }
 
-// setRevision sets the working copy's revision annotation, reporting a
-// change.
-func (s *syncer) setRevision(revision string) bool {
-	if s.d.Annotations[RevisionAnnotation] == revision {
+// revisionAnnotations are the revision annotations getNewReplicaSet
+// compares, each read once: the Deployment's and, when it exists, its
+// current ReplicaSet's.
+type revisionAnnotations struct {
+	d, rs       string
+	dHas, rsHas bool
+}
+
+// setRevision sets the working copy's revision annotation, now current,
+// to revision, reporting a change.
+func (s *syncer) setRevision(current, revision string) bool {
+	if current == revision {
 		return false
 	}
 	s.setAnnotation(RevisionAnnotation, revision)
@@ -508,9 +524,10 @@ const maxRevisionHistoryChars = 2000
 // setNewRSAnnotations copies the Deployment's annotations to its current
 // ReplicaSet, raises its revision to newRevision when lower (remembering
 // the old number in the revision history), and, for a ReplicaSet being
-// created, sets the replica annotations. It reports a change.
-func setNewRSAnnotations(d *Deployment, rs *replicaset.ReplicaSet, newRevision string, exists bool) bool {
-	oldRevision, had := rs.Annotations[RevisionAnnotation]
+// created, sets the replica annotations. It reports a change. revs holds
+// the revision annotations of d and rs.
+func setNewRSAnnotations(d *Deployment, rs *replicaset.ReplicaSet, revs revisionAnnotations, newRevision string, exists bool) bool {
+	oldRevision, had := revs.rs, revs.rsHas
 	var oldN int64
 	if had && oldRevision != newRevision {
 		n, err := strconv.ParseInt(oldRevision, 10, 64)
@@ -523,7 +540,7 @@ func setNewRSAnnotations(d *Deployment, rs *replicaset.ReplicaSet, newRevision s
 		}
 		oldN = n
 	}
-	changed := copyAnnotations(d, rs)
+	changed := copyAnnotations(d, revs.dHas, rs)
 	if had && oldRevision == newRevision {
 		// The usual case, settled without parsing.
 		if !exists && setReplicasAnnotations(rs, d.DesiredReplicas(), d.DesiredReplicas()+MaxSurge(d)) {
@@ -546,12 +563,13 @@ func setNewRSAnnotations(d *Deployment, rs *replicaset.ReplicaSet, newRevision s
 }
 
 // copyAnnotations copies the Deployment's annotations, but those that
-// stay on it (skipCopy), to rs, reporting a change.
-func copyAnnotations(d *Deployment, rs *replicaset.ReplicaSet) bool {
+// stay on it (skipCopy), to rs, reporting a change; hasRevision tells
+// whether d carries a revision annotation.
+func copyAnnotations(d *Deployment, hasRevision bool, rs *replicaset.ReplicaSet) bool {
 	// Most Deployments carry only their revision, which stays: then
 	// there is nothing to copy, and no map to walk.
 	n := len(d.Annotations)
-	if _, ok := d.Annotations[RevisionAnnotation]; ok {
+	if hasRevision {
 		n--
 	}
 	if n == 0 {
