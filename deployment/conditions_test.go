@@ -2,6 +2,7 @@ package deployment
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -82,7 +83,7 @@ func TestRememberedRevisions(t *testing.T) {
 	}
 	a, b, cur := rs("a", "1", 1), rs("b", "3", 2), rs("c", "4", 3)
 	d := &Deployment{}
-	s := &syncer{d: d, stored: d, memos: map[*Deployment]*newRSMemo{}}
+	s := &syncer{d: d, stored: d, memo: &newRSMemo{}}
 	list := []*replicaset.ReplicaSet{a, b, cur}
 	s.findNew(list)
 	if got := s.maxRevision([]*replicaset.ReplicaSet{a, b}); got != 3 {
@@ -95,4 +96,34 @@ func TestRememberedRevisions(t *testing.T) {
 	if got, want := s.maxRevision([]*replicaset.ReplicaSet{b, a}), maxRevision([]*replicaset.ReplicaSet{b, a}); got != want {
 		t.Fatalf("a list in another order: %d, want %d", got, want)
 	}
+}
+
+// The remembered order of a Deployment's ReplicaSets is the sorted order
+// of the list the Env gives, whatever order it gives them in.
+func TestRememberedOrder(t *testing.T) {
+	at := func(name string, sec int64, index uint64) *replicaset.ReplicaSet {
+		r := &replicaset.ReplicaSet{}
+		r.Name, r.CreationTimestamp, r.CreationIndex = name, time.Unix(sec, 0), index
+		return r
+	}
+	a, b, c := at("a", 10, 1), at("b", 10, 2), at("c", 20, 3)
+	d := &Deployment{}
+	s := &syncer{d: d, stored: d, memo: &newRSMemo{}}
+	for _, owned := range [][]*replicaset.ReplicaSet{{c, a, b}, {c, a, b}, {b, c, a}, {b, c, a}, {c, a}, {a, b, c}} {
+		s.used = 0
+		got := s.sortedReplicaSets(owned)
+		want := slices.Clone(owned)
+		sortByCreation(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("sortedReplicaSets(%v) = %v, want %v", names(owned), names(got), names(want))
+		}
+	}
+}
+
+func names(rss []*replicaset.ReplicaSet) []string {
+	var out []string
+	for _, rs := range rss {
+		out = append(out, rs.Name)
+	}
+	return out
 }

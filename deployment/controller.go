@@ -61,10 +61,10 @@ type syncer struct {
 	now time.Time
 	// stamp is now to the second, as condition times are stored.
 	stamp time.Time
-	// stored is the Deployment as the Env holds it, and memos the
-	// Controller's remembered new ReplicaSets (nil when it keeps none).
+	// stored is the Deployment as the Env holds it, and memo what the
+	// Controller remembers of it (nil when it keeps nothing).
 	stored *Deployment
-	memos  map[*Deployment]*newRSMemo
+	memo   *newRSMemo
 	d      *Deployment
 	wrote  bool
 	// ownAnnotations is set once d.Annotations is the working copy's own
@@ -174,29 +174,26 @@ type Controller struct {
 // Sync is the package's Sync, run in c's working memory.
 func (c *Controller) Sync(env Env, stored *Deployment) error {
 	s := &c.s
-	// Field by field rather than a fresh syncer: zeroing the scratch
-	// arrays would cost more than a small sync. What they still point to
-	// is overwritten before it is read.
 	// The syncs of one instant share their stamp (the zero Controller's
 	// zero stamp is the zero time's own).
 	if now := env.Now(); now != s.now {
 		s.now, s.stamp = now, now.Truncate(time.Second)
 	}
+	// Field by field rather than a fresh syncer: zeroing the scratch
+	// arrays would cost more than a small sync. What they still point to
+	// is overwritten before it is read.
 	s.env = env
 	s.wrote, s.ownAnnotations = false, false
 	s.used, s.condsUsed, s.changes = 0, 0, 0
 	s.split.ok, s.split.newRS, s.split.old = false, nil, nil
-	if c.RememberNewReplicaSet && c.memos == nil {
-		c.memos = map[*Deployment]*newRSMemo{}
-	}
-	s.memos, s.stored = c.memos, stored
-	if !c.RememberNewReplicaSet {
-		s.memos = nil
+	s.stored, s.memo = stored, nil
+	if c.RememberNewReplicaSet {
+		s.memo = c.memo(stored)
 	}
 	s.copy = workingCopy(stored)
 	s.d = &s.copy
 	err := s.run()
-	s.env, s.stored = nil, nil
+	s.env, s.stored, s.memo = nil, nil, nil
 	return err
 }
 
@@ -243,9 +240,7 @@ func (s *syncer) run() error {
 		}
 		return nil
 	}
-	owned := s.env.ReplicaSets(d)
-	rsList := append(s.rsSlice(len(owned)), owned...)
-	sortByCreation(rsList)
+	rsList := s.sortedReplicaSets(s.env.ReplicaSets(d))
 	if err := s.checkPausedConditions(); err != nil {
 		return err
 	}

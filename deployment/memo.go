@@ -2,11 +2,18 @@ package deployment
 
 import "github.com/rollsim/rollsim/replicaset"
 
-// newRSMemo remembers which of a Deployment's ReplicaSets matched its
-// template. A ReplicaSet's template never changes once it is created, and
-// the Deployment's changes only with its generation, so while the
-// generation and the list of ReplicaSets are the same so is the answer.
+// newRSMemo is what a Controller that remembers (RememberNewReplicaSet)
+// keeps of one Deployment between syncs.
 type newRSMemo struct {
+	// owned and sorted are the Env's list of the Deployment's
+	// ReplicaSets, as it was last given, and the same sorted oldest
+	// first: a ReplicaSet's creation time never changes, so neither does
+	// the order of the same list.
+	owned, sorted []*replicaset.ReplicaSet
+	// newRS is which of rss matched the Deployment's template at
+	// generation. A ReplicaSet's template never changes once it is
+	// created, and the Deployment's changes only with its generation, so
+	// while the generation and the list are the same so is the answer.
 	generation int64
 	rss        []*replicaset.ReplicaSet
 	newRS      *replicaset.ReplicaSet
@@ -21,27 +28,54 @@ type revisionAt struct {
 	revision int64
 }
 
-// maxMemos bounds the remembered answers; past it they are all forgotten
-// (a miss only costs the comparisons).
+// maxMemos bounds the remembered Deployments; past it they are all
+// forgotten (a miss only costs the comparisons).
 const maxMemos = 64
+
+// memo returns what c remembers of stored, making room for it.
+func (c *Controller) memo(stored *Deployment) *newRSMemo {
+	if m := c.memos[stored]; m != nil {
+		return m
+	}
+	if c.memos == nil {
+		c.memos = map[*Deployment]*newRSMemo{}
+	}
+	if len(c.memos) >= maxMemos {
+		clear(c.memos)
+	}
+	m := &newRSMemo{}
+	c.memos[stored] = m
+	return m
+}
+
+// sortedReplicaSets returns a new list of owned, sorted oldest first,
+// sorting again only when owned is not the list the memo last saw.
+func (s *syncer) sortedReplicaSets(owned []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
+	rsList := append(s.rsSlice(len(owned)), owned...)
+	m := s.memo
+	if m == nil {
+		sortByCreation(rsList)
+		return rsList
+	}
+	if sameList(m.owned, owned) {
+		return append(rsList[:0], m.sorted...)
+	}
+	sortByCreation(rsList)
+	m.owned = append(m.owned[:0], owned...)
+	m.sorted = append(m.sorted[:0], rsList...)
+	return rsList
+}
 
 // findNew returns the oldest ReplicaSet of rsList (sorted oldest first)
 // whose template matches the Deployment's, remembering the answer when
 // the Controller keeps memos.
 func (s *syncer) findNew(rsList []*replicaset.ReplicaSet) *replicaset.ReplicaSet {
-	if s.memos == nil {
+	m := s.memo
+	if m == nil {
 		return findNew(s.d, rsList)
 	}
-	m := s.memos[s.stored]
-	if m != nil && m.generation == s.d.Generation && sameList(m.rss, rsList) {
+	if m.rss != nil && m.generation == s.d.Generation && sameList(m.rss, rsList) {
 		return m.newRS
-	}
-	if m == nil {
-		if len(s.memos) >= maxMemos {
-			clear(s.memos)
-		}
-		m = &newRSMemo{}
-		s.memos[s.stored] = m
 	}
 	m.generation, m.rss, m.newRS = s.d.Generation, append(m.rss[:0], rsList...), findNew(s.d, rsList)
 	m.revisions = m.revisions[:0]
@@ -55,8 +89,8 @@ func (s *syncer) findNew(rsList []*replicaset.ReplicaSet) *replicaset.ReplicaSet
 // ReplicaSets other than its current one, reading each ReplicaSet's
 // annotation again only when it was written since it was last read.
 func (s *syncer) maxRevision(old []*replicaset.ReplicaSet) int64 {
-	m := s.memos[s.stored]
-	if s.memos == nil || m == nil {
+	m := s.memo
+	if m == nil || m.rss == nil {
 		return maxRevision(old)
 	}
 	var highest int64

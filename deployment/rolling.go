@@ -62,7 +62,8 @@ func (s *syncer) reconcileOld(all, oldActive []*replicaset.ReplicaSet, newRS *re
 	if maxScaledDown <= 0 {
 		return false
 	}
-	sortByCreation(oldActive)
+	// oldActive is already oldest first: it keeps the order of the
+	// sorted list the sync started from.
 	cleaned, ok := s.cleanupUnhealthy(oldActive, maxScaledDown)
 	if !ok {
 		return false
