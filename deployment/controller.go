@@ -158,13 +158,14 @@ func Sync(env Env, stored *Deployment) (err error) {
 // The zero Controller is ready to use; it is not safe for concurrent use.
 type Controller struct {
 	// RememberNewReplicaSet tells that the Env never changes a
-	// ReplicaSet's template once created, gives a ReplicaSet a new
-	// ResourceVersion at every write, and bumps a Deployment's generation
-	// at every change to its spec, as the cluster does. The Controller
-	// then remembers which ReplicaSet of each Deployment matched its
-	// template, comparing templates again only when the generation or
-	// the list of ReplicaSets changed, and each ReplicaSet's revision,
-	// reading it again only after a write.
+	// ReplicaSet's template or creation time once created, gives a
+	// ReplicaSet a new ResourceVersion at every write, and bumps a
+	// Deployment's generation at every change to its spec, as the
+	// cluster does. The Controller then remembers, for each Deployment,
+	// its ReplicaSets in creation order, sorting again only when the
+	// Env's list changes; which of them matched its template, comparing
+	// templates again only when the generation or the list changed; and
+	// each ReplicaSet's revision, reading it again only after a write.
 	RememberNewReplicaSet bool
 
 	s     syncer
