@@ -1,6 +1,9 @@
 package rollsim_test
 
 import (
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -254,4 +257,59 @@ func TestUnparsableRevisionKeepsAnnotations(t *testing.T) {
 	assert.Equal(t, int32(3), got.Spec.MinReadySeconds)
 	assert.Equal(t, "first", got.Annotations[deployment.ChangeCauseAnnotation])
 	assert.Equal(t, "x", got.Annotations[deployment.RevisionAnnotation])
+}
+
+// reversedEnv lists a Deployment's ReplicaSets newest first, the reverse
+// of the order the cluster keeps them in.
+type reversedEnv struct{ deployment.Env }
+
+func (e reversedEnv) ReplicaSets(d *deployment.Deployment) []*replicaset.ReplicaSet {
+	rss := slices.Clone(e.Env.ReplicaSets(d))
+	slices.Reverse(rss)
+	return rss
+}
+
+// The Deployment controller's decisions do not depend on the order in
+// which the cluster lists its ReplicaSets, nor on what a Controller
+// remembers between syncs: rollouts interrupted by new images, which
+// leave several old ReplicaSets to scale down oldest first, give the same
+// events and ReplicaSets every way.
+func TestSyncIndependentOfListOrderAndMemory(t *testing.T) {
+	play := func(sync func(deployment.Env, *deployment.Deployment) error) (events []string, state []string) {
+		c := rollsim.New(rollsim.Config{Seed: 7, DeploymentSync: sync})
+		_, err := c.CreateDeployment(withStrategy(newDeployment("web", "web:1", 10), "3", "2"))
+		require.NoError(t, err)
+		settle(c)
+		for i := 2; i <= 6; i++ {
+			setImage(t, c, "web", fmt.Sprintf("web:%d", i))
+			for range i % 3 {
+				c.Step()
+			}
+		}
+		scaleTo(t, c, "web", 14)
+		c.Step()
+		settle(c)
+		for _, e := range c.Events() {
+			events = append(events, e.Kind+" "+e.String())
+		}
+		for _, rs := range c.ReplicaSets() {
+			state = append(state, fmt.Sprintf("%s rev=%d spec=%d available=%d", rs.Image(), rs.Revision(), rs.Spec.Replicas, rs.Status.AvailableReplicas))
+		}
+		return events, state
+	}
+	events, state := play(nil)
+	require.Greater(t, strings.Count(strings.Join(events, "\n"), "Scaled down"), 5)
+	for name, sync := range map[string]func(deployment.Env, *deployment.Deployment) error{
+		"reversed list": func(env deployment.Env, d *deployment.Deployment) error {
+			return deployment.Sync(reversedEnv{env}, d)
+		},
+		"reversed list, remembering": func() func(deployment.Env, *deployment.Deployment) error {
+			ctl := &deployment.Controller{RememberNewReplicaSet: true}
+			return func(env deployment.Env, d *deployment.Deployment) error { return ctl.Sync(reversedEnv{env}, d) }
+		}(),
+	} {
+		gotEvents, gotState := play(sync)
+		assert.Equal(t, events, gotEvents, name)
+		assert.Equal(t, state, gotState, name)
+	}
 }

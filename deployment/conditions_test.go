@@ -99,17 +99,19 @@ func TestRememberedRevisions(t *testing.T) {
 }
 
 // The remembered order of a Deployment's ReplicaSets is the sorted order
-// of the list the Env gives, whatever order it gives them in.
+// of the list the Env gives, whatever order it gives them in, and
+// whatever the Env or the caller does to its lists in between.
 func TestRememberedOrder(t *testing.T) {
 	at := func(name string, sec int64, index uint64) *replicaset.ReplicaSet {
 		r := &replicaset.ReplicaSet{}
 		r.Name, r.CreationTimestamp, r.CreationIndex = name, time.Unix(sec, 0), index
 		return r
 	}
-	a, b, c := at("a", 10, 1), at("b", 10, 2), at("c", 20, 3)
+	a, b, c, older := at("a", 10, 2), at("b", 10, 3), at("c", 20, 4), at("older", 5, 1)
 	d := &Deployment{}
 	s := &syncer{d: d, stored: d, memo: &newRSMemo{}}
-	for _, owned := range [][]*replicaset.ReplicaSet{{c, a, b}, {c, a, b}, {b, c, a}, {b, c, a}, {c, a}, {a, b, c}} {
+	check := func(owned []*replicaset.ReplicaSet) {
+		t.Helper()
 		s.used = 0
 		got := s.sortedReplicaSets(owned)
 		want := slices.Clone(owned)
@@ -117,7 +119,20 @@ func TestRememberedOrder(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("sortedReplicaSets(%v) = %v, want %v", names(owned), names(got), names(want))
 		}
+		// The caller may reorder what it got: the memo keeps its own.
+		slices.Reverse(got)
 	}
+	for _, owned := range [][]*replicaset.ReplicaSet{{c, a, b}, {c, a, b}, {b, c, a}, {b, c, a}, {c, a}, {a, b, c}, {a, b}, {a, older}} {
+		check(owned)
+	}
+	// The Env's own list, changed in place between syncs.
+	owned := []*replicaset.ReplicaSet{a, b, c}
+	check(owned)
+	owned[1] = older
+	check(owned)
+	owned = slices.Delete(owned, 0, 1)
+	owned = append(owned, b)
+	check(owned)
 }
 
 func names(rss []*replicaset.ReplicaSet) []string {

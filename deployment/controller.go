@@ -158,9 +158,10 @@ func Sync(env Env, stored *Deployment) (err error) {
 // The zero Controller is ready to use; it is not safe for concurrent use.
 type Controller struct {
 	// RememberNewReplicaSet tells that the Env never changes a
-	// ReplicaSet's template or creation time once created, gives a
-	// ReplicaSet a new ResourceVersion at every write, and bumps a
-	// Deployment's generation at every change to its spec, as the
+	// ReplicaSet's template, creation time or creation index once
+	// created, never reuses a ReplicaSet (a pointer) for another object,
+	// gives a ReplicaSet a new ResourceVersion at every write, and bumps
+	// a Deployment's generation at every change to its spec, as the
 	// cluster does. The Controller then remembers, for each Deployment,
 	// its ReplicaSets in creation order, sorting again only when the
 	// Env's list changes; which of them matched its template, comparing

@@ -61,8 +61,8 @@ func (s *syncer) sortedReplicaSets(owned []*replicaset.ReplicaSet) []*replicaset
 		return append(rsList[:0], m.sorted...)
 	}
 	sortByCreation(rsList)
-	m.owned = append(m.owned[:0], owned...)
-	m.sorted = append(m.sorted[:0], rsList...)
+	m.owned = remember(m.owned, owned)
+	m.sorted = remember(m.sorted, rsList)
 	return rsList
 }
 
@@ -77,7 +77,7 @@ func (s *syncer) findNew(rsList []*replicaset.ReplicaSet) *replicaset.ReplicaSet
 	if m.rss != nil && m.generation == s.d.Generation && sameList(m.rss, rsList) {
 		return m.newRS
 	}
-	m.generation, m.rss, m.newRS = s.d.Generation, append(m.rss[:0], rsList...), findNew(s.d, rsList)
+	m.generation, m.rss, m.newRS = s.d.Generation, remember(m.rss, rsList), findNew(s.d, rsList)
 	m.revisions = m.revisions[:0]
 	for range rsList {
 		m.revisions = append(m.revisions, revisionAt{rv: 0, revision: -2})
@@ -110,6 +110,14 @@ func (s *syncer) maxRevision(old []*replicaset.ReplicaSet) int64 {
 		highest = max(highest, r.revision)
 	}
 	return highest
+}
+
+// remember copies list into dst's memory, dropping what dst held past it
+// (a ReplicaSet deleted since is not kept alive by a memo).
+func remember(dst, list []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
+	dst = append(dst[:0], list...)
+	clear(dst[len(dst):cap(dst)])
+	return dst
 }
 
 func sameList(a, b []*replicaset.ReplicaSet) bool {
