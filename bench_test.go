@@ -163,14 +163,19 @@ func reportWork(b *testing.B, w rollsim.Stats) {
 // 10,000 pods, each to a new image: the steady state of a long-lived
 // cluster, with old ReplicaSets kept up to revisionHistoryLimit.
 func BenchmarkSteadyRollingUpdates(b *testing.B) {
-	c := readyCluster(b, 10_000, "1", "0")
+	repeatRollouts(b, readyCluster(b, 10_000, "1", "0"), 24*time.Hour)
+}
+
+// repeatRollouts rolls Deployment "web" of c out to a new image at every
+// op, each within limit of fake time, and reports the syncs per op.
+func repeatRollouts(b *testing.B, c *rollsim.Cluster, limit time.Duration) {
 	start := c.Stats()
 	b.ReportAllocs()
 	i := 1
 	for b.Loop() {
 		i++
 		setBenchImage(b, c, fmt.Sprintf("web:%d", i))
-		rollOut(b, c, 24*time.Hour)
+		rollOut(b, c, limit)
 	}
 	reportWork(b, addWork(rollsim.Stats{}, c.Stats(), start))
 }
@@ -336,17 +341,8 @@ func BenchmarkRetainedPerPod(b *testing.B) {
 func BenchmarkTenReplicaRollouts(b *testing.B) {
 	for _, fp := range [][2]string{{"1", "0"}, {"25%", "25%"}, {deployment.Recreate, ""}} {
 		b.Run(fmt.Sprintf("surge=%s/unavailable=%s", fp[0], fp[1]), func(b *testing.B) {
-			c := readyCluster(b, 10, fp[0], fp[1])
-			start := c.Stats()
-			b.ReportAllocs()
-			i := 1
-			for b.Loop() {
-				i++
-				setBenchImage(b, c, fmt.Sprintf("web:%d", i))
-				rollOut(b, c, time.Hour)
-			}
+			repeatRollouts(b, readyCluster(b, 10, fp[0], fp[1]), time.Hour)
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rollouts/s")
-			reportWork(b, addWork(rollsim.Stats{}, c.Stats(), start))
 		})
 	}
 }

@@ -494,8 +494,8 @@ type revisionAnnotations struct {
 	dHas, rsHas bool
 }
 
-// setRevision sets the working copy's revision annotation, now current,
-// to revision, reporting a change.
+// setRevision sets the working copy's revision annotation, whose value
+// is current, to revision, reporting a change.
 func (s *syncer) setRevision(current, revision string) bool {
 	if current == revision {
 		return false

@@ -7,8 +7,8 @@ import "github.com/rollsim/rollsim/replicaset"
 type newRSMemo struct {
 	// owned and sorted are the Env's list of the Deployment's
 	// ReplicaSets, as it was last given, and the same sorted oldest
-	// first: a ReplicaSet's creation time never changes, so neither does
-	// the order of the same list.
+	// first: a ReplicaSet's creation time and index never change, so
+	// neither does the order of the same list.
 	owned, sorted []*replicaset.ReplicaSet
 	// newRS is which of rss matched the Deployment's template at
 	// generation. A ReplicaSet's template never changes once it is
