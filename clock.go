@@ -123,10 +123,9 @@ func (c *Cluster) AdvanceTo(t time.Time) {
 		}
 		c.fire(next)
 	}
+	// A clock stop syncs nothing by itself: only timed events do.
 	if t.After(c.now) {
 		c.now = t
-		c.watchDeadlines()
-		c.reconcile()
 	}
 }
 
@@ -176,18 +175,22 @@ func (c *Cluster) fire(at time.Time) {
 			c.dirtyDeploy.add(t.dep)
 		}
 	}
-	c.watchDeadlines()
 	c.reconcile()
 }
 
-// watchDeadlines marks for a sync every Deployment whose progress deadline
-// has passed by now: upstream's controller would notice it at any sync.
-func (c *Cluster) watchDeadlines() {
-	for _, d := range c.deployments {
-		if at, ok := deployment.DeadlineCheck(d); ok && at.Add(-time.Second).Before(c.now) {
-			c.dirtyDeploy.add(d)
-		}
+// NextDeploymentSync returns when the Deployment controller will next sync
+// the Deployment by itself, and false when it waits for nothing: the
+// Deployment's waiting entry in the controller's work queue (a progress
+// re-check, a rate-limited poll as its deadline nears, or the retry of a
+// failed sync). Writes to the Deployment, its ReplicaSets or, under
+// Recreate, the deletion of its pods sync it earlier.
+func (c *Cluster) NextDeploymentSync(namespace, name string) (time.Time, bool) {
+	d, ok := c.deployments[objKey{nsOr(namespace), name}]
+	if !ok {
+		return time.Time{}, false
 	}
+	at, ok := c.requeues[d]
+	return at, ok
 }
 
 // startPod runs a bound pod: it is Running and, unless its image is

@@ -84,7 +84,11 @@ type Cluster struct {
 	sched       *scheduler.Scheduler
 
 	timers      timerQueue
+	// requeues holds each Deployment's waiting entry in the controller's
+	// work queue, failures its rate-limited requeues since its last
+	// successful sync.
 	requeues    map[*deployment.Deployment]time.Time
+	failures    map[*deployment.Deployment]int
 	dirtyRS     dirtySet[*replicaset.ReplicaSet]
 	dirtyDeploy dirtySet[*deployment.Deployment]
 	// The objects one round of reconcile syncs, kept for the next round.
@@ -115,6 +119,7 @@ func New(cfg Config) *Cluster {
 		rsByOwner:   map[string][]*replicaset.ReplicaSet{},
 		pods:        map[objKey]*pod.Pod{},
 		requeues:    map[*deployment.Deployment]time.Time{},
+		failures:    map[*deployment.Deployment]int{},
 		onNode:      map[string]map[*pod.Pod]struct{}{},
 		colo:        map[string]map[string]int{},
 	}

@@ -158,32 +158,71 @@ func (e controllerEnv) UpdateDeployment(d *deployment.Deployment) {
 }
 
 // RequeueRateLimited models upstream's default controller rate limiter:
-// the larger of a 5ms per-item delay (each successful sync forgets the
-// item's failures) and the delay of a token bucket of 10 per second with a
-// burst of 100, shared by every Deployment.
+// the longer of 5ms doubling per rate-limited requeue of d since its last
+// successful sync (capped at 1000s) and the delay of a token bucket of 10
+// per second with a burst of 100, shared by every Deployment.
 func (e controllerEnv) RequeueRateLimited(d *deployment.Deployment) {
 	c := e.c
+	cur := c.stored(d)
+	n := c.failures[cur]
+	c.failures[cur] = n + 1
+	delay := maxRateLimitDelay
+	if n < 20 {
+		delay = min(delay, (5*time.Millisecond)<<n)
+	}
 	if c.bucketLast.IsZero() {
 		c.bucketTokens, c.bucketLast = 100, c.now
 	}
 	c.bucketTokens = min(100, c.bucketTokens+c.now.Sub(c.bucketLast).Seconds()*10)
 	c.bucketLast = c.now
 	c.bucketTokens--
-	delay := 5 * time.Millisecond
 	if c.bucketTokens < 0 {
 		delay = max(delay, time.Duration(-c.bucketTokens/10*float64(time.Second)))
 	}
 	e.RequeueAt(d, c.now.Add(delay))
 }
 
+// maxRateLimitDelay caps the per-Deployment back-off of rate-limited
+// requeues, as client-go's default controller rate limiter does.
+const maxRateLimitDelay = 1000 * time.Second
+
+// maxSyncRetries is how many rate-limited retries of a failing sync the
+// Deployment controller makes before it drops the Deployment's key until
+// something else queues it.
+const maxSyncRetries = 15
+
+// RequeueAt asks for a sync of d at t, as a delayed add to upstream's work
+// queue: the queue keeps one waiting entry per Deployment, the earliest
+// asked for, and an instant already come queues d at once.
 func (e controllerEnv) RequeueAt(d *deployment.Deployment, t time.Time) {
 	c := e.c
 	cur := c.stored(d)
+	if !t.After(c.now) {
+		c.dirtyDeploy.add(cur)
+		return
+	}
 	if at, ok := c.requeues[cur]; ok && !at.After(t) {
 		return
 	}
 	c.requeues[cur] = t
 	c.schedule(timer{at: t, order: cur.CreationIndex, kind: deploymentCheck, dep: cur})
+}
+
+// syncDone handles the outcome of a Deployment's sync as upstream's
+// worker does: success forgets its rate-limited requeues; a failure (a
+// conflict on its second write) is retried rate-limited, up to
+// maxSyncRetries times.
+func (c *Cluster) syncDone(env controllerEnv, d *deployment.Deployment, err error) {
+	switch {
+	case err == nil:
+		delete(c.failures, d)
+	case c.failures[d] < maxSyncRetries:
+		c.debug("sync failed", "kind", "Deployment", "name", d.Name, "err", err)
+		env.RequeueRateLimited(d)
+	default:
+		c.debug("sync failed, dropped", "kind", "Deployment", "name", d.Name, "err", err)
+		delete(c.failures, d)
+	}
 }
 
 // maxRounds bounds one reconcile; reaching it means a controller loops.
@@ -234,11 +273,8 @@ func (c *Cluster) reconcile() {
 			c.syncing = d
 			c.stats.DeploymentSyncs++
 			err := c.syncDeploy(env, d)
+			c.syncDone(env, d, err)
 			c.syncing = nil
-			if err != nil {
-				c.debug("sync failed", "kind", "Deployment", "name", d.Name, "err", err)
-				c.dirtyDeploy.add(d)
-			}
 		}
 	}
 }

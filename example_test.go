@@ -163,5 +163,5 @@ func ExampleCluster_Stats() {
 	fmt.Printf("1s later: %+v\n", c.Stats())
 	// Output:
 	// created: {Rounds:4 DeploymentSyncs:4 ReplicaSetSyncs:3 Writes:10}
-	// 1s later: {Rounds:6 DeploymentSyncs:6 ReplicaSetSyncs:5 Writes:15}
+	// 1s later: {Rounds:7 DeploymentSyncs:7 ReplicaSetSyncs:5 Writes:15}
 }

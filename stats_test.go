@@ -41,15 +41,20 @@ func TestStatsOfRolloutSteps(t *testing.T) {
 		}
 		steps = append(steps, since(c.Stats(), before))
 	}
+	// The sync of the new image wrote the Deployment twice: the second
+	// write's conflict is retried 5ms later, a sync that finds nothing
+	// to do.
+	retry := rollsim.Stats{Rounds: 1, DeploymentSyncs: 1}
 	replace := rollsim.Stats{Rounds: 5, DeploymentSyncs: 5, ReplicaSetSyncs: 8, Writes: 13}
-	require.Len(t, steps, 5, "four pods replaced, then the progress check")
-	for i := range 3 {
-		assert.Equal(t, replace, steps[i], "step %d", i+1)
+	require.Len(t, steps, 6, "the conflict retry, four pods replaced, then the progress check")
+	assert.Equal(t, retry, steps[0], "the conflict retry")
+	for i := 1; i < 4; i++ {
+		assert.Equal(t, replace, steps[i], "step %d", i)
 	}
 	// The last pod Ready: the old ReplicaSet goes to 0, nothing to create.
-	assert.Equal(t, rollsim.Stats{Rounds: 4, DeploymentSyncs: 4, ReplicaSetSyncs: 5, Writes: 8}, steps[3])
+	assert.Equal(t, rollsim.Stats{Rounds: 4, DeploymentSyncs: 4, ReplicaSetSyncs: 5, Writes: 8}, steps[4])
 	// The requeued progress check finds the rollout complete.
-	assert.Equal(t, rollsim.Stats{Rounds: 1, DeploymentSyncs: 1}, steps[4])
+	assert.Equal(t, rollsim.Stats{Rounds: 1, DeploymentSyncs: 1}, steps[5])
 }
 
 // What changes nothing costs nothing: an update that stores the same

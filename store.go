@@ -191,6 +191,7 @@ func (c *Cluster) DeleteDeployment(namespace, name string) error {
 	delete(c.deployments, key(&d.ObjectMeta))
 	c.dirtyDeploy.remove(d)
 	delete(c.requeues, d)
+	delete(c.failures, d)
 	c.stats.Writes++
 	c.reconcile()
 	return nil

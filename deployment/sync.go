@@ -348,7 +348,10 @@ func replicaFailure(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet, 
 
 // requeueStuck asks for a progress check when the deadline of a rollout
 // that shows no progress would pass: one second after it, since the check
-// is strict and times are kept to the second.
+// is strict and times are kept to the second. With less than a second
+// left it polls, rate-limited, as upstream does: also, endlessly, for a
+// finished rollout scaled up with pods that never become available, whose
+// NewReplicaSetAvailable condition can never time out.
 func (s *syncer) requeueStuck(st *Status) {
 	d := s.d
 	cur := d.Status.Condition(Progressing)
@@ -358,26 +361,10 @@ func (s *syncer) requeueStuck(st *Status) {
 	deadline := cur.LastUpdateTime.Add(time.Duration(*d.Spec.ProgressDeadlineSeconds) * time.Second)
 	after := deadline.Sub(s.now)
 	if after < time.Second {
-		// Upstream polls, rate-limited, until the deadline passes. A
-		// rollout whose condition still says NewReplicaSetAvailable can
-		// never time out, so those polls would change nothing: skip them.
-		if c := st.Condition(Progressing); c != nil && (c.Reason == ReasonNewRSAvailable || c.Reason == ReasonTimedOut) {
-			return
-		}
 		s.env.RequeueRateLimited(d)
 		return
 	}
 	s.env.RequeueAt(d, s.now.Add(after+time.Second))
-}
-
-// DeadlineCheck returns when the controller will next look at d's
-// progress deadline, and whether it will at all.
-func DeadlineCheck(d *Deployment) (time.Time, bool) {
-	cur := d.Status.Condition(Progressing)
-	if !HasProgressDeadline(d) || d.Spec.Paused || cur == nil || cur.Reason == ReasonTimedOut || cur.Reason == ReasonNewRSAvailable {
-		return time.Time{}, false
-	}
-	return cur.LastUpdateTime.Add(time.Duration(*d.Spec.ProgressDeadlineSeconds)*time.Second + time.Second), true
 }
 
 // statusDeepEqual reports reflect.DeepEqual(*a, *b) without reflection:

@@ -74,14 +74,18 @@ func ExampleHistory() {
 }
 
 // Status gives the line `kubectl rollout status` prints at each moment of
-// a rollout, and whether it is over.
+// a rollout, and whether it is over; kubectl prints it when it changes.
 func ExampleStatus() {
 	c := newCluster()
 	setImage(c, "web:2")
+	last := ""
 	for {
 		d, _ := c.Deployment("", "web")
 		st := kubectl.Status(d)
-		fmt.Printf("%s  %s\n", c.Now().Sub(rollsim.Epoch), st.Message)
+		if st.Message != last {
+			fmt.Printf("%s  %s\n", c.Now().Sub(rollsim.Epoch), st.Message)
+			last = st.Message
+		}
 		if st.Done || st.Failed || !c.Step() {
 			break
 		}

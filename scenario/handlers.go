@@ -125,11 +125,8 @@ func (r *Runner) createDeployment(ln Line) error {
 		},
 	}
 	if _, err := r.c.CreateDeployment(d); err != nil {
-		var ae *meta.AlreadyExistsError
-		if errors.As(err, &ae) {
-			return fmt.Errorf("Error from server (AlreadyExists): %s", ae.Error())
-		}
-		return err
+		// kubectl create deployment wraps the API server's error.
+		return fmt.Errorf("failed to create deployment: %s", err.Error())
 	}
 	r.out("deployment.apps/" + name + " created")
 	return nil
@@ -345,9 +342,9 @@ func (r *Runner) rolloutStatus(ln Line) error {
 		var inForce bool
 		err := r.c.ViewDeployment("", name, func(d *deployment.Deployment) {
 			st = kubectl.Status(d)
-			// As kubectl would see it: time can still change the rollout
-			// while its progress deadline is in force or pods are starting.
-			inForce = deployment.HasProgressDeadline(d) && !d.Spec.Paused
+			// Time can still change the rollout's outcome while its
+			// progress deadline can pass or pods are starting.
+			inForce = deadlineCanPass(d)
 		})
 		if err != nil {
 			return notFound(err)
@@ -394,6 +391,20 @@ func (r *Runner) rolloutStatus(ln Line) error {
 			r.flushEvents()
 		}
 	}
+}
+
+// deadlineCanPass tells whether waiting can still make d's progress
+// deadline pass: one is set, d is not paused (upstream never checks a
+// paused Deployment's deadline), and its Progressing condition says
+// neither that the rollout finished nor that the deadline already passed.
+// A finished rollout scaled up with pods that never become available is
+// polled forever, yet can never time out.
+func deadlineCanPass(d *deployment.Deployment) bool {
+	if !deployment.HasProgressDeadline(d) || d.Spec.Paused {
+		return false
+	}
+	c := d.Status.Condition(deployment.Progressing)
+	return c == nil || c.Reason != deployment.ReasonNewRSAvailable && c.Reason != deployment.ReasonTimedOut
 }
 
 func (r *Runner) get(ln Line) error {

@@ -701,6 +701,70 @@ delete pod web-nope
 """, **{"web.v1.yml": dep("web", replicas=2)})
 
 
+# A clock stop is not a sync: the stalled rollout's last progress is 33s
+# and its deadline 30s, so upstream re-checks it at 33 + 30 + 1 = 64s and
+# nothing syncs it before; the waits of 200ms from 62s on report the
+# exceeded deadline first in the one that crosses 64s.
+scenario("deadline-seen-only-at-recheck", """
+config never-ready=web:broken
+apply -f web.v1.yml
+rollout status deployment/web
+sleep 32s
+set image deployment/web web=web:broken
+sleep 29s
+rollout status deployment/web --timeout=200ms
+rollout status deployment/web --timeout=200ms
+rollout status deployment/web --timeout=200ms
+rollout status deployment/web --timeout=200ms
+rollout status deployment/web --timeout=200ms
+rollout status deployment/web --timeout=200ms
+rollout status deployment/web --timeout=200ms
+rollout status deployment/web --timeout=200ms
+rollout status deployment/web --timeout=200ms
+rollout status deployment/web --timeout=200ms
+rollout status deployment/web --timeout=200ms
+rollout status deployment/web --timeout=200ms
+""", **{"web.v1.yml": dep("web", image="web:1.0", replicas=2, pds=30)})
+
+# A conflict retry replaces the older re-check: the sync at 1.5s writes
+# the Deployment twice and the second write is a 409 Conflict; its
+# rate-limited retry (5ms) replaces the re-check the 0s sync asked for at
+# 61s, and the retry asks for the next one at 1 + 60 + 1 = 62s.
+scenario("conflict-retry-replaces-recheck", """
+config never-ready=web:broken
+apply -f web.v1.yml
+sleep 1500ms
+set image deployment/web web=web:broken
+sleep 59s
+rollout status deployment/web --timeout=500ms
+rollout status deployment/web --timeout=500ms
+rollout status deployment/web --timeout=500ms
+rollout status deployment/web --timeout=500ms
+""", **{"web.v1.yml": dep("web", image="web:1.0", replicas=3, pds=60)})
+
+# The same stall seen by one long wait: rollout status stops at the
+# re-check that flips the condition.
+scenario("deadline-recheck-long-wait", """
+config never-ready=web:broken
+config pod-startup=1500ms
+apply -f web.v1.yml
+sleep 2300ms
+set image deployment/web web=web:broken
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", image="web:1.0", replicas=2, pds=5)})
+
+# Availability under minReadySeconds is noticed at the ReplicaSet
+# controller's own delayed syncs, with pods Ready off the second.
+scenario("min-ready-seconds-off-second-startup", """
+config pod-startup=700ms
+apply -f web.v1.yml
+sleep 700ms
+rollout status deployment/web --timeout=1500ms
+set image deployment/web web=web:2.0
+rollout status deployment/web --timeout=2300ms
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", image="web:1.0", replicas=3, mrs=2, pds=20)})
+
 def main():
     for name, (script, files) in SCENARIOS.items():
         d = os.path.join(CORPUS, name)

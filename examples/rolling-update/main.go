@@ -108,17 +108,22 @@ func run(w io.Writer) error {
 
 // waitForRollout steps the fake clock from one timed event to the next
 // (a pod becoming Ready, a progress check) until `kubectl rollout status`
-// would say the rollout is over. After each step it prints the Deployment's
-// pod counts; the observer has already printed the controller's events.
+// would say the rollout is over. After each step that changed them it
+// prints the Deployment's pod counts; the observer has already printed the
+// controller's events.
 func waitForRollout(w io.Writer, c *rollsim.Cluster, name string) error {
+	last := ""
 	for {
 		d, err := c.Deployment("", name)
 		if err != nil {
 			return err
 		}
 		st := d.Status
-		fmt.Fprintf(w, "  %-3s pods: %d total, %d updated, %d available\n",
-			offset(c.Now()), st.Replicas, st.UpdatedReplicas, st.AvailableReplicas)
+		counts := fmt.Sprintf("pods: %d total, %d updated, %d available", st.Replicas, st.UpdatedReplicas, st.AvailableReplicas)
+		if counts != last {
+			fmt.Fprintf(w, "  %-3s %s\n", offset(c.Now()), counts)
+			last = counts
+		}
 		status := kubectl.Status(d)
 		switch {
 		case status.Done:

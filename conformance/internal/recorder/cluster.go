@@ -6,7 +6,6 @@ import (
 	"os"
 	"reflect"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -102,81 +101,114 @@ func (r *syncRecorder) AnnotatedEventf(obj runtime.Object, _ map[string]string, 
 
 func (r *syncRecorder) WithLogger(klog.Logger) record.EventRecorderLogger { return r }
 
-// delayQueue stands in for a controller's work queue. The driver syncs every
-// key in every round, so plain adds are dropped; delayed adds become timed
-// events on the fake clock (the Deployment controller's progress re-checks).
-type delayQueue struct {
-	owner    *Cluster
-	keepTime bool
-	requeues map[string]int
+// workQueue stands in for a controller's work queue with client-go's
+// semantics on the fake clock (util/workqueue: queue.go, delaying_queue.go,
+// default_rate_limiters.go). The controllers' own event handlers and sync
+// functions fill it; the driver (Settle) takes the queued keys in rounds
+// instead of running worker goroutines, and turns every waiting entry into
+// a timed event.
+type workQueue struct {
+	clock *fakeClock
 
+	mu sync.Mutex
+	// queued is the set of keys ready to be synced: adding a key that is
+	// already queued changes nothing.
+	queued map[string]bool
+	// waiting holds one entry per key, the earliest asked for.
+	waiting map[string]time.Time
+	// failures counts the rate-limited adds of each key since it was last
+	// forgotten.
+	failures map[string]int
+
+	// The limiter's shared token bucket: 10 per second, a burst of 100.
 	bucketTokens float64
 	bucketLast   time.Time
 }
 
-func (q *delayQueue) Add(string)                 {}
-func (q *delayQueue) Len() int                   { return 0 }
-func (q *delayQueue) Get() (string, bool)        { return "", true }
-func (q *delayQueue) Done(string)                {}
-func (q *delayQueue) ShutDown()                  {}
-func (q *delayQueue) ShutDownWithDrain()         {}
-func (q *delayQueue) ShuttingDown() bool         { return true }
-func (q *delayQueue) Forget(key string)          { delete(q.requeues, key) }
-func (q *delayQueue) NumRequeues(key string) int { return q.requeues[key] }
-
-// AddAfter keeps, like client-go's delaying queue, one waiting entry per
-// key: the earliest one.
-func (q *delayQueue) AddAfter(key string, d time.Duration) {
-	if !q.keepTime {
-		return
-	}
-	at := q.owner.clock.Now().Add(d)
-	c := q.owner
-	for i, t := range c.timers {
-		if t.kind == timerCheck && t.key == key {
-			if !at.Before(t.at) {
-				return
-			}
-			c.timers = append(c.timers[:i], c.timers[i+1:]...)
-			break
-		}
-	}
-	c.addTimer(at, timerCheck, key)
+func newWorkQueue(clock *fakeClock) *workQueue {
+	return &workQueue{clock: clock, queued: map[string]bool{}, waiting: map[string]time.Time{}, failures: map[string]int{}}
 }
 
-// AddRateLimited models the default controller rate limiter: the larger of
-// 5ms doubling per failure (reset by Forget after every successful sync) and
-// the delay of a shared 10/s token bucket with a burst of 100.
-//
-// Upstream asks for such a requeue when less than a second is left before
-// the progress deadline, and also, endlessly, when a finished rollout is
-// scaled up and its new pods never become available: a deployment whose
-// Progressing reason is NewReplicaSetAvailable can never time out, so those
-// polls change nothing and are not turned into timed events.
-func (q *delayQueue) AddRateLimited(key string) {
-	if q.keepTime && !q.owner.canTimeOut(key) {
-		return
-	}
-	n := q.requeues[key]
-	q.requeues[key] = n + 1
-	d := (5 * time.Millisecond) << uint(n)
-	if b := q.bucketDelay(); b > d {
-		d = b
-	}
-	q.AddAfter(key, d)
+// Add queues key for a sync.
+func (q *workQueue) Add(key string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.queued[key] = true
 }
 
-// bucketDelay is the default limiter's other half: a token bucket of 10 per
-// second with a burst of 100, shared by all keys, on the fake clock.
-func (q *delayQueue) bucketDelay() time.Duration {
-	now := q.owner.clock.Now()
+// Len counts the queued keys.
+func (q *workQueue) Len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.queued)
+}
+
+// The driver takes keys itself (take); the controllers' workers never run.
+func (q *workQueue) Get() (string, bool) { return "", true }
+func (q *workQueue) Done(string)         {}
+func (q *workQueue) ShutDown()           {}
+func (q *workQueue) ShutDownWithDrain()  {}
+func (q *workQueue) ShuttingDown() bool  { return false }
+
+// Forget clears the key's rate-limited adds; a waiting entry stays.
+func (q *workQueue) Forget(key string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	delete(q.failures, key)
+}
+
+// NumRequeues counts the key's rate-limited adds since it was forgotten.
+func (q *workQueue) NumRequeues(key string) int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.failures[key]
+}
+
+// AddAfter queues key once d has passed. As client-go's delaying queue, it
+// keeps one waiting entry per key, the earliest: a later request is
+// dropped, an earlier one replaces the entry; no delay means at once.
+func (q *workQueue) AddAfter(key string, d time.Duration) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.addAfterLocked(key, d)
+}
+
+func (q *workQueue) addAfterLocked(key string, d time.Duration) {
+	if d <= 0 {
+		q.queued[key] = true
+		return
+	}
+	at := q.clock.Now().Add(d)
+	if w, ok := q.waiting[key]; ok && !at.Before(w) {
+		return
+	}
+	q.waiting[key] = at
+}
+
+// AddRateLimited queues key after the default controller rate limiter's
+// delay: the longer of 5ms doubling per rate-limited add since the key was
+// last forgotten (capped at 1000s) and the delay of the queue's token
+// bucket, whose reservation every such add takes.
+func (q *workQueue) AddRateLimited(key string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := q.failures[key]
+	q.failures[key] = n + 1
+	d := 1000 * time.Second
+	if n < 20 {
+		d = min(d, (5*time.Millisecond)<<uint(n))
+	}
+	q.addAfterLocked(key, max(d, q.bucketDelayLocked()))
+}
+
+// bucketDelayLocked reserves a token of the bucket (10 per second, burst
+// 100) on the fake clock and returns how long the reservation waits.
+func (q *workQueue) bucketDelayLocked() time.Duration {
+	now := q.clock.Now()
 	if q.bucketLast.IsZero() {
 		q.bucketTokens, q.bucketLast = 100, now
 	}
-	q.bucketTokens += now.Sub(q.bucketLast).Seconds() * 10
-	if q.bucketTokens > 100 {
-		q.bucketTokens = 100
-	}
+	q.bucketTokens = min(100, q.bucketTokens+now.Sub(q.bucketLast).Seconds()*10)
 	q.bucketLast = now
 	q.bucketTokens--
 	if q.bucketTokens >= 0 {
@@ -185,14 +217,51 @@ func (q *delayQueue) bucketDelay() time.Duration {
 	return time.Duration(-q.bucketTokens / 10 * float64(time.Second))
 }
 
-var _ workqueue.TypedRateLimitingInterface[string] = &delayQueue{}
+// take empties the queue, returning its keys in name order.
+func (q *workQueue) take() []string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	keys := make([]string, 0, len(q.queued))
+	for k := range q.queued {
+		keys = append(keys, k)
+	}
+	clear(q.queued)
+	sort.Strings(keys)
+	return keys
+}
+
+// nextWaiting returns the earliest waiting entry's instant.
+func (q *workQueue) nextWaiting() (time.Time, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var next time.Time
+	ok := false
+	for _, at := range q.waiting {
+		if !ok || at.Before(next) {
+			next, ok = at, true
+		}
+	}
+	return next, ok
+}
+
+// due queues every waiting key whose instant has come by at.
+func (q *workQueue) due(at time.Time) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for k, w := range q.waiting {
+		if !w.After(at) {
+			delete(q.waiting, k)
+			q.queued[k] = true
+		}
+	}
+}
+
+var _ workqueue.TypedRateLimitingInterface[string] = &workQueue{}
 
 type timerKind int
 
 const (
 	timerPodReady timerKind = iota
-	timerPodAvailable
-	timerCheck
 )
 
 type timer struct {
@@ -220,11 +289,14 @@ type Cluster struct {
 	rsc    *replicaset.ReplicaSetController
 	dSync  func(context.Context, string) error
 	rsSync func(context.Context, string) error
-	dQueue *delayQueue
+	// The controllers' work queues.
+	dQueue, rsQueue *workQueue
 
 	timers   []timer
 	fired    int
 	timerSeq int
+	// dSyncs and rsSyncs count the controllers' syncs.
+	dSyncs, rsSyncs int
 	pods     map[string]*podState
 
 	// PodStartup is the time from binding to Ready for pods created from now on.
@@ -283,7 +355,7 @@ func NewCluster() (*Cluster, error) {
 	}}
 	field(dc, "eventRecorder").Set(reflect.ValueOf(record.EventRecorderLogger(rec)))
 	field(dc, "rsControl").Set(reflect.ValueOf(controller.RSControlInterface(controller.RealRSControl{KubeClient: c.srv.client, Recorder: rec})))
-	c.dQueue = &delayQueue{owner: c, keepTime: true, requeues: map[string]int{}}
+	c.dQueue = newWorkQueue(clock)
 	field(dc, "queue").Set(reflect.ValueOf(workqueue.TypedRateLimitingInterface[string](c.dQueue)))
 	c.dc = dc
 	c.dSync = field(dc, "syncHandler").Interface().(func(context.Context, string) error)
@@ -293,7 +365,8 @@ func NewCluster() (*Cluster, error) {
 		KubeClient: c.srv.client,
 		Recorder:   &syncRecorder{},
 	})))
-	field(rsc, "queue").Set(reflect.ValueOf(workqueue.TypedRateLimitingInterface[string](&delayQueue{owner: c, requeues: map[string]int{}})))
+	c.rsQueue = newWorkQueue(clock)
+	field(rsc, "queue").Set(reflect.ValueOf(workqueue.TypedRateLimitingInterface[string](c.rsQueue)))
 	field(rsc, "clock").Set(reflect.ValueOf(clock))
 	c.rsc = rsc
 	c.rsSync = field(rsc, "syncHandler").Interface().(func(context.Context, string) error)
@@ -313,77 +386,91 @@ func (c *Cluster) addTimer(at time.Time, kind timerKind, key string) {
 	c.timers = append(c.timers, timer{at: at, seq: c.timerSeq, kind: kind, key: key})
 }
 
-// Settle runs the controllers to a fixpoint at the current instant: rounds of
-// every ReplicaSet key in name order, then every Deployment key in name
-// order, until a round commits no write and no sync fails.
+// Settle runs the controllers to a fixpoint at the current instant, as
+// their workers would with caches that always hold the latest writes: in
+// each round, every queued ReplicaSet key in name order, then every queued
+// Deployment key in name order, until both queues are empty. A sync's
+// error is handled as the controller's worker handles it: a successful
+// sync forgets the key's rate-limited adds, a failed one is requeued
+// rate-limited (the Deployment controller gives up after maxRetries).
 func (c *Cluster) Settle() error {
 	for round := 0; ; round++ {
 		if round > 10000 {
 			return fmt.Errorf("controllers did not settle")
 		}
-		before := c.srv.writeCount()
-		failed := false
 		c.schedulePending()
-		for _, key := range c.keys(resReplicaSets) {
+		rsKeys := c.rsQueue.take()
+		for _, key := range rsKeys {
+			c.rsSyncs++
 			if err := c.rsSync(c.ctx, key); err != nil {
 				if debugWrites {
 					fmt.Fprintln(os.Stderr, "SYNC ERROR", key, err)
 				}
-				failed = true
+				c.rsQueue.AddRateLimited(key)
+			} else {
+				c.rsQueue.Forget(key)
 			}
 		}
-		for _, key := range c.keys(resDeployments) {
-			if err := c.dSync(c.ctx, key); err != nil {
-				if debugWrites {
-					fmt.Fprintln(os.Stderr, "SYNC ERROR", key, err)
-				}
-				failed = true
-			} else {
+		dKeys := c.dQueue.take()
+		for _, key := range dKeys {
+			c.dSyncs++
+			if debugWrites {
+				fmt.Fprintln(os.Stderr, "SYNC", key, "at", c.Now().Sub(Start))
+			}
+			err := c.dSync(c.ctx, key)
+			if err != nil && debugWrites {
+				fmt.Fprintln(os.Stderr, "SYNC ERROR", key, err)
+			}
+			// The Deployment controller's handleErr.
+			switch {
+			case err == nil:
+				c.dQueue.Forget(key)
+			case c.dQueue.NumRequeues(key) < deploymentMaxRetries:
+				c.dQueue.AddRateLimited(key)
+			default:
 				c.dQueue.Forget(key)
 			}
 		}
-		if !failed && c.srv.writeCount() == before {
+		if len(rsKeys) == 0 && len(dKeys) == 0 && c.rsQueue.Len() == 0 && c.dQueue.Len() == 0 {
 			return nil
 		}
 	}
 }
 
-func (c *Cluster) keys(res string) []string {
-	c.srv.mu.Lock()
-	defer c.srv.mu.Unlock()
-	var keys []string
-	for _, n := range c.srv.sortedNames(res) {
-		keys = append(keys, keyOf(c.srv.objs[res][n]))
-	}
-	return keys
-}
+// deploymentMaxRetries is how many rate-limited retries of a failing key
+// the Deployment controller makes before it drops the key.
+const deploymentMaxRetries = 15
 
-// nextTimer returns the earliest pending timed event.
+// nextTimer returns the earliest pending timed event: a kubelet event or a
+// work queue's waiting entry.
 func (c *Cluster) nextTimer() (time.Time, bool) {
-	if len(c.timers) == 0 {
-		return time.Time{}, false
-	}
-	min := c.timers[0].at
-	for _, t := range c.timers[1:] {
-		if t.at.Before(min) {
-			min = t.at
-		}
-	}
-	return min, true
-}
-
-// hasPodTimers tells whether a pod is still due to change.
-func (c *Cluster) hasPodTimers() bool {
+	next, ok := time.Time{}, false
 	for _, t := range c.timers {
-		if t.kind != timerCheck {
-			return true
+		if !ok || t.at.Before(next) {
+			next, ok = t.at, true
 		}
 	}
-	return false
+	for _, q := range []*workQueue{c.rsQueue, c.dQueue} {
+		if at, has := q.nextWaiting(); has && (!ok || at.Before(next)) {
+			next, ok = at, true
+		}
+	}
+	return next, ok
 }
 
-// fireAt moves the clock to at, performs every timed event due then in
-// creation order, and settles the controllers.
+// hasPodTimers tells whether a pod is still due to change: the kubelet is
+// to start one, or the ReplicaSet controller waits to see one available.
+func (c *Cluster) hasPodTimers() bool {
+	if len(c.timers) > 0 {
+		return true
+	}
+	_, ok := c.rsQueue.nextWaiting()
+	return ok
+}
+
+// fireAt moves the clock to at, performs every timed event due then (the
+// kubelet's in creation order; waiting keys become queued), and settles
+// the controllers.
 func (c *Cluster) fireAt(at time.Time) error {
 	c.fired++
 	if c.fired > maxTimedEvents {
@@ -413,11 +500,14 @@ func (c *Cluster) fireAt(at time.Time) error {
 			c.makeReady(t.key)
 		}
 	}
+	c.rsQueue.due(at)
+	c.dQueue.due(at)
 	return c.Settle()
 }
 
 // AdvanceTo moves the clock to t, stopping at every timed event on the way
-// (and at t itself when events are due exactly then).
+// (and at t itself when events are due exactly then). The clock stop at t
+// syncs nothing by itself.
 func (c *Cluster) AdvanceTo(t time.Time) error {
 	for {
 		next, ok := c.nextTimer()
@@ -476,40 +566,4 @@ func (c *Cluster) makeReady(name string) {
 		return
 	}
 	st.readyAt = now
-	// The pod counts as available once it has been Ready for minReadySeconds
-	// (measured from the stored, second-precision transition time).
-	if mrs := c.minReadySecondsOf(p); mrs > 0 {
-		c.addTimer(stamp.Add(time.Duration(mrs)*time.Second), timerPodAvailable, name)
-	}
-}
-
-func (c *Cluster) minReadySecondsOf(p *corev1.Pod) int32 {
-	ref := metav1.GetControllerOf(p)
-	if ref == nil {
-		return 0
-	}
-	c.srv.mu.Lock()
-	defer c.srv.mu.Unlock()
-	if rs, ok := c.srv.objs[resReplicaSets][ref.Name].(*appsv1.ReplicaSet); ok {
-		return rs.Spec.MinReadySeconds
-	}
-	return 0
-}
-
-// canTimeOut tells whether a deployment's progress check could still flip
-// it to ProgressDeadlineExceeded.
-func (c *Cluster) canTimeOut(key string) bool {
-	_, name, _ := strings.Cut(key, "/")
-	c.srv.mu.Lock()
-	defer c.srv.mu.Unlock()
-	d, ok := c.srv.objs[resDeployments][name].(*appsv1.Deployment)
-	if !ok {
-		return false
-	}
-	for _, cond := range d.Status.Conditions {
-		if cond.Type == appsv1.DeploymentProgressing {
-			return cond.Reason != "NewReplicaSetAvailable" && cond.Reason != "ProgressDeadlineExceeded"
-		}
-	}
-	return false
 }

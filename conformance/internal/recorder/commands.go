@@ -40,6 +40,9 @@ type flagCmd struct {
 	record *genericclioptions.RecordFlags
 	argv   []string
 	name   string
+	// err is the outcome of parsing argv, done once, when the scenario
+	// is checked before it runs.
+	err error
 }
 
 func newFlagCmd(name string, argv []string, withRecord bool, define func(*cobra.Command)) *flagCmd {
@@ -52,12 +55,28 @@ func newFlagCmd(name string, argv []string, withRecord bool, define func(*cobra.
 		fc.record = genericclioptions.NewRecordFlags()
 		fc.record.AddFlags(fc.cmd)
 	}
+	fc.err = fc.cmd.Flags().Parse(argv)
 	return fc
 }
 
-// parse parses the flags; it returns the positional args after the command words.
+// malformed returns a *ParseError when a flag's value is missing or does
+// not parse: a mistake in the script rather than a command that fails. An
+// unknown flag is left for the command to report as kubectl does.
+func (fc *flagCmd) malformed() error {
+	if fc.err == nil {
+		return nil
+	}
+	msg := fc.err.Error()
+	if strings.HasPrefix(msg, "invalid argument") || strings.HasPrefix(msg, "flag needs an argument") {
+		return &ParseError{Msg: fc.name + ": " + msg}
+	}
+	return nil
+}
+
+// parse returns the positional args after the command words, or the
+// flags' parse error as kubectl prints it.
 func (fc *flagCmd) parse(words int) ([]string, error) {
-	if err := fc.cmd.Flags().Parse(fc.argv); err != nil {
+	if err := fc.err; err != nil {
 		return nil, fmt.Errorf("%v\nSee 'kubectl %s -h' for help and examples", err, fc.name)
 	}
 	pos := fc.cmd.Flags().Args()
@@ -97,6 +116,9 @@ func (r *Runner) cmdApply(argv []string) (command, error) {
 	fc := newFlagCmd("apply", argv, true, func(c *cobra.Command) {
 		c.Flags().StringSliceVarP(&files, "filename", "f", nil, "")
 	})
+	if err := fc.malformed(); err != nil {
+		return nil, err
+	}
 	return func() error {
 		if _, err := fc.parse(1); err != nil {
 			r.fail(err)
@@ -227,6 +249,9 @@ func (r *Runner) cmdCreateDeployment(argv []string) (command, error) {
 		c.Flags().Int32VarP(&replicas, "replicas", "r", 1, "")
 		c.Flags().Int32Var(&port, "port", -1, "")
 	})
+	if err := fc.malformed(); err != nil {
+		return nil, err
+	}
 	return func() error {
 		pos, err := fc.parse(2)
 		if err != nil {
@@ -263,7 +288,8 @@ func (r *Runner) cmdCreateDeployment(argv []string) (command, error) {
 			d.Spec.Template.Spec.Containers[0].Ports = []corev1.ContainerPort{{ContainerPort: port}}
 		}
 		if _, err := r.c.srv.doCreate(resDeployments, d); err != nil {
-			r.fail(err)
+			// kubectl create deployment wraps the API server's error.
+			r.fail(fmt.Errorf("failed to create deployment: %v", err))
 			return nil
 		}
 		r.out("deployment.apps/" + name + " created")
@@ -308,6 +334,9 @@ func twoWayPatch(orig, modified *appsv1.Deployment) ([]byte, error) {
 
 func (r *Runner) cmdSetImage(argv []string) (command, error) {
 	fc := newFlagCmd("set image", argv, true, nil)
+	if err := fc.malformed(); err != nil {
+		return nil, err
+	}
 	return func() error {
 		pos, err := fc.parse(2)
 		if err != nil {
@@ -382,6 +411,9 @@ func (r *Runner) cmdScale(argv []string) (command, error) {
 	fc := newFlagCmd("scale", argv, true, func(c *cobra.Command) {
 		c.Flags().IntVar(&replicas, "replicas", -1, "")
 	})
+	if err := fc.malformed(); err != nil {
+		return nil, err
+	}
 	return func() error {
 		pos, err := fc.parse(1)
 		if err != nil {
@@ -432,6 +464,9 @@ func (r *Runner) cmdRolloutHistory(argv []string) (command, error) {
 	fc := newFlagCmd("rollout history", argv, false, func(c *cobra.Command) {
 		c.Flags().Int64Var(&revision, "revision", 0, "")
 	})
+	if err := fc.malformed(); err != nil {
+		return nil, err
+	}
 	return func() error {
 		pos, err := fc.parse(2)
 		if err != nil {
@@ -470,6 +505,9 @@ func (r *Runner) cmdRolloutUndo(argv []string) (command, error) {
 	fc := newFlagCmd("rollout undo", argv, false, func(c *cobra.Command) {
 		c.Flags().Int64Var(&to, "to-revision", 0, "")
 	})
+	if err := fc.malformed(); err != nil {
+		return nil, err
+	}
 	return func() error {
 		pos, err := fc.parse(2)
 		if err != nil {
@@ -503,6 +541,9 @@ func (r *Runner) cmdRolloutUndo(argv []string) (command, error) {
 func (r *Runner) cmdPauseResumeRestart(argv []string) (command, error) {
 	op := argv[1]
 	fc := newFlagCmd("rollout "+op, argv, false, nil)
+	if err := fc.malformed(); err != nil {
+		return nil, err
+	}
 	return func() error {
 		pos, err := fc.parse(2)
 		if err != nil {
@@ -583,6 +624,9 @@ func (r *Runner) cmdRolloutStatus(argv []string) (command, error) {
 		c.Flags().Int64Var(&revision, "revision", 0, "")
 		c.Flags().BoolP("watch", "w", true, "")
 	})
+	if err := fc.malformed(); err != nil {
+		return nil, err
+	}
 	return func() error {
 		defer r.state()
 		pos, err := fc.parse(2)
@@ -622,7 +666,7 @@ func (r *Runner) cmdRolloutStatus(argv []string) (command, error) {
 				return nil
 			}
 			d, _ := r.getDeployment(name)
-			inForce := d != nil && hasDeadline(d) && !d.Spec.Paused
+			inForce := d != nil && deadlineCanPass(d)
 			next, ok := r.c.nextTimer()
 			waitable := ok && (inForce || r.c.hasPodTimers())
 			if timeout > 0 && (!waitable || next.After(deadline)) {
@@ -653,6 +697,24 @@ func (r *Runner) cmdRolloutStatus(argv []string) (command, error) {
 
 func hasDeadline(d *appsv1.Deployment) bool {
 	return d.Spec.ProgressDeadlineSeconds != nil && *d.Spec.ProgressDeadlineSeconds != math.MaxInt32
+}
+
+// deadlineCanPass tells whether waiting can still make the Deployment's
+// progress deadline pass: one is set, the Deployment is not paused
+// (upstream never checks a paused Deployment's deadline), and its
+// Progressing condition says neither that the rollout finished nor that
+// the deadline already passed. A finished rollout scaled up with pods that
+// never become available is polled forever yet can never time out.
+func deadlineCanPass(d *appsv1.Deployment) bool {
+	if !hasDeadline(d) || d.Spec.Paused {
+		return false
+	}
+	for _, c := range d.Status.Conditions {
+		if c.Type == appsv1.DeploymentProgressing {
+			return c.Reason != "NewReplicaSetAvailable" && c.Reason != "ProgressDeadlineExceeded"
+		}
+	}
+	return true
 }
 
 func (r *Runner) cmdDelete(argv []string) (command, error) {

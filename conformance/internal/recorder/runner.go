@@ -64,6 +64,14 @@ func RecordFile(path string) (Result, error) {
 		}
 		r.emit("event: " + t + " " + reason + " " + msg)
 	}
+	// The whole file is checked before anything runs: a line that is not
+	// a well-formed command stops the run with nothing done.
+	type step struct {
+		shown string
+		cmd   command
+		line  int
+	}
+	var steps []step
 	sc := bufio.NewScanner(strings.NewReader(string(data)))
 	n := 0
 	for sc.Scan() {
@@ -72,12 +80,23 @@ func RecordFile(path string) (Result, error) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		if err := r.run(line); err != nil {
+		shown, cmd, err := r.parse(line)
+		if err != nil {
 			if pe, ok := err.(*ParseError); ok {
 				pe.File, pe.Line = path, n
-				return Result{Trace: r.trace(), Failed: true}, pe
+				return Result{Failed: true}, pe
 			}
-			return Result{Trace: r.trace(), Failed: true}, fmt.Errorf("%s:%d: %v", path, n, err)
+			return Result{Failed: true}, fmt.Errorf("%s:%d: %v", path, n, err)
+		}
+		steps = append(steps, step{shown, cmd, n})
+	}
+	for _, s := range steps {
+		r.emit("$ " + s.shown)
+		if err := s.cmd(); err != nil {
+			return Result{Trace: r.trace(), Failed: true}, fmt.Errorf("%s:%d: %v", path, s.line, err)
+		}
+		if err := r.c.Settle(); err != nil {
+			return Result{Trace: r.trace(), Failed: true}, fmt.Errorf("%s:%d: %v", path, s.line, err)
 		}
 	}
 	r.state()
@@ -112,29 +131,25 @@ func (r *Runner) fail(err error) {
 	r.out(strings.TrimRight(msg, "\n"))
 }
 
-// run performs one scenario line: the command, then the controllers'
-// reaction at the same instant.
-func (r *Runner) run(line string) error {
+// parse checks one scenario line and returns it as shown in the trace
+// (without a leading kubectl) with the command that performs it.
+func (r *Runner) parse(line string) (string, command, error) {
 	args := strings.Fields(line)
 	if args[0] == "kubectl" {
 		args = args[1:]
 	}
 	if len(args) == 0 {
-		return &ParseError{Msg: "empty command"}
+		return "", nil, &ParseError{Msg: "empty command"}
 	}
 	cmd, err := r.dispatch(args)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
 	shown := line
 	if strings.HasPrefix(shown, "kubectl") && len(shown) > len("kubectl") && (shown[7] == ' ' || shown[7] == '\t') {
 		shown = strings.TrimSpace(shown[len("kubectl"):])
 	}
-	r.emit("$ " + shown)
-	if err := cmd(); err != nil {
-		return err
-	}
-	return r.c.Settle()
+	return shown, cmd, nil
 }
 
 type command func() error
