@@ -83,7 +83,7 @@ type Cluster struct {
 	pods        map[objKey]*pod.Pod
 	sched       *scheduler.Scheduler
 
-	timers      timerQueue
+	timers timerQueue
 	// requeues holds each Deployment's waiting entry in the controller's
 	// work queue, failures its rate-limited requeues since its last
 	// successful sync.

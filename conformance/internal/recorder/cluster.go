@@ -297,7 +297,7 @@ type Cluster struct {
 	timerSeq int
 	// dSyncs and rsSyncs count the controllers' syncs.
 	dSyncs, rsSyncs int
-	pods     map[string]*podState
+	pods            map[string]*podState
 
 	// PodStartup is the time from binding to Ready for pods created from now on.
 	PodStartup time.Duration
