@@ -87,8 +87,20 @@ spec:
 	}{
 		{"unknown command", "frobnicate deployment/web\n", "", 2},
 		{"unknown rollout verb", "rollout sideways deployment/web\n", "", 2},
-		{"stops at the bad line", "create deployment web --image=web:1\nbogus\nget pods\n",
-			"$ create deployment web --image=web:1\nout: deployment.apps/web created\nevent: Normal ScalingReplicaSet Scaled up replica set web-HASH from 0 to 1\n", 2},
+		// The whole file is checked before anything runs.
+		{"nothing runs before a bad line", "create deployment web --image=web:1\nbogus\nget pods\n", "", 2},
+		{"sleep banana", "create deployment web --image=web:1\nsleep banana\n", "", 2},
+		{"negative sleep", "sleep -1s\n", "", 2},
+		{"sleep without a duration", "sleep\n", "", 2},
+		{"malformed timeout", "create deployment web --image=web:1\nrollout status deployment/web --timeout=x\n", "", 2},
+		{"timeout without a value", "rollout status deployment/web --timeout\n", "", 2},
+		{"malformed replicas", "create deployment web --image=web:1\nscale deployment/web --replicas=abc\n", "", 2},
+		{"malformed create replicas", "create deployment web --image=web:1 -r abc\n", "", 2},
+		{"malformed revision", "rollout history deployment/web --revision=two\n", "", 2},
+		{"malformed to-revision", "rollout undo deployment/web --to-revision=x\n", "", 2},
+		{"malformed record", "apply -f good.yml --record=banana\n", "", 2},
+		{"malformed pod-startup", "config pod-startup=soon\n", "", 2},
+		{"unknown setting", "config speed=fast\n", "", 2},
 		{"missing file", "apply -f nope.yml\n",
 			"$ apply -f nope.yml\nout: error: the path \"nope.yml\" does not exist\n", 1},
 		{"unknown deployment", "rollout status deployment/nope\n",
@@ -168,8 +180,20 @@ func maskHashes(s string) string {
 }
 
 func TestParseErrorMessage(t *testing.T) {
-	_, err := Parse("lesson.scenario", []byte("# comment\n\napply -f x.yml\nfly away\n"))
-	assert.EqualError(t, err, `lesson.scenario:4: unknown command "fly away"`)
+	for _, tc := range []struct{ src, want string }{
+		{"# comment\n\napply -f x.yml\nfly away\n", `lesson.scenario:4: unknown command "fly away"`},
+		{"sleep 1s\nsleep banana\n", `lesson.scenario:2: sleep: invalid duration "banana"`},
+		{"scale deployment/web --replicas=abc\n", `lesson.scenario:1: invalid argument "abc" for "--replicas" flag: strconv.ParseInt: parsing "abc": invalid syntax`},
+		{"create deployment web --image=x -r=1.5\n", `lesson.scenario:1: invalid argument "1.5" for "-r, --replicas" flag: strconv.ParseInt: parsing "1.5": invalid syntax`},
+		{"rollout status deploy/web --timeout=x\n", `lesson.scenario:1: invalid argument "x" for "--timeout" flag: time: invalid duration "x"`},
+		{"rollout status deploy/web --timeout\n", `lesson.scenario:1: flag needs an argument: --timeout`},
+	} {
+		_, err := Parse("lesson.scenario", []byte(tc.src))
+		assert.EqualError(t, err, tc.want)
+	}
+	// An unknown flag is the command's own error, as kubectl reports it.
+	_, err := Parse("lesson.scenario", []byte("scale deployment/web --replicas=2 --bogus\n"))
+	assert.NoError(t, err)
 }
 
 func TestChangeCause(t *testing.T) {

@@ -23,33 +23,37 @@ type handler struct {
 	words int
 	flags []flagSpec
 	run   func(r *Runner, ln Line) error
+	// args, for commands that take no kubectl flags (sleep, config),
+	// checks their arguments before anything runs.
+	args func(words []string) error
 }
 
-var recordFlag = flagSpec{long: "record"}
+var recordFlag = flagSpec{long: "record", parse: boolFlag}
 
 var handlers map[string]handler
 
 func init() {
 	handlers = map[string]handler{
-		"apply":             {1, []flagSpec{{"filename", "f", true}, recordFlag}, (*Runner).apply},
-		"create deployment": {2, []flagSpec{{"image", "", true}, {"replicas", "r", true}}, (*Runner).createDeployment},
-		"set image":         {2, []flagSpec{recordFlag}, (*Runner).setImage},
-		"scale":             {1, []flagSpec{{"replicas", "", true}, recordFlag}, (*Runner).scale},
-		"rollout status":    {2, []flagSpec{{"timeout", "", true}, {"revision", "", true}, {"watch", "w", false}}, (*Runner).rolloutStatus},
-		"rollout history":   {2, []flagSpec{{"revision", "", true}}, (*Runner).rolloutHistory},
-		"rollout undo":      {2, []flagSpec{{"to-revision", "", true}}, (*Runner).rolloutUndo},
-		"rollout pause":     {2, nil, (*Runner).rolloutPause},
-		"rollout resume":    {2, nil, (*Runner).rolloutResume},
-		"rollout restart":   {2, nil, (*Runner).rolloutRestart},
-		"get":               {1, nil, (*Runner).get},
-		"describe":          {1, nil, (*Runner).describe},
-		"sleep":             {1, nil, (*Runner).sleep},
-		"config":            {1, nil, (*Runner).config},
-		"delete pod":        {2, nil, (*Runner).deletePod},
-		"delete node":       {2, nil, (*Runner).deleteNode},
-		"cordon":            {1, nil, (*Runner).cordon},
-		"uncordon":          {1, nil, (*Runner).uncordon},
-		"drain":             {1, nil, (*Runner).drain},
+		"apply":             {words: 1, flags: []flagSpec{{long: "filename", short: "f", valued: true}, recordFlag}, run: (*Runner).apply},
+		"create deployment": {words: 2, flags: []flagSpec{{long: "image", valued: true}, {long: "replicas", short: "r", valued: true, parse: intFlag(32)}}, run: (*Runner).createDeployment},
+		"set image":         {words: 2, flags: []flagSpec{recordFlag}, run: (*Runner).setImage},
+		"scale":             {words: 1, flags: []flagSpec{{long: "replicas", valued: true, parse: intFlag(32)}, recordFlag}, run: (*Runner).scale},
+		"rollout status": {words: 2, flags: []flagSpec{{long: "timeout", valued: true, parse: durationFlag},
+			{long: "revision", valued: true, parse: intFlag(64)}, {long: "watch", short: "w", parse: boolFlag}}, run: (*Runner).rolloutStatus},
+		"rollout history": {words: 2, flags: []flagSpec{{long: "revision", valued: true, parse: intFlag(64)}}, run: (*Runner).rolloutHistory},
+		"rollout undo":    {words: 2, flags: []flagSpec{{long: "to-revision", valued: true, parse: intFlag(64)}}, run: (*Runner).rolloutUndo},
+		"rollout pause":   {words: 2, run: (*Runner).rolloutPause},
+		"rollout resume":  {words: 2, run: (*Runner).rolloutResume},
+		"rollout restart": {words: 2, run: (*Runner).rolloutRestart},
+		"get":             {words: 1, run: (*Runner).get},
+		"describe":        {words: 1, run: (*Runner).describe},
+		"sleep":           {words: 1, run: (*Runner).sleep, args: sleepArgs},
+		"config":          {words: 1, run: (*Runner).config, args: configArgs},
+		"delete pod":      {words: 2, run: (*Runner).deletePod},
+		"delete node":     {words: 2, run: (*Runner).deleteNode},
+		"cordon":          {words: 1, run: (*Runner).cordon},
+		"uncordon":        {words: 1, run: (*Runner).uncordon},
+		"drain":           {words: 1, run: (*Runner).drain},
 	}
 }
 
@@ -471,37 +475,52 @@ func (r *Runner) describe(ln Line) error {
 	return nil
 }
 
-func (r *Runner) sleep(ln Line) error {
-	if len(ln.Words) != 2 {
+// sleepArgs checks sleep's one argument, a duration of zero or more.
+func sleepArgs(words []string) error {
+	if len(words) != 1 {
 		return fmt.Errorf("sleep takes one duration, such as 5s")
 	}
-	d, err := time.ParseDuration(ln.Words[1])
-	if err != nil || d < 0 {
-		return fmt.Errorf("invalid duration %q", ln.Words[1])
+	if d, err := time.ParseDuration(words[0]); err != nil || d < 0 {
+		return fmt.Errorf("sleep: invalid duration %q", words[0])
 	}
+	return nil
+}
+
+func (r *Runner) sleep(ln Line) error {
+	d, _ := time.ParseDuration(ln.Words[1])
 	r.c.Advance(d)
 	return nil
 }
 
-func (r *Runner) config(ln Line) error {
-	if len(ln.Words) != 2 {
+// configArgs checks config's one setting.
+func configArgs(words []string) error {
+	if len(words) != 1 {
 		return fmt.Errorf("config takes one setting: pod-startup=DURATION or never-ready=IMAGE")
 	}
+	k, v, _ := strings.Cut(words[0], "=")
+	switch k {
+	case "pod-startup":
+		if d, err := time.ParseDuration(v); err != nil || d < 0 {
+			return fmt.Errorf("config: invalid pod-startup duration %q", v)
+		}
+	case "never-ready":
+		if v == "" {
+			return fmt.Errorf("config: never-ready needs an image")
+		}
+	default:
+		return fmt.Errorf("config: unknown setting %q: want pod-startup or never-ready", k)
+	}
+	return nil
+}
+
+func (r *Runner) config(ln Line) error {
 	k, v, _ := strings.Cut(ln.Words[1], "=")
 	switch k {
 	case "pod-startup":
-		d, err := time.ParseDuration(v)
-		if err != nil || d < 0 {
-			return fmt.Errorf("invalid pod-startup duration %q", v)
-		}
+		d, _ := time.ParseDuration(v)
 		r.c.SetPodStartup(d)
 	case "never-ready":
-		if v == "" {
-			return fmt.Errorf("never-ready needs an image")
-		}
 		r.c.SetNeverReady(v)
-	default:
-		return fmt.Errorf("unknown setting %q: want pod-startup or never-ready", k)
 	}
 	return nil
 }

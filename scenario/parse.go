@@ -6,7 +6,9 @@ package scenario
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Line is one command of a scenario: its position, its text and its words.
@@ -35,8 +37,10 @@ type ParseError struct {
 func (e *ParseError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
 
 // Parse splits a scenario into its command lines, dropping blank lines and
-// comments. It stops at the first line whose first words name no
-// command, returning the lines before it with a *ParseError.
+// comments, and checks each one. It stops at the first line that is not a
+// well-formed command (its first words name no command, or an argument is
+// missing or does not parse), returning the lines before it with a
+// *ParseError. A run plays a scenario only when all of it parses.
 func Parse(file string, src []byte) ([]Line, error) {
 	var out []Line
 	for i, raw := range strings.Split(string(src), "\n") {
@@ -53,8 +57,12 @@ func Parse(file string, src []byte) ([]Line, error) {
 		if len(words) == 0 {
 			return out, &ParseError{file, i + 1, "kubectl with no command"}
 		}
-		if _, ok := handlers[commandName(words)]; !ok {
+		h, ok := handlers[commandName(words)]
+		if !ok {
 			return out, &ParseError{file, i + 1, fmt.Sprintf("unknown command %q", strings.Join(words[:min(2, len(words))], " "))}
+		}
+		if err := h.check(ln); err != nil {
+			return out, &ParseError{file, i + 1, err.Error()}
 		}
 		out = append(out, ln)
 	}
@@ -90,6 +98,65 @@ type flagSpec struct {
 	long   string
 	short  string
 	valued bool
+	// parse, when set, checks the flag's value as kubectl's flag parsing
+	// would; a value it refuses is a mistake in the script.
+	parse func(string) error
+}
+
+// Flag value checks, worded as kubectl's flag parsing words its errors.
+func intFlag(bits int) func(string) error {
+	return func(v string) error {
+		if _, err := strconv.ParseInt(v, 10, bits); err != nil {
+			return fmt.Errorf("strconv.ParseInt: parsing %q: invalid syntax", v)
+		}
+		return nil
+	}
+}
+
+func durationFlag(v string) error {
+	if _, err := time.ParseDuration(v); err != nil {
+		return fmt.Errorf("time: invalid duration %q", v)
+	}
+	return nil
+}
+
+func boolFlag(v string) error {
+	if _, err := strconv.ParseBool(v); err != nil {
+		return fmt.Errorf("strconv.ParseBool: parsing %q: invalid syntax", v)
+	}
+	return nil
+}
+
+// check reports a line of h's command whose arguments are malformed: a
+// valued flag without a value, a flag value that does not parse, or (for
+// the commands that are not kubectl's) arguments that do not fit. An
+// unknown flag is left for the command to report, as kubectl does.
+func (h handler) check(ln Line) error {
+	if h.args != nil {
+		return h.args(ln.Words[h.words:])
+	}
+	a, err := parseArgs(ln.Words[h.words:], h.flags)
+	if err != nil {
+		if strings.HasPrefix(err.Error(), "flag needs an argument") {
+			return err
+		}
+		return nil
+	}
+	for _, f := range a.flags {
+		for _, s := range h.flags {
+			if s.long != f.name || s.parse == nil {
+				continue
+			}
+			if err := s.parse(f.value); err != nil {
+				name := "--" + s.long
+				if s.short != "" {
+					name = "-" + s.short + ", " + name
+				}
+				return fmt.Errorf("invalid argument %q for %q flag: %v", f.value, name, err)
+			}
+		}
+	}
+	return nil
 }
 
 // parseArgs splits words (after the command's own words) into positional

@@ -67,20 +67,20 @@ func Run(path string, w io.Writer, opts Options) error {
 // RunFS plays the scenario file name of fsys, writing the transcript or
 // trace to w. It returns nil when every command succeeded,
 // ErrCommandFailed when some printed an error, a *ParseError when a line
-// is not a command (the lines before it have run), or the error reading
-// the file.
+// is not a well-formed command (then nothing has run: the whole file is
+// checked first), or the error reading the file.
 func RunFS(fsys fs.FS, name string, w io.Writer, opts Options) error {
 	src, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return err
 	}
-	lines, perr := Parse(name, src)
+	lines, err := Parse(name, src)
+	if err != nil {
+		return err
+	}
 	r := NewRunner(fsys, w, opts)
 	for _, ln := range lines {
 		r.Exec(ln)
-	}
-	if perr != nil {
-		return perr
 	}
 	r.Finish()
 	if r.failed {

@@ -1,6 +1,7 @@
 package recorder
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -66,6 +67,33 @@ func TestCorpusGoldens(t *testing.T) {
 		got, _ := RecordFile(f)
 		if got.Trace != string(want) {
 			t.Errorf("%s: trace differs from golden.trace", f)
+		}
+	}
+}
+
+// TestMalformedLineStopsBeforeAnything checks that the whole scenario is
+// checked before it runs: a malformed line stops the run with nothing done.
+func TestMalformedLineStopsBeforeAnything(t *testing.T) {
+	for _, bad := range []string{
+		"sleep banana",
+		"rollout status deployment/web --timeout=x",
+		"scale deployment/web --replicas=abc",
+		"rollout undo deployment/web --to-revision=x",
+		"config pod-startup=soon",
+		"fly away",
+	} {
+		path := filepath.Join(t.TempDir(), "scenario")
+		src := "create deployment web --image=web:1\n" + bad + "\nget pods\n"
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res, err := RecordFile(path)
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Line != 2 {
+			t.Errorf("%q: want a parse error on line 2, got %v", bad, err)
+		}
+		if res.Trace != "" {
+			t.Errorf("%q: something ran before the check:\n%s", bad, res.Trace)
 		}
 	}
 }
