@@ -118,7 +118,7 @@ func TestHashTextMatchesGoSpew(t *testing.T) {
 
 func TestHashIsUpstreams(t *testing.T) {
 	// The name upstream gives the classic lesson's first ReplicaSet
-	// (../shared/spec/examples/classic-rolling-update/golden.trace).
+	// (conformance/testdata/corpus/classic-rolling-update/golden.trace).
 	httpd := &Template{Labels: map[string]string{"app": "httpd"}, Spec: Spec{Containers: []Container{{Name: "httpd", Image: "httpd:2.2.31", Ports: []Port{{ContainerPort: 80}}}}}}
 	assert.Equal(t, "57f7fd4cc7", httpd.Hash(nil))
 	one := int32(1)
