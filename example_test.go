@@ -165,3 +165,37 @@ func ExampleCluster_Stats() {
 	// created: {Rounds:4 DeploymentSyncs:4 ReplicaSetSyncs:3 Writes:10}
 	// 1s later: {Rounds:7 DeploymentSyncs:7 ReplicaSetSyncs:5 Writes:15}
 }
+
+// Watch reports every write the cluster commits, a client's or a
+// controller's, in order: here the objects a new Deployment brings.
+func ExampleCluster_Watch() {
+	c := rollsim.New(rollsim.Config{Seed: 1})
+	stop := c.Watch(func(e rollsim.WatchEvent) {
+		fmt.Printf("%-3d %-8s %s/%s\n", e.ResourceVersion, e.Type, e.Kind(), e.Meta().Name)
+	})
+	defer stop()
+	labels := map[string]string{"app": "web"}
+	_, err := c.CreateDeployment(&deployment.Deployment{
+		ObjectMeta: meta.ObjectMeta{Name: "web"},
+		Spec: deployment.Spec{
+			Replicas: deployment.Ptr[int32](1),
+			Selector: &meta.Selector{MatchLabels: labels},
+			Template: pod.Template{
+				Labels: labels,
+				Spec:   pod.Spec{Containers: []pod.Container{{Name: "web", Image: "web:1"}}},
+			},
+		},
+	})
+	if err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// 1   ADDED    Deployment/web
+	// 2   ADDED    ReplicaSet/web-57d9664db9
+	// 3   MODIFIED Deployment/web
+	// 4   ADDED    Pod/web-57d9664db9-stdpg
+	// 5   MODIFIED ReplicaSet/web-57d9664db9
+	// 6   MODIFIED Deployment/web
+	// 7   MODIFIED ReplicaSet/web-57d9664db9
+	// 8   MODIFIED Deployment/web
+}

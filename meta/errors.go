@@ -159,6 +159,41 @@ func (e *AlreadyExistsError) Error() string {
 	return fmt.Sprintf("%s %q already exists", e.Resource, e.Name)
 }
 
+// ConflictError is the API server's answer to a write made from a copy
+// of an object that has been written since: the writer's resourceVersion
+// is stale.
+type ConflictError struct {
+	// Resource is the plural resource with its group.
+	Resource string
+	// Name is the object's name.
+	Name string
+}
+
+// Error returns the API server's message: `Operation cannot be fulfilled
+// on deployments.apps "x": the object has been modified; please apply your
+// changes to the latest version and try again`.
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("Operation cannot be fulfilled on %s %q: the object has been modified; please apply your changes to the latest version and try again", e.Resource, e.Name)
+}
+
+// IsConflict reports whether err is or wraps a ConflictError.
+func IsConflict(err error) bool {
+	var ce *ConflictError
+	return errors.As(err, &ce)
+}
+
+// IsAlreadyExists reports whether err is or wraps an AlreadyExistsError.
+func IsAlreadyExists(err error) bool {
+	var ae *AlreadyExistsError
+	return errors.As(err, &ae)
+}
+
+// IsInvalid reports whether err is or wraps an InvalidError.
+func IsInvalid(err error) bool {
+	var ie *InvalidError
+	return errors.As(err, &ie)
+}
+
 // IsNotFound reports whether err is or wraps a NotFoundError.
 func IsNotFound(err error) bool {
 	var nf *NotFoundError
