@@ -155,9 +155,9 @@ func validateVolumes(vs []corev1.Volume, path string, names map[string]bool, err
 // order the API server checks them.
 var volumeSourceNames = []string{
 	"emptyDir", "hostPath", "gitRepo", "gcePersistentDisk", "awsElasticBlockStore", "secret", "nfs",
-	"iscsi", "glusterfs", "persistentVolumeClaim", "rbd", "flexVolume", "cinder", "cephfs", "flocker",
-	"downwardAPI", "fc", "azureFile", "vsphereVolume", "quobyte", "azureDisk", "projected", "portworxVolume",
-	"scaleIO", "storageos", "csi", "ephemeral", "image",
+	"iscsi", "glusterfs", "flocker", "persistentVolumeClaim", "rbd", "cinder", "cephfs", "quobyte",
+	"downwardAPI", "fc", "flexVolume", "configMap", "azureFile", "vsphereVolume", "photonPersistentDisk",
+	"portworxVolume", "azureDisk", "storageos", "projected", "scaleIO", "csi", "ephemeral", "image",
 }
 
 // validateVolumeSource checks that a volume names exactly one source.
@@ -166,11 +166,12 @@ func validateVolumeSource(s *corev1.VolumeSource, path string, errs []meta.Field
 		"emptyDir": s.EmptyDir != nil, "hostPath": s.HostPath != nil, "gitRepo": s.GitRepo != nil,
 		"gcePersistentDisk": s.GCEPersistentDisk != nil, "awsElasticBlockStore": s.AWSElasticBlockStore != nil,
 		"secret": s.Secret != nil, "nfs": s.NFS != nil, "iscsi": s.ISCSI != nil, "glusterfs": s.Glusterfs != nil,
-		"persistentVolumeClaim": s.PersistentVolumeClaim != nil, "rbd": s.RBD != nil, "flexVolume": s.FlexVolume != nil,
-		"cinder": s.Cinder != nil, "cephfs": s.CephFS != nil, "flocker": s.Flocker != nil, "downwardAPI": s.DownwardAPI != nil,
-		"fc": s.FC != nil, "azureFile": s.AzureFile != nil, "vsphereVolume": s.VsphereVolume != nil, "quobyte": s.Quobyte != nil,
-		"azureDisk": s.AzureDisk != nil, "projected": s.Projected != nil, "portworxVolume": s.PortworxVolume != nil,
-		"scaleIO": s.ScaleIO != nil, "storageos": s.StorageOS != nil, "csi": s.CSI != nil, "ephemeral": s.Ephemeral != nil,
+		"flocker": s.Flocker != nil, "persistentVolumeClaim": s.PersistentVolumeClaim != nil, "rbd": s.RBD != nil,
+		"cinder": s.Cinder != nil, "cephfs": s.CephFS != nil, "quobyte": s.Quobyte != nil, "downwardAPI": s.DownwardAPI != nil,
+		"fc": s.FC != nil, "flexVolume": s.FlexVolume != nil, "configMap": s.ConfigMap != nil, "azureFile": s.AzureFile != nil,
+		"vsphereVolume": s.VsphereVolume != nil, "photonPersistentDisk": s.PhotonPersistentDisk != nil,
+		"portworxVolume": s.PortworxVolume != nil, "azureDisk": s.AzureDisk != nil, "storageos": s.StorageOS != nil,
+		"projected": s.Projected != nil, "scaleIO": s.ScaleIO != nil, "csi": s.CSI != nil, "ephemeral": s.Ephemeral != nil,
 		"image": s.Image != nil,
 	}
 	n := 0
