@@ -2,6 +2,7 @@ package kubectl
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"slices"
@@ -356,11 +357,57 @@ func writeVolumes(b *strings.Builder, vs []corev1.Volume) {
 					fmt.Fprintf(b, "    TokenExpirationSeconds:\t%d\n", *src.ServiceAccountToken.ExpirationSeconds)
 				}
 			}
+		case s.Ephemeral != nil:
+			b.WriteString("    Type:\tEphemeralVolume (an inline specification for a volume that gets created and deleted with the pod)\n")
+			if t := s.Ephemeral.VolumeClaimTemplate; t != nil {
+				writeClaimTemplate(b, t)
+			}
 		case s.Image != nil:
 			fmt.Fprintf(b, "    Type:\tImage (a container image or OCI artifact)\n    Reference:\t%s\n    PullPolicy:\t%s\n", s.Image.Reference, s.Image.PullPolicy)
 		default:
 			b.WriteString("    Type:\t" + volumeKind(s) + "\n")
 		}
+	}
+}
+
+// writeClaimTemplate writes an ephemeral volume's claim as kubectl writes
+// a claim not yet bound.
+func writeClaimTemplate(b *strings.Builder, t *corev1.PersistentVolumeClaimTemplate) {
+	class := t.Annotations[corev1.BetaStorageClassAnnotation]
+	if c := t.Spec.StorageClassName; c != nil {
+		class = *c
+	}
+	fmt.Fprintf(b, "    StorageClass:\t%s\n    Volume:\t%s\n", class, t.Spec.VolumeName)
+	for _, m := range []struct {
+		title string
+		m     map[string]string
+	}{{"Labels", t.Labels}, {"Annotations", t.Annotations}} {
+		if len(m.m) == 0 {
+			fmt.Fprintf(b, "    %s:\t    <none>\n", m.title)
+			continue
+		}
+		fmt.Fprintf(b, "    %s:\t", m.title)
+		for i, k := range slices.Sorted(maps.Keys(m.m)) {
+			if i > 0 {
+				b.WriteString("    \t")
+			}
+			sep := "="
+			if m.title == "Annotations" {
+				sep = ": "
+			}
+			fmt.Fprintf(b, "%s%s%s\n", k, sep, m.m[k])
+		}
+	}
+	b.WriteString("    Capacity:\t\n    Access Modes:\t\n")
+	if m := t.Spec.VolumeMode; m != nil {
+		fmt.Fprintf(b, "    VolumeMode:\t%s\n", *m)
+	}
+	if ds := t.Spec.DataSource; ds != nil {
+		b.WriteString("    DataSource:\n")
+		if ds.APIGroup != nil {
+			fmt.Fprintf(b, "      APIGroup:\t%s\n", *ds.APIGroup)
+		}
+		fmt.Fprintf(b, "      Kind:\t%s\n      Name:\t%s\n", ds.Kind, ds.Name)
 	}
 }
 
