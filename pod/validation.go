@@ -26,9 +26,11 @@ import (
 // termination-message policies, resources (quantities not negative,
 // requests within limits), probes (one handler, its port, path and scheme,
 // thresholds), init containers, restart and DNS policies, service account,
-// hostname and subdomain, activeDeadlineSeconds and ephemeral containers.
-// The rest (security contexts, affinity, tolerations, topology spread,
-// volume sources' own fields, lifecycle hooks, ...) is kept unchecked.
+// hostname and subdomain, activeDeadlineSeconds, containers' restart
+// policies and ephemeral containers. The rest (security contexts,
+// affinity, tolerations, topology spread, volume sources' own fields,
+// lifecycle hooks, restart rules, label and annotation syntax, ...) is
+// kept unchecked.
 func ValidateTemplate(t *Template, sel *meta.Selector, path string, errs []meta.FieldError) []meta.FieldError {
 	// A missing selector selects nothing; an empty one, everything.
 	if sel == nil || !sel.Empty() && !sel.Matches(t.Labels) {
@@ -69,16 +71,17 @@ func validatePodSpec(s *corev1.PodSpec, path string, errs []meta.FieldError) []m
 		}
 		names[c.Name] = true
 		errs = validateProbes(c, cp, errs)
-		if c.RestartPolicy != nil {
-			errs = append(errs, meta.Forbidden(cp+".restartPolicy", "may not be set for non-init containers"))
-		}
+		errs = validateContainerRestart(c, cp, errs)
 	}
 	for i := range s.InitContainers {
 		c := &s.InitContainers[i]
 		cp := fmt.Sprintf("%s.initContainers[%d]", path, i)
 		errs = validateContainer(c, vols, cp, errs)
-		if c.RestartPolicy != nil && *c.RestartPolicy != corev1.ContainerRestartPolicyAlways {
-			errs = append(errs, meta.NotSupported(cp+".restartPolicy", string(*c.RestartPolicy), "Always"))
+		switch {
+		case c.RestartPolicy == nil || *c.RestartPolicy != corev1.ContainerRestartPolicyAlways:
+			errs = validateContainerRestart(c, cp, errs)
+		case len(c.RestartPolicyRules) > 0:
+			errs = append(errs, meta.Forbidden(cp+".restartPolicyRules", "restartPolicyRules are not allowed for init containers with restart policy Always"))
 		}
 		if names[c.Name] {
 			errs = append(errs, meta.Duplicate(cp+".name", c.Name))
@@ -114,6 +117,18 @@ func validatePodSpec(s *corev1.PodSpec, path string, errs []meta.FieldError) []m
 	}
 	if s.Subdomain != "" {
 		errs = dnsLabel(errs, path+".subdomain", s.Subdomain)
+	}
+	return errs
+}
+
+// validateContainerRestart checks a container's own restart policy, which
+// the ContainerRestartRules feature (on by default) allows.
+func validateContainerRestart(c *corev1.Container, path string, errs []meta.FieldError) []meta.FieldError {
+	switch p := c.RestartPolicy; {
+	case p == nil && len(c.RestartPolicyRules) > 0:
+		errs = append(errs, meta.Required(path+".restartPolicy", "must specify restartPolicy when restart rules are used"))
+	case p != nil && !slices.Contains([]string{"Always", "Never", "OnFailure"}, string(*p)):
+		errs = append(errs, meta.NotSupported(path+".restartPolicy", string(*p), "Always", "Never", "OnFailure"))
 	}
 	return errs
 }
