@@ -40,6 +40,16 @@ func ValidateTemplate(t *Template, sel *meta.Selector, path string, errs []meta.
 		}
 		errs = append(errs, meta.Invalid(path+".metadata.labels", labels, "`selector` does not match template `labels`"))
 	}
+	if t.simple() {
+		// Most templates: checked in place, without building the API's
+		// object, for the same errors.
+		return validateSimple(t, path, errs)
+	}
+	return validateAPI(t, path, errs)
+}
+
+// validateAPI checks the template's API object.
+func validateAPI(t *Template, path string, errs []meta.FieldError) []meta.FieldError {
 	api := t.API()
 	s := &api.Spec
 	errs = validatePodSpec(s, path+".spec", errs)
@@ -53,6 +63,78 @@ func ValidateTemplate(t *Template, sel *meta.Selector, path string, errs []meta.
 		errs = append(errs, meta.Forbidden(path+".spec.activeDeadlineSeconds", "activeDeadlineSeconds in ReplicaSet is not Supported"))
 	}
 	return errs
+}
+
+// validateSimple checks a template with only the fields the simulator
+// models as validatePodSpec would check its API object, every other field
+// holding its default.
+func validateSimple(t *Template, path string, errs []meta.FieldError) []meta.FieldError {
+	// Paths are built only for errors: valid templates, nearly all, cost
+	// no allocation.
+	sp := func() string { return path + ".spec" }
+	cs := t.Spec.Containers
+	if len(cs) == 0 {
+		errs = append(errs, meta.Required(sp()+".containers", ""))
+	}
+	for i := range cs {
+		c := &cs[i]
+		cp := func() string { return fmt.Sprintf("%s.containers[%d]", sp(), i) }
+		switch {
+		case c.Name == "":
+			errs = append(errs, meta.Required(cp()+".name", ""))
+		case len(c.Name) > 63 || !dnsLabelRE.MatchString(c.Name):
+			errs = dnsLabel(errs, cp()+".name", c.Name)
+		}
+		if c.Image == "" {
+			errs = append(errs, meta.Required(cp()+".image", ""))
+		}
+		if len(c.Ports) > 0 {
+			ports := make([]corev1.ContainerPort, len(c.Ports))
+			for j, p := range c.Ports {
+				ports[j] = corev1.ContainerPort{Name: p.Name, HostPort: p.HostPort, ContainerPort: p.ContainerPort, Protocol: corev1.Protocol(cmpOr(p.Protocol, "TCP")), HostIP: p.HostIP}
+			}
+			errs = validatePorts(ports, cp()+".ports", errs)
+		}
+		for j, e := range c.Env {
+			if e.Name == "" {
+				errs = append(errs, meta.Required(fmt.Sprintf("%s.env[%d].name", cp(), j), ""))
+			} else if badEnvName(e.Name) {
+				errs = append(errs, meta.Invalid(fmt.Sprintf("%s.env[%d].name", cp(), j), e.Name, envNameMsg))
+			}
+		}
+		switch p := c.EffectivePullPolicy(); p {
+		case "Always", "IfNotPresent", "Never":
+		default:
+			errs = oneOf(errs, cp()+".imagePullPolicy", p, "Always", "IfNotPresent", "Never")
+		}
+		if !c.Limits.IsZero() || !c.Requests.IsZero() {
+			var r corev1.ResourceRequirements
+			r.Limits = withComputeResources(nil, c.Limits)
+			r.Requests = withComputeResources(nil, c.Requests)
+			errs = validateResources(&r, cp()+".resources", errs)
+		}
+		for j := range i {
+			if cs[j].Name == c.Name {
+				errs = append(errs, meta.Duplicate(cp()+".name", c.Name))
+				break
+			}
+		}
+	}
+	switch restart := cmpOr(t.Spec.RestartPolicy, "Always"); restart {
+	case "Always":
+	default:
+		errs = oneOf(errs, sp()+".restartPolicy", restart, "Always", "OnFailure", "Never")
+		errs = append(errs, meta.NotSupported(sp()+".restartPolicy", restart, "Always"))
+	}
+	return errs
+}
+
+const envNameMsg = "a valid environment variable name must consist only of printable ASCII characters other than '='"
+
+// badEnvName reports whether an environment variable name breaks the
+// relaxed rule the API server applies.
+func badEnvName(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r > '~' || r == '=' })
 }
 
 func validatePodSpec(s *corev1.PodSpec, path string, errs []meta.FieldError) []meta.FieldError {
@@ -328,8 +410,8 @@ func validateEnv(env []corev1.EnvVar, path string, errs []meta.FieldError) []met
 		ep := fmt.Sprintf("%s[%d]", path, i)
 		if e.Name == "" {
 			errs = append(errs, meta.Required(ep+".name", ""))
-		} else if strings.ContainsFunc(e.Name, func(r rune) bool { return r < ' ' || r > '~' || r == '=' }) {
-			errs = append(errs, meta.Invalid(ep+".name", e.Name, "a valid environment variable name must consist only of printable ASCII characters other than '='"))
+		} else if badEnvName(e.Name) {
+			errs = append(errs, meta.Invalid(ep+".name", e.Name, envNameMsg))
 		}
 		errs = validateEnvSource(&e, ep+".valueFrom", errs)
 	}
