@@ -5,17 +5,17 @@ import (
 	"time"
 )
 
-// newCondition returns a condition stamped at stamp, a time already
+// newDeploymentCondition returns a condition stamped at stamp, a time already
 // truncated to the second as the API server stores it (syncer.stamp).
-func newCondition(typ, status, reason, message string, stamp time.Time) Condition {
+func newDeploymentCondition(typ, status, reason, message string, stamp time.Time) Condition {
 	return Condition{Type: typ, Status: status, Reason: reason, Message: message, LastUpdateTime: stamp, LastTransitionTime: stamp}
 }
 
-// setCondition stores c unless a condition of its type already has the
+// setDeploymentCondition stores c unless a condition of its type already has the
 // same status and reason; a replaced condition keeps its transition time
 // when the status is unchanged, and the new one goes last. The new list
 // comes from the sync's scratch memory (see condSlice).
-func (s *syncer) setCondition(st *Status, c Condition) {
+func (s *syncer) setDeploymentCondition(st *Status, c Condition) {
 	cur := st.Condition(c.Type)
 	if cur != nil && cur.Status == c.Status && cur.Reason == c.Reason {
 		return
@@ -32,11 +32,11 @@ func (s *syncer) setCondition(st *Status, c Condition) {
 	st.Conditions = append(kept, c)
 }
 
-// removeCondition drops the condition of type t. The result is a new
+// removeDeploymentCondition drops the condition of type t. The result is a new
 // slice (from the sync's scratch memory), or nil when no condition is
 // left; when there is no condition of type t a non-empty slice is kept as
 // it is (conditions are never changed in place, so sharing it is safe).
-func (s *syncer) removeCondition(st *Status, t string) {
+func (s *syncer) removeDeploymentCondition(st *Status, t string) {
 	n := 0
 	for i := range st.Conditions {
 		if st.Conditions[i].Type != t {
@@ -103,8 +103,8 @@ func Complete(d *Deployment, st *Status) bool {
 	return st.UpdatedReplicas == r && st.Replicas == r && st.AvailableReplicas == r && st.ObservedGeneration >= d.Generation
 }
 
-// progressing reports whether st shows progress over d's stored status.
-func progressing(d *Deployment, st *Status) bool {
+// deploymentProgressing reports whether st shows progress over d's stored status.
+func deploymentProgressing(d *Deployment, st *Status) bool {
 	old := &d.Status
 	return st.UpdatedReplicas > old.UpdatedReplicas ||
 		st.Replicas-st.UpdatedReplicas < old.Replicas-old.UpdatedReplicas ||
@@ -112,10 +112,10 @@ func progressing(d *Deployment, st *Status) bool {
 		st.AvailableReplicas > old.AvailableReplicas
 }
 
-// timedOut reports whether the Progressing condition in st says the
+// deploymentTimedOut reports whether the Progressing condition in st says the
 // rollout missed its deadline at now: it already says so, or its last
 // update lies more than progressDeadlineSeconds before now.
-func timedOut(d *Deployment, st *Status, now time.Time) bool {
+func deploymentTimedOut(d *Deployment, st *Status, now time.Time) bool {
 	if !HasProgressDeadline(d) {
 		return false
 	}

@@ -34,13 +34,13 @@ func TestProgressMessage(t *testing.T) {
 	}
 }
 
-// nonNegativeAnnotation agrees with strconv.ParseUint(v, 10, 32) and the
+// getNonNegativeInt32FromAnnotation agrees with strconv.ParseUint(v, 10, 32) and the
 // int32 bound.
 func TestNonNegativeAnnotation(t *testing.T) {
 	for _, v := range []string{"", "0", "7", "007", "2147483647", "2147483648", "4294967296", "99999999999999999999999", "0000000000000000000000005", "-1", "+1", "1_0", " 1", "1.0", "x"} {
 		rs := &replicaset.ReplicaSet{}
 		rs.Annotations = map[string]string{"k": v}
-		got, ok := nonNegativeAnnotation(rs, "k")
+		got, ok := getNonNegativeInt32FromAnnotation(rs, "k")
 		n, err := strconv.ParseUint(v, 10, 32)
 		want, wantOK := int32(n), err == nil && n <= math.MaxInt32
 		if !wantOK {
@@ -85,7 +85,7 @@ func TestRememberedRevisions(t *testing.T) {
 	d := &Deployment{}
 	s := &syncer{d: d, stored: d, memo: &newRSMemo{}}
 	list := []*replicaset.ReplicaSet{a, b, cur}
-	s.findNew(list)
+	s.findNewReplicaSet(list)
 	if got := s.maxRevision([]*replicaset.ReplicaSet{a, b}); got != 3 {
 		t.Fatalf("maxRevision = %d, want 3", got)
 	}

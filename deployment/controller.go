@@ -124,7 +124,7 @@ func (s *syncer) with(rss []*replicaset.ReplicaSet, rs *replicaset.ReplicaSet) [
 
 // active returns a new list of the ReplicaSets of rss that want pods, or
 // nil when none does.
-func (s *syncer) active(rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
+func (s *syncer) filterActiveReplicaSets(rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
 	n := 0
 	for _, rs := range rss {
 		if rs != nil && rs.Spec.Replicas > 0 {
@@ -194,7 +194,7 @@ func (c *Controller) Sync(env Env, stored *Deployment) error {
 	}
 	s.copy = workingCopy(stored)
 	s.d = &s.copy
-	err := s.run()
+	err := s.syncDeployment()
 	s.env, s.stored, s.memo = nil, nil, nil
 	return err
 }
@@ -232,7 +232,7 @@ func (s *syncer) ownAnnotationMap() {
 	}
 }
 
-func (s *syncer) run() error {
+func (s *syncer) syncDeployment() error {
 	d := s.d
 	if d.Spec.Selector.Empty() {
 		s.env.Event(&d.ObjectMeta, "Deployment", "Warning", "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.")
@@ -242,14 +242,14 @@ func (s *syncer) run() error {
 		}
 		return nil
 	}
-	rsList := s.sortedReplicaSets(s.env.ReplicaSets(d))
+	rsList := s.getReplicaSetsForDeployment()
 	if err := s.checkPausedConditions(); err != nil {
 		return err
 	}
 	if d.Spec.Paused {
 		return s.sync(rsList)
 	}
-	if rollbackTo(d) != nil {
+	if getRollbackTo(d) != nil {
 		return s.rollback(rsList)
 	}
 	scaling, err := s.isScalingEvent(rsList)
@@ -263,6 +263,12 @@ func (s *syncer) run() error {
 		return s.rolloutRecreate(rsList)
 	}
 	return s.rolloutRolling(rsList)
+}
+
+// getReplicaSetsForDeployment returns the ReplicaSets the Deployment
+// owns, oldest first.
+func (s *syncer) getReplicaSetsForDeployment() []*replicaset.ReplicaSet {
+	return s.sortedReplicaSets(s.env.ReplicaSets(s.d))
 }
 
 // write stores the working copy's status and annotations; a second write
@@ -319,18 +325,18 @@ func (s *syncer) checkPausedConditions() error {
 	pausedCond := cond != nil && cond.Reason == ReasonPaused
 	switch {
 	case d.Spec.Paused && !pausedCond:
-		s.setCondition(&d.Status, newCondition(Progressing, "Unknown", ReasonPaused, "Deployment is paused", s.stamp))
+		s.setDeploymentCondition(&d.Status, newDeploymentCondition(Progressing, "Unknown", ReasonPaused, "Deployment is paused", s.stamp))
 	case !d.Spec.Paused && pausedCond:
-		s.setCondition(&d.Status, newCondition(Progressing, "Unknown", ReasonResumed, "Deployment is resumed", s.stamp))
+		s.setDeploymentCondition(&d.Status, newDeploymentCondition(Progressing, "Unknown", ReasonResumed, "Deployment is resumed", s.stamp))
 	default:
 		return nil
 	}
 	return s.write()
 }
 
-// findNew returns the oldest ReplicaSet whose template matches the
+// findNewReplicaSet returns the oldest ReplicaSet whose template matches the
 // Deployment's; rsList must be sorted oldest first.
-func findNew(d *Deployment, rsList []*replicaset.ReplicaSet) *replicaset.ReplicaSet {
+func findNewReplicaSet(d *Deployment, rsList []*replicaset.ReplicaSet) *replicaset.ReplicaSet {
 	for _, rs := range rsList {
 		if rs.Spec.Template.EqualIgnoringHash(&d.Spec.Template) {
 			return rs
@@ -339,10 +345,10 @@ func findNew(d *Deployment, rsList []*replicaset.ReplicaSet) *replicaset.Replica
 	return nil
 }
 
-// splitReplicaSets returns the current ReplicaSet (or nil) and all the
+// findOldReplicaSets returns the current ReplicaSet (or nil) and all the
 // others, oldest first.
-func (s *syncer) splitReplicaSets(rsList []*replicaset.ReplicaSet) (*replicaset.ReplicaSet, []*replicaset.ReplicaSet) {
-	newRS := s.findNew(rsList)
+func (s *syncer) findOldReplicaSets(rsList []*replicaset.ReplicaSet) (*replicaset.ReplicaSet, []*replicaset.ReplicaSet) {
+	newRS := s.findNewReplicaSet(rsList)
 	old := s.rsSlice(len(rsList))
 	for _, rs := range rsList {
 		if rs != newRS {
@@ -360,10 +366,10 @@ func maxRevision(rss []*replicaset.ReplicaSet) int64 {
 	return m
 }
 
-// allAndSyncRevision finds the current ReplicaSet, creating it when create
+// getAllReplicaSetsAndSyncRevision finds the current ReplicaSet, creating it when create
 // is set, and brings revision numbers up to date.
-func (s *syncer) allAndSyncRevision(rsList []*replicaset.ReplicaSet, create bool) (*replicaset.ReplicaSet, []*replicaset.ReplicaSet, error) {
-	newRS, old := s.splitReplicaSets(rsList)
+func (s *syncer) getAllReplicaSetsAndSyncRevision(rsList []*replicaset.ReplicaSet, create bool) (*replicaset.ReplicaSet, []*replicaset.ReplicaSet, error) {
+	newRS, old := s.findOldReplicaSets(rsList)
 	newRS, err := s.getNewReplicaSet(newRS, old, create)
 	return newRS, old, err
 }
@@ -375,14 +381,14 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 	revs.d, revs.dHas = d.Annotations[RevisionAnnotation]
 	if existing != nil {
 		revs.rs, revs.rsHas = existing.Annotations[RevisionAnnotation]
-		annotationsChanged := setNewRSAnnotations(d, existing, revs, newRevision, true)
+		annotationsChanged := setNewReplicaSetAnnotations(d, existing, revs, newRevision, true)
 		minReadyChanged := existing.Spec.MinReadySeconds != d.Spec.MinReadySeconds
 		if minReadyChanged && !annotationsChanged {
 			// Upstream stores its annotated copy of the ReplicaSet here,
 			// with the annotations it copied before giving up on a
 			// revision that does not parse (when the revision parses and
 			// nothing changed, copying changes nothing).
-			copyAnnotations(d, revs.dHas, existing)
+			copyDeploymentAnnotationsToReplicaSet(d, revs.dHas, existing)
 		}
 		if annotationsChanged || minReadyChanged {
 			existing.Spec.MinReadySeconds = d.Spec.MinReadySeconds
@@ -390,10 +396,10 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 			s.env.UpdateReplicaSet(existing, minReadyChanged)
 			return existing, nil
 		}
-		// Unchanged: setNewRSAnnotations changed nothing.
+		// Unchanged: setNewReplicaSetAnnotations changed nothing.
 		needsUpdate := s.setRevision(revs.d, revs.rs)
 		if HasProgressDeadline(d) && d.Status.Condition(Progressing) == nil {
-			s.setCondition(&d.Status, newCondition(Progressing, "True", ReasonFoundNewRS, fmt.Sprintf("Found new replica set %q", existing.Name), s.stamp))
+			s.setDeploymentCondition(&d.Status, newDeploymentCondition(Progressing, "True", ReasonFoundNewRS, fmt.Sprintf("Found new replica set %q", existing.Name), s.stamp))
 			needsUpdate = true
 		}
 		if needsUpdate {
@@ -420,7 +426,7 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 	sel.MatchLabels[TemplateHashLabel] = hash
 	rs := &replicaset.ReplicaSet{
 		ObjectMeta: meta.ObjectMeta{
-			Name:      replicaSetName(d.Name, hash),
+			Name:      generateReplicaSetName(d.Name, hash),
 			Namespace: d.Namespace,
 			Owner:     &meta.OwnerRef{Kind: "Deployment", Name: d.Name, UID: d.UID},
 			Labels:    tmpl.Labels,
@@ -429,7 +435,7 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 	}
 	replicas, _ := newRSNewReplicas(d, append(slices.Clip(old), rs), rs)
 	rs.Spec.Replicas = replicas
-	setNewRSAnnotations(d, rs, revs, newRevision, false)
+	setNewReplicaSetAnnotations(d, rs, revs, newRevision, false)
 
 	alreadyExists := false
 	if err := s.env.CreateReplicaSet(rs); err != nil {
@@ -459,7 +465,7 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 	}
 	needsUpdate := s.setRevision(revs.d, newRevision)
 	if !alreadyExists && HasProgressDeadline(d) {
-		s.setCondition(&d.Status, newCondition(Progressing, "True", ReasonNewRSCreated, fmt.Sprintf("Created new replica set %q", rs.Name), s.stamp))
+		s.setDeploymentCondition(&d.Status, newDeploymentCondition(Progressing, "True", ReasonNewRSCreated, fmt.Sprintf("Created new replica set %q", rs.Name), s.stamp))
 		needsUpdate = true
 	}
 	if needsUpdate {
@@ -473,9 +479,9 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 // TemplateHashLabel is the label that tells a Deployment's ReplicaSets apart.
 const TemplateHashLabel = "pod-template-hash"
 
-// replicaSetName joins the Deployment's name and the hash, cutting the
+// generateReplicaSetName joins the Deployment's name and the hash, cutting the
 // name so that the whole stays within 253 characters.
-func replicaSetName(name, hash string) string {
+func generateReplicaSetName(name, hash string) string {
 	if limit := 253 - 1 - len(hash); len(name) > limit && limit > 0 {
 		name = name[:limit]
 	}
@@ -504,9 +510,9 @@ func (s *syncer) setRevision(current, revision string) bool {
 	return true
 }
 
-// skipCopy reports the Deployment annotations never copied to a
+// skipCopyAnnotation reports the Deployment annotations never copied to a
 // ReplicaSet (a switch: every sync asks it of every annotation).
-func skipCopy(k string) bool {
+func skipCopyAnnotation(k string) bool {
 	switch k {
 	case LastAppliedAnnotation, RevisionAnnotation, RevisionHistoryAnnotation,
 		DesiredReplicasAnnotation, MaxReplicasAnnotation, RollbackToAnnotation:
@@ -518,12 +524,12 @@ func skipCopy(k string) bool {
 // maxRevisionHistoryChars bounds the revision-history annotation.
 const maxRevisionHistoryChars = 2000
 
-// setNewRSAnnotations copies the Deployment's annotations to its current
+// setNewReplicaSetAnnotations copies the Deployment's annotations to its current
 // ReplicaSet, raises its revision to newRevision when lower (remembering
 // the old number in the revision history), and, for a ReplicaSet being
 // created, sets the replica annotations. It reports a change. revs holds
 // the revision annotations of d and rs.
-func setNewRSAnnotations(d *Deployment, rs *replicaset.ReplicaSet, revs revisionAnnotations, newRevision string, exists bool) bool {
+func setNewReplicaSetAnnotations(d *Deployment, rs *replicaset.ReplicaSet, revs revisionAnnotations, newRevision string, exists bool) bool {
 	oldRevision, had := revs.rs, revs.rsHas
 	var oldN int64
 	if had && oldRevision != newRevision {
@@ -532,12 +538,12 @@ func setNewRSAnnotations(d *Deployment, rs *replicaset.ReplicaSet, revs revision
 			// Upstream copies the annotations onto a copy of rs, then
 			// gives up on the revision and reports no change: the copy
 			// is stored only if minReadySeconds changed (see
-			// copyAnnotations).
+			// copyDeploymentAnnotationsToReplicaSet).
 			return false
 		}
 		oldN = n
 	}
-	changed := copyAnnotations(d, revs.dHas, rs)
+	changed := copyDeploymentAnnotationsToReplicaSet(d, revs.dHas, rs)
 	if had && oldRevision == newRevision {
 		// The usual case, settled without parsing.
 		if !exists && setReplicasAnnotations(rs, d.DesiredReplicas(), d.DesiredReplicas()+MaxSurge(d)) {
@@ -559,10 +565,10 @@ func setNewRSAnnotations(d *Deployment, rs *replicaset.ReplicaSet, revs revision
 	return changed
 }
 
-// copyAnnotations copies the Deployment's annotations, but those that
-// stay on it (skipCopy), to rs, reporting a change; hasRevision tells
+// copyDeploymentAnnotationsToReplicaSet copies the Deployment's annotations, but those that
+// stay on it (skipCopyAnnotation), to rs, reporting a change; hasRevision tells
 // whether d carries a revision annotation.
-func copyAnnotations(d *Deployment, hasRevision bool, rs *replicaset.ReplicaSet) bool {
+func copyDeploymentAnnotationsToReplicaSet(d *Deployment, hasRevision bool, rs *replicaset.ReplicaSet) bool {
 	// Most Deployments carry only their revision, which stays: then
 	// there is nothing to copy, and no map to walk.
 	n := len(d.Annotations)
@@ -574,7 +580,7 @@ func copyAnnotations(d *Deployment, hasRevision bool, rs *replicaset.ReplicaSet)
 	}
 	changed := false
 	for k, v := range d.Annotations {
-		if skipCopy(k) {
+		if skipCopyAnnotation(k) {
 			continue
 		}
 		if cur, ok := rs.Annotations[k]; ok && cur == v {
@@ -640,7 +646,7 @@ func newRSNewReplicas(d *Deployment, all []*replicaset.ReplicaSet, newRS *replic
 		if err != nil {
 			return 0, err
 		}
-		current := specTotal(all)
+		current := getReplicaCountForReplicaSets(all)
 		maxTotal := replicas + surge
 		if current >= maxTotal {
 			return newRS.Spec.Replicas, nil
@@ -653,7 +659,7 @@ func newRSNewReplicas(d *Deployment, all []*replicaset.ReplicaSet, newRS *replic
 	return 0, fmt.Errorf("deployment type %v isn't supported", d.Spec.Strategy.Type)
 }
 
-func specTotal(rss []*replicaset.ReplicaSet) int32 {
+func getReplicaCountForReplicaSets(rss []*replicaset.ReplicaSet) int32 {
 	var n int32
 	for _, rs := range rss {
 		if rs != nil {
@@ -663,7 +669,7 @@ func specTotal(rss []*replicaset.ReplicaSet) int32 {
 	return n
 }
 
-func active(rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
+func filterActiveReplicaSets(rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
 	var out []*replicaset.ReplicaSet
 	for _, rs := range rss {
 		if rs != nil && rs.Spec.Replicas > 0 {
@@ -671,6 +677,15 @@ func active(rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
 		}
 	}
 	return out
+}
+
+// scaleReplicaSetAndRecordEvent resizes rs to size unless it has that
+// size already, reporting whether it resized it.
+func (s *syncer) scaleReplicaSetAndRecordEvent(rs *replicaset.ReplicaSet, size int32) bool {
+	if rs.Spec.Replicas == size {
+		return false
+	}
+	return s.scaleReplicaSet(rs, size, false)
 }
 
 // scaleReplicaSet sets rs's size (and, when forced or resized, its replica

@@ -66,18 +66,18 @@ func (s *syncer) sortedReplicaSets(owned []*replicaset.ReplicaSet) []*replicaset
 	return rsList
 }
 
-// findNew returns the oldest ReplicaSet of rsList (sorted oldest first)
+// findNewReplicaSet returns the oldest ReplicaSet of rsList (sorted oldest first)
 // whose template matches the Deployment's, remembering the answer when
 // the Controller keeps memos.
-func (s *syncer) findNew(rsList []*replicaset.ReplicaSet) *replicaset.ReplicaSet {
+func (s *syncer) findNewReplicaSet(rsList []*replicaset.ReplicaSet) *replicaset.ReplicaSet {
 	m := s.memo
 	if m == nil {
-		return findNew(s.d, rsList)
+		return findNewReplicaSet(s.d, rsList)
 	}
 	if m.rss != nil && m.generation == s.d.Generation && sameList(m.rss, rsList) {
 		return m.newRS
 	}
-	m.generation, m.rss, m.newRS = s.d.Generation, remember(m.rss, rsList), findNew(s.d, rsList)
+	m.generation, m.rss, m.newRS = s.d.Generation, remember(m.rss, rsList), findNewReplicaSet(s.d, rsList)
 	m.revisions = m.revisions[:0]
 	for range rsList {
 		m.revisions = append(m.revisions, revisionAt{rv: 0, revision: -2})

@@ -7,9 +7,9 @@ import (
 	"github.com/rollsim/rollsim/replicaset"
 )
 
-// rollbackTo returns the revision named by the legacy rollback annotation,
+// getRollbackTo returns the revision named by the legacy rollback annotation,
 // or nil when it is absent or not a number.
-func rollbackTo(d *Deployment) *int64 {
+func getRollbackTo(d *Deployment) *int64 {
 	v := d.Annotations[RollbackToAnnotation]
 	if v == "" {
 		return nil
@@ -26,42 +26,51 @@ func rollbackTo(d *Deployment) *int64 {
 // one before the latest) into the Deployment and drop the annotation.
 func (s *syncer) rollback(rsList []*replicaset.ReplicaSet) error {
 	d := s.d
-	newRS, old, err := s.allAndSyncRevision(rsList, true)
+	newRS, old, err := s.getAllReplicaSetsAndSyncRevision(rsList, true)
 	if err != nil {
 		return err
 	}
 	all := s.with(old, newRS)
-	rev := *rollbackTo(d)
+	rev := *getRollbackTo(d)
 	if rev == 0 {
 		if rev = lastRevision(all); rev == 0 {
 			s.event("Warning", "DeploymentRollbackRevisionNotFound", "Unable to find last revision.")
-			return s.clearRollbackTo()
+			return s.updateDeploymentAndClearRollbackTo()
 		}
 	}
 	for _, rs := range all {
 		if rs == nil || rs.Revision() != rev {
 			continue
 		}
-		performed := false
-		if !d.Spec.Template.EqualIgnoringHash(&rs.Spec.Template) {
-			d.Spec.Template = rs.Spec.Template.Clone()
-			delete(d.Spec.Template.Labels, TemplateHashLabel)
-			SetAnnotationsFrom(d, rs)
-			performed = true
-		} else {
-			s.event("Warning", "DeploymentRollbackTemplateUnchanged", fmt.Sprintf("The rollback revision contains the same template as current deployment %q", d.Name))
-		}
-		err := s.clearRollbackTo()
+		performed := s.rollbackToTemplate(rs)
+		err := s.updateDeploymentAndClearRollbackTo()
 		if performed && err == nil {
 			s.event("Normal", "DeploymentRollback", fmt.Sprintf("Rolled back deployment %q to revision %d", d.Name, rev))
 		}
 		return err
 	}
 	s.event("Warning", "DeploymentRollbackRevisionNotFound", "Unable to find the revision to rollback to.")
-	return s.clearRollbackTo()
+	return s.updateDeploymentAndClearRollbackTo()
 }
 
-func (s *syncer) clearRollbackTo() error {
+// rollbackToTemplate copies rs's template and annotations into the working
+// copy, reporting whether that changed its template; when it would not,
+// it warns instead.
+func (s *syncer) rollbackToTemplate(rs *replicaset.ReplicaSet) bool {
+	d := s.d
+	if d.Spec.Template.EqualIgnoringHash(&rs.Spec.Template) {
+		s.event("Warning", "DeploymentRollbackTemplateUnchanged", fmt.Sprintf("The rollback revision contains the same template as current deployment %q", d.Name))
+		return false
+	}
+	d.Spec.Template = rs.Spec.Template.Clone()
+	delete(d.Spec.Template.Labels, TemplateHashLabel)
+	SetAnnotationsFrom(d, rs)
+	return true
+}
+
+// updateDeploymentAndClearRollbackTo drops the rollback annotation and
+// stores the working copy's spec, with whatever the rollback changed.
+func (s *syncer) updateDeploymentAndClearRollbackTo() error {
 	s.deleteAnnotation(RollbackToAnnotation)
 	return s.writeSpec()
 }
@@ -93,12 +102,12 @@ func lastRevision(rss []*replicaset.ReplicaSet) int64 {
 func SetAnnotationsFrom(d *Deployment, rs *replicaset.ReplicaSet) {
 	kept := map[string]string{}
 	for k, v := range d.Annotations {
-		if skipCopy(k) {
+		if skipCopyAnnotation(k) {
 			kept[k] = v
 		}
 	}
 	for k, v := range rs.Annotations {
-		if !skipCopy(k) {
+		if !skipCopyAnnotation(k) {
 			kept[k] = v
 		}
 	}

@@ -13,15 +13,21 @@ import (
 // sync handles a paused Deployment or a change of replicas: scale the
 // ReplicaSets proportionally, clean up old revisions when paused, status.
 func (s *syncer) sync(rsList []*replicaset.ReplicaSet) error {
-	newRS, old, err := s.allAndSyncRevision(rsList, false)
+	newRS, old, err := s.getAllReplicaSetsAndSyncRevision(rsList, false)
 	if err != nil {
 		return err
 	}
 	s.scale(newRS, old)
-	if s.d.Spec.Paused && rollbackTo(s.d) == nil {
-		s.cleanup(old)
+	if s.d.Spec.Paused && getRollbackTo(s.d) == nil {
+		s.cleanupDeployment(old)
 	}
-	newStatus := s.calculateStatus(s.with(old, newRS), newRS)
+	return s.syncDeploymentStatus(s.with(old, newRS), newRS)
+}
+
+// syncDeploymentStatus writes the status calculated from all when it
+// differs from the stored one.
+func (s *syncer) syncDeploymentStatus(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) error {
+	newStatus := s.calculateStatus(all, newRS)
 	if statusDeepEqual(&s.d.Status, &newStatus) {
 		return nil
 	}
@@ -34,7 +40,7 @@ func (s *syncer) sync(rsList []*replicaset.ReplicaSet) error {
 // leaves its split of the ReplicaSets for the rollout to reuse.
 func (s *syncer) isScalingEvent(rsList []*replicaset.ReplicaSet) (bool, error) {
 	before := s.changes
-	newRS, old, err := s.allAndSyncRevision(rsList, false)
+	newRS, old, err := s.getAllReplicaSetsAndSyncRevision(rsList, false)
 	if err != nil {
 		return false, err
 	}
@@ -43,7 +49,7 @@ func (s *syncer) isScalingEvent(rsList []*replicaset.ReplicaSet) (bool, error) {
 		if rs == nil || rs.Spec.Replicas <= 0 {
 			continue
 		}
-		desired, ok := nonNegativeAnnotation(rs, DesiredReplicasAnnotation)
+		desired, ok := getNonNegativeInt32FromAnnotation(rs, DesiredReplicasAnnotation)
 		if ok && desired != s.d.DesiredReplicas() {
 			scaling = true
 			break
@@ -57,10 +63,10 @@ func (s *syncer) isScalingEvent(rsList []*replicaset.ReplicaSet) (bool, error) {
 	return scaling, nil
 }
 
-// nonNegativeAnnotation reads an annotation as strconv.ParseUint(v, 10,
+// getNonNegativeInt32FromAnnotation reads an annotation as strconv.ParseUint(v, 10,
 // 32) would, and reports whether it holds an int32; parsed by hand, as
 // every sync asks it of every active ReplicaSet.
-func nonNegativeAnnotation(rs *replicaset.ReplicaSet, key string) (int32, bool) {
+func getNonNegativeInt32FromAnnotation(rs *replicaset.ReplicaSet, key string) (int32, bool) {
 	v, ok := rs.Annotations[key]
 	if !ok || v == "" {
 		return 0, false
@@ -85,27 +91,27 @@ func nonNegativeAnnotation(rs *replicaset.ReplicaSet, key string) (int32, bool) 
 func (s *syncer) scale(newRS *replicaset.ReplicaSet, old []*replicaset.ReplicaSet) {
 	d := s.d
 	replicas := d.DesiredReplicas()
-	if target := activeOrLatest(newRS, old); target != nil {
+	if target := findActiveOrLatest(newRS, old); target != nil {
 		if target.Spec.Replicas != replicas {
-			s.scaleReplicaSet(target, replicas, false)
+			s.scaleReplicaSetAndRecordEvent(target, replicas)
 		}
 		return
 	}
-	if saturated(d, newRS) {
-		for _, rs := range s.active(old) {
-			s.scaleReplicaSet(rs, 0, false)
+	if isSaturated(d, newRS) {
+		for _, rs := range s.filterActiveReplicaSets(old) {
+			s.scaleReplicaSetAndRecordEvent(rs, 0)
 		}
 		return
 	}
 	if d.Spec.Strategy.Type != RollingUpdate {
 		return
 	}
-	all := s.active(s.with(old, newRS))
+	all := s.filterActiveReplicaSets(s.with(old, newRS))
 	var allowed int32
 	if replicas > 0 {
 		allowed = replicas + MaxSurge(d)
 	}
-	toAdd := allowed - specTotal(all)
+	toAdd := allowed - getReplicaCountForReplicaSets(all)
 	switch {
 	case toAdd > 0:
 		slices.SortStableFunc(all, func(a, b *replicaset.ReplicaSet) int { return bySizeThen(a, b, true) })
@@ -117,7 +123,7 @@ func (s *syncer) scale(newRS *replicaset.ReplicaSet, old []*replicaset.ReplicaSe
 	for i, rs := range all {
 		sizes[i] = rs.Spec.Replicas
 		if toAdd != 0 {
-			p := s.proportion(rs, toAdd, added)
+			p := getReplicaSetProportion(d, rs, toAdd, added)
 			sizes[i] += p
 			added += p
 		}
@@ -146,15 +152,15 @@ func bySizeThen(a, b *replicaset.ReplicaSet, newer bool) int {
 	return c
 }
 
-// activeOrLatest returns the only active ReplicaSet, or when none is
+// findActiveOrLatest returns the only active ReplicaSet, or when none is
 // active the new one or else the newest old one; nil when several are
 // active. It sorts old newest first, as upstream does.
-func activeOrLatest(newRS *replicaset.ReplicaSet, old []*replicaset.ReplicaSet) *replicaset.ReplicaSet {
+func findActiveOrLatest(newRS *replicaset.ReplicaSet, old []*replicaset.ReplicaSet) *replicaset.ReplicaSet {
 	if newRS == nil && len(old) == 0 {
 		return nil
 	}
 	slices.SortFunc(old, func(a, b *replicaset.ReplicaSet) int { return -olderFirst(&a.ObjectMeta, &b.ObjectMeta) })
-	all := active(append(slicesClip(old), newRS))
+	all := filterActiveReplicaSets(append(slicesClip(old), newRS))
 	switch len(all) {
 	case 0:
 		if newRS != nil {
@@ -167,9 +173,9 @@ func activeOrLatest(newRS *replicaset.ReplicaSet, old []*replicaset.ReplicaSet) 
 	return nil
 }
 
-// saturated reports whether the new ReplicaSet alone runs every desired
+// isSaturated reports whether the new ReplicaSet alone runs every desired
 // pod, all available.
-func saturated(d *Deployment, rs *replicaset.ReplicaSet) bool {
+func isSaturated(d *Deployment, rs *replicaset.ReplicaSet) bool {
 	if rs == nil {
 		return false
 	}
@@ -181,12 +187,12 @@ func saturated(d *Deployment, rs *replicaset.ReplicaSet) bool {
 	return rs.Spec.Replicas == r && int32(desired) == r && rs.Status.AvailableReplicas == r
 }
 
-// proportion is how many of toAdd (less what was added already) rs takes.
-func (s *syncer) proportion(rs *replicaset.ReplicaSet, toAdd, added int32) int32 {
+// getReplicaSetProportion is how many of toAdd (less what was added already) rs takes.
+func getReplicaSetProportion(d *Deployment, rs *replicaset.ReplicaSet, toAdd, added int32) int32 {
 	if rs == nil || rs.Spec.Replicas == 0 || toAdd == 0 || toAdd == added {
 		return 0
 	}
-	frac := s.fraction(rs)
+	frac := getReplicaSetFraction(d, rs)
 	allowed := toAdd - added
 	if toAdd > 0 {
 		return min(frac, allowed)
@@ -194,13 +200,15 @@ func (s *syncer) proportion(rs *replicaset.ReplicaSet, toAdd, added int32) int32
 	return max(frac, allowed)
 }
 
-func (s *syncer) fraction(rs *replicaset.ReplicaSet) int32 {
-	d := s.d
+// getReplicaSetFraction is how many replicas rs gains (or, negative,
+// loses) when the Deployment's bound moves from the one recorded on rs to
+// the current one.
+func getReplicaSetFraction(d *Deployment, rs *replicaset.ReplicaSet) int32 {
 	if d.DesiredReplicas() == 0 {
 		return -rs.Spec.Replicas
 	}
 	newMax := d.DesiredReplicas() + MaxSurge(d)
-	oldMax, ok := nonNegativeAnnotation(rs, MaxReplicasAnnotation)
+	oldMax, ok := getNonNegativeInt32FromAnnotation(rs, MaxReplicasAnnotation)
 	if !ok || oldMax == 0 {
 		oldMax = d.Status.Replicas
 		if oldMax == 0 {
@@ -211,9 +219,9 @@ func (s *syncer) fraction(rs *replicaset.ReplicaSet) int32 {
 	return int32(math.Round(size)) - rs.Spec.Replicas
 }
 
-// cleanup deletes the oldest empty old ReplicaSets beyond
+// cleanupDeployment deletes the oldest empty old ReplicaSets beyond
 // revisionHistoryLimit.
-func (s *syncer) cleanup(old []*replicaset.ReplicaSet) {
+func (s *syncer) cleanupDeployment(old []*replicaset.ReplicaSet) {
 	d := s.d
 	if !HasRevisionHistoryLimit(d) {
 		return
@@ -266,9 +274,9 @@ func (s *syncer) calculateStatus(all []*replicaset.ReplicaSet, newRS *replicaset
 	// changed in place, and an append to a clipped slice reallocates.
 	st.Conditions = slices.Clip(d.Status.Conditions)
 	if st.AvailableReplicas >= d.DesiredReplicas()-MaxUnavailable(d) {
-		s.setCondition(&st, newCondition(Available, "True", ReasonMinimumAvailable, "Deployment has minimum availability.", s.stamp))
+		s.setDeploymentCondition(&st, newDeploymentCondition(Available, "True", ReasonMinimumAvailable, "Deployment has minimum availability.", s.stamp))
 	} else {
-		s.setCondition(&st, newCondition(Available, "False", ReasonMinimumUnavailable, "Deployment does not have minimum availability.", s.stamp))
+		s.setDeploymentCondition(&st, newDeploymentCondition(Available, "False", ReasonMinimumUnavailable, "Deployment does not have minimum availability.", s.stamp))
 	}
 	return st
 }
@@ -279,7 +287,7 @@ func (s *syncer) syncRolloutStatus(all []*replicaset.ReplicaSet, newRS *replicas
 	d := s.d
 	st := s.calculateStatus(all, newRS)
 	if !HasProgressDeadline(d) {
-		s.removeCondition(&st, Progressing)
+		s.removeDeploymentCondition(&st, Progressing)
 	}
 	rsName := ""
 	if newRS != nil {
@@ -291,26 +299,26 @@ func (s *syncer) syncRolloutStatus(all []*replicaset.ReplicaSet, newRS *replicas
 		switch {
 		case Complete(d, &st):
 			msg := progressMessage(d, rsName, "has successfully progressed.", cur)
-			s.setCondition(&st, newCondition(Progressing, "True", ReasonNewRSAvailable, msg, s.stamp))
-		case progressing(d, &st):
+			s.setDeploymentCondition(&st, newDeploymentCondition(Progressing, "True", ReasonNewRSAvailable, msg, s.stamp))
+		case deploymentProgressing(d, &st):
 			msg := progressMessage(d, rsName, "is progressing.", cur)
-			c := newCondition(Progressing, "True", ReasonRSUpdated, msg, s.stamp)
+			c := newDeploymentCondition(Progressing, "True", ReasonRSUpdated, msg, s.stamp)
 			if cur != nil {
 				if cur.Status == "True" {
 					c.LastTransitionTime = cur.LastTransitionTime
 				}
-				s.removeCondition(&st, Progressing)
+				s.removeDeploymentCondition(&st, Progressing)
 			}
-			s.setCondition(&st, c)
-		case timedOut(d, &st, s.now):
+			s.setDeploymentCondition(&st, c)
+		case deploymentTimedOut(d, &st, s.now):
 			msg := progressMessage(d, rsName, "has timed out progressing.", cur)
-			s.setCondition(&st, newCondition(Progressing, "False", ReasonTimedOut, msg, s.stamp))
+			s.setDeploymentCondition(&st, newDeploymentCondition(Progressing, "False", ReasonTimedOut, msg, s.stamp))
 		}
 	}
-	if f := replicaFailure(all, newRS, s.now); f != nil {
-		s.setCondition(&st, *f)
+	if f := getReplicaFailures(all, newRS, s.now); f != nil {
+		s.setDeploymentCondition(&st, *f)
 	} else {
-		s.removeCondition(&st, ReplicaFailure)
+		s.removeDeploymentCondition(&st, ReplicaFailure)
 	}
 	if statusDeepEqual(&d.Status, &st) {
 		s.requeueStuck(&st)
@@ -320,9 +328,9 @@ func (s *syncer) syncRolloutStatus(all []*replicaset.ReplicaSet, newRS *replicas
 	return s.write()
 }
 
-// replicaFailure turns a ReplicaFailure condition of the new ReplicaSet,
+// getReplicaFailures turns a ReplicaFailure condition of the new ReplicaSet,
 // else of any ReplicaSet, into the Deployment's.
-func replicaFailure(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet, now time.Time) *Condition {
+func getReplicaFailures(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet, now time.Time) *Condition {
 	find := func(rs *replicaset.ReplicaSet) *Condition {
 		for _, c := range rs.Status.Conditions {
 			if c.Type == ReplicaFailure {
