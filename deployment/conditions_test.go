@@ -83,7 +83,7 @@ func TestRememberedRevisions(t *testing.T) {
 	}
 	a, b, cur := rs("a", "1", 1), rs("b", "3", 2), rs("c", "4", 3)
 	d := &Deployment{}
-	s := &syncer{d: d, stored: d, memo: &newRSMemo{}}
+	s := &syncer{d: d, stored: d, speedups: speedups{memo: &newRSMemo{}}}
 	list := []*replicaset.ReplicaSet{a, b, cur}
 	s.findNewReplicaSet(list)
 	if got := s.maxRevision([]*replicaset.ReplicaSet{a, b}); got != 3 {
@@ -109,7 +109,7 @@ func TestRememberedOrder(t *testing.T) {
 	}
 	a, b, c, older := at("a", 10, 2), at("b", 10, 3), at("c", 20, 4), at("older", 5, 1)
 	d := &Deployment{}
-	s := &syncer{d: d, stored: d, memo: &newRSMemo{}}
+	s := &syncer{d: d, stored: d, speedups: speedups{memo: &newRSMemo{}}}
 	check := func(owned []*replicaset.ReplicaSet) {
 		t.Helper()
 		s.used = 0

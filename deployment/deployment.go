@@ -19,6 +19,9 @@ const (
 	Recreate      = "Recreate"
 )
 
+// TemplateHashLabel is the label that tells a Deployment's ReplicaSets apart.
+const TemplateHashLabel = "pod-template-hash"
+
 // Annotations the controller and kubectl use.
 const (
 	RevisionAnnotation        = "deployment.kubernetes.io/revision"

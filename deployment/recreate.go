@@ -1,6 +1,8 @@
 package deployment
 
-import "github.com/rollsim/rollsim/replicaset"
+import (
+	"github.com/rollsim/rollsim/replicaset"
+)
 
 // rolloutRecreate steps a Recreate rollout: old ReplicaSets to 0, wait
 // until their pods are gone, then the new ReplicaSet at full size.
@@ -46,12 +48,6 @@ func (s *syncer) scaleDownOldReplicaSetsForRecreate(old []*replicaset.ReplicaSet
 	return scaled
 }
 
-// scaleUpNewReplicaSetForRecreate sizes the new ReplicaSet to the desired
-// count, reporting whether it was resized.
-func (s *syncer) scaleUpNewReplicaSetForRecreate(newRS *replicaset.ReplicaSet) bool {
-	return s.scaleReplicaSetAndRecordEvent(newRS, s.d.DesiredReplicas())
-}
-
 // oldPodsRunning reports whether any old ReplicaSet still counts pods in
 // its status or still has a pod.
 func oldPodsRunning(old []*replicaset.ReplicaSet) bool {
@@ -61,4 +57,10 @@ func oldPodsRunning(old []*replicaset.ReplicaSet) bool {
 		}
 	}
 	return false
+}
+
+// scaleUpNewReplicaSetForRecreate sizes the new ReplicaSet to the desired
+// count, reporting whether it was resized.
+func (s *syncer) scaleUpNewReplicaSetForRecreate(newRS *replicaset.ReplicaSet) bool {
+	return s.scaleReplicaSetAndRecordEvent(newRS, s.d.DesiredReplicas())
 }

@@ -7,20 +7,6 @@ import (
 	"github.com/rollsim/rollsim/replicaset"
 )
 
-// getRollbackTo returns the revision named by the legacy rollback annotation,
-// or nil when it is absent or not a number.
-func getRollbackTo(d *Deployment) *int64 {
-	v := d.Annotations[RollbackToAnnotation]
-	if v == "" {
-		return nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return nil
-	}
-	return &n
-}
-
 // rollback serves the legacy deprecated.deployment.rollback.to annotation
 // (kubectl no longer sets it): copy the template of that revision (0: the
 // one before the latest) into the Deployment and drop the annotation.
@@ -75,41 +61,16 @@ func (s *syncer) updateDeploymentAndClearRollbackTo() error {
 	return s.writeSpec()
 }
 
-// lastRevision returns the second-highest revision among rss.
-func lastRevision(rss []*replicaset.ReplicaSet) int64 {
-	var top, second int64
-	for _, rs := range rss {
-		if rs == nil {
-			continue
-		}
-		v := rs.Revision()
-		if v < 0 {
-			continue
-		}
-		if v >= top {
-			second, top = top, v
-		} else if v > second {
-			second = v
-		}
+// getRollbackTo returns the revision named by the legacy rollback annotation,
+// or nil when it is absent or not a number.
+func getRollbackTo(d *Deployment) *int64 {
+	v := d.Annotations[RollbackToAnnotation]
+	if v == "" {
+		return nil
 	}
-	return second
-}
-
-// SetAnnotationsFrom replaces d's annotations by rs's, keeping d's own
-// values of the annotations never copied between the two (revision
-// bookkeeping, last-applied configuration, rollback): what a rollback to rs
-// does to a Deployment's annotations.
-func SetAnnotationsFrom(d *Deployment, rs *replicaset.ReplicaSet) {
-	kept := map[string]string{}
-	for k, v := range d.Annotations {
-		if skipCopyAnnotation(k) {
-			kept[k] = v
-		}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return nil
 	}
-	for k, v := range rs.Annotations {
-		if !skipCopyAnnotation(k) {
-			kept[k] = v
-		}
-	}
-	d.Annotations = kept
+	return &n
 }

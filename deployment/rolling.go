@@ -28,10 +28,6 @@ func (s *syncer) rolloutRolling(rsList []*replicaset.ReplicaSet) error {
 	return s.syncRolloutStatus(all, newRS)
 }
 
-func slicesClip(rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
-	return rss[:len(rss):len(rss)]
-}
-
 // reconcileNewReplicaSet grows the new ReplicaSet as far as maxSurge allows, or
 // shrinks it to the desired count; it reports a resize.
 func (s *syncer) reconcileNewReplicaSet(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) bool {
