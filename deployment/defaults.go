@@ -9,6 +9,7 @@ import (
 // replicas 1, strategy RollingUpdate with 25% surge and 25% unavailable,
 // revisionHistoryLimit 10, progressDeadlineSeconds 600, restart policy
 // Always and TCP ports in the template.
+// upstream: ../../apis/apps/v1/defaults.go SetDefaults_Deployment
 func Default(d *Deployment) {
 	if d.Namespace == "" {
 		d.Namespace = meta.DefaultNamespace

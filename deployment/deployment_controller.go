@@ -121,6 +121,7 @@ func (c *Controller) Sync(env Env, stored *Deployment) error {
 	return err
 }
 
+// upstream: deployment_controller.go syncDeployment
 func (s *syncer) syncDeployment() error {
 	d := s.d
 	if d.Spec.Selector.Empty() {
@@ -156,6 +157,7 @@ func (s *syncer) syncDeployment() error {
 
 // getReplicaSetsForDeployment returns the ReplicaSets the Deployment
 // owns, oldest first.
+// upstream: deployment_controller.go getReplicaSetsForDeployment
 func (s *syncer) getReplicaSetsForDeployment() []*replicaset.ReplicaSet {
 	return s.sortedReplicaSets(s.env.ReplicaSets(s.d))
 }
@@ -194,10 +196,12 @@ func (s *syncer) event(typ, reason, message string) {
 	s.env.Event(&s.d.ObjectMeta, "Deployment", typ, reason, message)
 }
 
+// upstream: ../controller_utils.go ReplicaSetsByCreationTimestamp
 func sortByCreation(rss []*replicaset.ReplicaSet) {
 	slices.SortFunc(rss, func(a, b *replicaset.ReplicaSet) int { return olderFirst(&a.ObjectMeta, &b.ObjectMeta) })
 }
 
+// upstream: ../controller_utils.go ReplicaSetsByCreationTimestamp.Less
 func olderFirst(a, b *meta.ObjectMeta) int {
 	// NewerThan's order, in one comparison of the creation times.
 	if c := a.CreationTimestamp.Compare(b.CreationTimestamp); c != 0 {

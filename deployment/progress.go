@@ -9,6 +9,7 @@ import (
 
 // syncRolloutStatus writes the status with the Progressing condition
 // brought up to date: complete, progressing, or timed out.
+// upstream: progress.go syncRolloutStatus
 func (s *syncer) syncRolloutStatus(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) error {
 	d := s.d
 	st := s.calculateStatus(all, newRS)
@@ -56,6 +57,7 @@ func (s *syncer) syncRolloutStatus(all []*replicaset.ReplicaSet, newRS *replicas
 
 // getReplicaFailures turns a ReplicaFailure condition of the new ReplicaSet,
 // else of any ReplicaSet, into the Deployment's.
+// upstream: progress.go getReplicaFailures
 func getReplicaFailures(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet, now time.Time) *Condition {
 	find := func(rs *replicaset.ReplicaSet) *Condition {
 		for _, c := range rs.Status.Conditions {
@@ -83,6 +85,7 @@ func getReplicaFailures(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaS
 // requeueStuck asks for a progress check when the deadline of a rollout
 // that shows no progress would pass: one second after it, since the check
 // is strict and times are kept to the second.
+// upstream: progress.go requeueStuckDeployment
 func (s *syncer) requeueStuck(st *Status) {
 	d := s.d
 	cur := d.Status.Condition(Progressing)

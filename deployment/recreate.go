@@ -6,6 +6,7 @@ import (
 
 // rolloutRecreate steps a Recreate rollout: old ReplicaSets to 0, wait
 // until their pods are gone, then the new ReplicaSet at full size.
+// upstream: recreate.go rolloutRecreate
 func (s *syncer) rolloutRecreate(rsList []*replicaset.ReplicaSet) error {
 	newRS, old := s.split.newRS, s.split.old
 	if !s.split.ok {
@@ -38,6 +39,7 @@ func (s *syncer) rolloutRecreate(rsList []*replicaset.ReplicaSet) error {
 
 // scaleDownOldReplicaSetsForRecreate scales every old ReplicaSet that
 // wants pods to 0, reporting whether any was resized.
+// upstream: recreate.go scaleDownOldReplicaSetsForRecreate
 func (s *syncer) scaleDownOldReplicaSetsForRecreate(old []*replicaset.ReplicaSet) bool {
 	scaled := false
 	for _, rs := range s.filterActiveReplicaSets(old) {
@@ -50,6 +52,7 @@ func (s *syncer) scaleDownOldReplicaSetsForRecreate(old []*replicaset.ReplicaSet
 
 // oldPodsRunning reports whether any old ReplicaSet still counts pods in
 // its status or still has a pod.
+// upstream: recreate.go oldPodsRunning
 func oldPodsRunning(old []*replicaset.ReplicaSet) bool {
 	for _, rs := range old {
 		if rs.Status.Replicas > 0 || rs.ActivePods() > 0 {
@@ -61,6 +64,7 @@ func oldPodsRunning(old []*replicaset.ReplicaSet) bool {
 
 // scaleUpNewReplicaSetForRecreate sizes the new ReplicaSet to the desired
 // count, reporting whether it was resized.
+// upstream: recreate.go scaleUpNewReplicaSetForRecreate
 func (s *syncer) scaleUpNewReplicaSetForRecreate(newRS *replicaset.ReplicaSet) bool {
 	return s.scaleReplicaSetAndRecordEvent(newRS, s.d.DesiredReplicas())
 }

@@ -10,6 +10,7 @@ import (
 // rollback serves the legacy deprecated.deployment.rollback.to annotation
 // (kubectl no longer sets it): copy the template of that revision (0: the
 // one before the latest) into the Deployment and drop the annotation.
+// upstream: rollback.go rollback
 func (s *syncer) rollback(rsList []*replicaset.ReplicaSet) error {
 	d := s.d
 	newRS, old, err := s.getAllReplicaSetsAndSyncRevision(rsList, true)
@@ -42,6 +43,7 @@ func (s *syncer) rollback(rsList []*replicaset.ReplicaSet) error {
 // rollbackToTemplate copies rs's template and annotations into the working
 // copy, reporting whether that changed its template; when it would not,
 // it warns instead.
+// upstream: rollback.go rollbackToTemplate
 func (s *syncer) rollbackToTemplate(rs *replicaset.ReplicaSet) bool {
 	d := s.d
 	if d.Spec.Template.EqualIgnoringHash(&rs.Spec.Template) {
@@ -56,6 +58,7 @@ func (s *syncer) rollbackToTemplate(rs *replicaset.ReplicaSet) bool {
 
 // updateDeploymentAndClearRollbackTo drops the rollback annotation and
 // stores the working copy's spec, with whatever the rollback changed.
+// upstream: rollback.go updateDeploymentAndClearRollbackTo
 func (s *syncer) updateDeploymentAndClearRollbackTo() error {
 	s.deleteAnnotation(RollbackToAnnotation)
 	return s.writeSpec()
@@ -63,6 +66,7 @@ func (s *syncer) updateDeploymentAndClearRollbackTo() error {
 
 // getRollbackTo returns the revision named by the legacy rollback annotation,
 // or nil when it is absent or not a number.
+// upstream: rollback.go getRollbackTo
 func getRollbackTo(d *Deployment) *int64 {
 	v := d.Annotations[RollbackToAnnotation]
 	if v == "" {

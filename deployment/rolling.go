@@ -7,6 +7,7 @@ import (
 // rolloutRolling steps a RollingUpdate: create the new ReplicaSet if
 // needed, then either grow it or shrink old ones (never both in one sync),
 // then clean up old revisions once complete, then status.
+// upstream: rolling.go rolloutRolling
 func (s *syncer) rolloutRolling(rsList []*replicaset.ReplicaSet) error {
 	newRS, old := s.split.newRS, s.split.old
 	if !s.split.ok {
@@ -30,6 +31,7 @@ func (s *syncer) rolloutRolling(rsList []*replicaset.ReplicaSet) error {
 
 // reconcileNewReplicaSet grows the new ReplicaSet as far as maxSurge allows, or
 // shrinks it to the desired count; it reports a resize.
+// upstream: rolling.go reconcileNewReplicaSet
 func (s *syncer) reconcileNewReplicaSet(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) bool {
 	replicas := s.d.DesiredReplicas()
 	switch {
@@ -47,6 +49,7 @@ func (s *syncer) reconcileNewReplicaSet(all []*replicaset.ReplicaSet, newRS *rep
 
 // reconcileOldReplicaSets shrinks old ReplicaSets as far as maxUnavailable allows:
 // first their unhealthy pods, then available ones. It reports a resize.
+// upstream: rolling.go reconcileOldReplicaSets
 func (s *syncer) reconcileOldReplicaSets(all, oldActive []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) bool {
 	if getReplicaCountForReplicaSets(oldActive) == 0 {
 		return false
@@ -71,6 +74,7 @@ func (s *syncer) reconcileOldReplicaSets(all, oldActive []*replicaset.ReplicaSet
 // cleanupUnhealthyReplicas shrinks old ReplicaSets, oldest first, by their pods
 // that are not available, up to limit in total. It reports false when it
 // gave up part way, as upstream's does on an inconsistent count.
+// upstream: rolling.go cleanupUnhealthyReplicas
 func (s *syncer) cleanupUnhealthyReplicas(old []*replicaset.ReplicaSet, limit int32) (int32, bool) {
 	var done int32
 	for _, rs := range old {
@@ -95,6 +99,7 @@ func (s *syncer) cleanupUnhealthyReplicas(old []*replicaset.ReplicaSet, limit in
 
 // scaleDownOldReplicaSetsForRollingUpdate shrinks old ReplicaSets, oldest first, by as many available
 // pods as can go while minAvailable stay.
+// upstream: rolling.go scaleDownOldReplicaSetsForRollingUpdate
 func (s *syncer) scaleDownOldReplicaSetsForRollingUpdate(all, old []*replicaset.ReplicaSet) int32 {
 	d := s.d
 	minAvailable := d.DesiredReplicas() - MaxUnavailable(d)

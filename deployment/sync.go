@@ -14,6 +14,7 @@ import (
 
 // sync handles a paused Deployment or a change of replicas: scale the
 // ReplicaSets proportionally, clean up old revisions when paused, status.
+// upstream: sync.go sync
 func (s *syncer) sync(rsList []*replicaset.ReplicaSet) error {
 	newRS, old, err := s.getAllReplicaSetsAndSyncRevision(rsList, false)
 	if err != nil {
@@ -26,6 +27,7 @@ func (s *syncer) sync(rsList []*replicaset.ReplicaSet) error {
 	return s.syncDeploymentStatus(s.with(old, newRS), newRS)
 }
 
+// upstream: sync.go checkPausedConditions
 func (s *syncer) checkPausedConditions() error {
 	d := s.d
 	if !HasProgressDeadline(d) {
@@ -49,12 +51,14 @@ func (s *syncer) checkPausedConditions() error {
 
 // getAllReplicaSetsAndSyncRevision finds the current ReplicaSet, creating it when create
 // is set, and brings revision numbers up to date.
+// upstream: sync.go getAllReplicaSetsAndSyncRevision
 func (s *syncer) getAllReplicaSetsAndSyncRevision(rsList []*replicaset.ReplicaSet, create bool) (*replicaset.ReplicaSet, []*replicaset.ReplicaSet, error) {
 	newRS, old := s.findOldReplicaSets(rsList)
 	newRS, err := s.getNewReplicaSet(newRS, old, create)
 	return newRS, old, err
 }
 
+// upstream: sync.go getNewReplicaSet
 func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replicaset.ReplicaSet, create bool) (*replicaset.ReplicaSet, error) {
 	d := s.d
 	newRevision := strconv.FormatInt(s.maxRevision(old)+1, 10)
@@ -167,6 +171,7 @@ type revisionAnnotations struct {
 
 // generateReplicaSetName joins the Deployment's name and the hash, cutting the
 // name so that the whole stays within 253 characters.
+// upstream: sync.go generateReplicaSetName
 func generateReplicaSetName(name, hash string) string {
 	if limit := 253 - 1 - len(hash); len(name) > limit && limit > 0 {
 		name = name[:limit]
@@ -178,6 +183,7 @@ func generateReplicaSetName(name, hash string) string {
 // the only active one takes the new size; a saturated new one takes all;
 // otherwise, for RollingUpdate, the difference is shared in proportion to
 // each ReplicaSet's size.
+// upstream: sync.go scale
 func (s *syncer) scale(newRS *replicaset.ReplicaSet, old []*replicaset.ReplicaSet) {
 	d := s.d
 	replicas := d.DesiredReplicas()
@@ -228,6 +234,7 @@ func (s *syncer) scale(newRS *replicaset.ReplicaSet, old []*replicaset.ReplicaSe
 
 // bySizeThen orders larger ReplicaSets first, ties newer first (newer) or
 // older first.
+// upstream: ../controller_utils.go ReplicaSetsBySizeNewer
 func bySizeThen(a, b *replicaset.ReplicaSet, newer bool) int {
 	if a.Spec.Replicas != b.Spec.Replicas {
 		if a.Spec.Replicas > b.Spec.Replicas {
@@ -244,6 +251,7 @@ func bySizeThen(a, b *replicaset.ReplicaSet, newer bool) int {
 
 // scaleReplicaSetAndRecordEvent resizes rs to size unless it has that
 // size already, reporting whether it resized it.
+// upstream: sync.go scaleReplicaSetAndRecordEvent
 func (s *syncer) scaleReplicaSetAndRecordEvent(rs *replicaset.ReplicaSet, size int32) bool {
 	if rs.Spec.Replicas == size {
 		return false
@@ -254,6 +262,7 @@ func (s *syncer) scaleReplicaSetAndRecordEvent(rs *replicaset.ReplicaSet, size i
 // scaleReplicaSet sets rs's size (and, when forced or resized, its replica
 // annotations), emitting ScalingReplicaSet when the size changes. It
 // reports whether the size changed.
+// upstream: sync.go scaleReplicaSet
 func (s *syncer) scaleReplicaSet(rs *replicaset.ReplicaSet, size int32, force bool) bool {
 	d := s.d
 	if !force && rs.Spec.Replicas == size {
@@ -295,6 +304,7 @@ func scaledMessage(name string, from, to int32) string {
 
 // cleanupDeployment deletes the oldest empty old ReplicaSets beyond
 // revisionHistoryLimit.
+// upstream: sync.go cleanupDeployment
 func (s *syncer) cleanupDeployment(old []*replicaset.ReplicaSet) {
 	d := s.d
 	if !HasRevisionHistoryLimit(d) {
@@ -325,6 +335,7 @@ func (s *syncer) cleanupDeployment(old []*replicaset.ReplicaSet) {
 
 // syncDeploymentStatus writes the status calculated from all when it
 // differs from the stored one.
+// upstream: sync.go syncDeploymentStatus
 func (s *syncer) syncDeploymentStatus(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) error {
 	newStatus := s.calculateStatus(all, newRS)
 	if statusDeepEqual(&s.d.Status, &newStatus) {
@@ -336,6 +347,7 @@ func (s *syncer) syncDeploymentStatus(all []*replicaset.ReplicaSet, newRS *repli
 
 // calculateStatus derives the Deployment's status from its ReplicaSets',
 // with the Available condition as of now.
+// upstream: sync.go calculateStatus
 func (s *syncer) calculateStatus(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) Status {
 	d := s.d
 	var st Status
@@ -369,6 +381,7 @@ func (s *syncer) calculateStatus(all []*replicaset.ReplicaSet, newRS *replicaset
 // isScalingEvent reports whether an active ReplicaSet was sized for
 // another replica count than the Deployment's. A check that stored nothing
 // leaves its split of the ReplicaSets for the rollout to reuse.
+// upstream: sync.go isScalingEvent
 func (s *syncer) isScalingEvent(rsList []*replicaset.ReplicaSet) (bool, error) {
 	before := s.changes
 	newRS, old, err := s.getAllReplicaSetsAndSyncRevision(rsList, false)

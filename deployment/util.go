@@ -13,6 +13,7 @@ import (
 
 // newDeploymentCondition returns a condition stamped at stamp, a time already
 // truncated to the second as the API server stores it (syncer.stamp).
+// upstream: util/deployment_util.go NewDeploymentCondition
 func newDeploymentCondition(typ, status, reason, message string, stamp time.Time) Condition {
 	return Condition{Type: typ, Status: status, Reason: reason, Message: message, LastUpdateTime: stamp, LastTransitionTime: stamp}
 }
@@ -21,6 +22,7 @@ func newDeploymentCondition(typ, status, reason, message string, stamp time.Time
 // same status and reason; a replaced condition keeps its transition time
 // when the status is unchanged, and the new one goes last. The new list
 // comes from the sync's scratch memory (see condSlice).
+// upstream: util/deployment_util.go SetDeploymentCondition
 func (s *syncer) setDeploymentCondition(st *Status, c Condition) {
 	cur := st.Condition(c.Type)
 	if cur != nil && cur.Status == c.Status && cur.Reason == c.Reason {
@@ -42,6 +44,7 @@ func (s *syncer) setDeploymentCondition(st *Status, c Condition) {
 // slice (from the sync's scratch memory), or nil when no condition is
 // left; when there is no condition of type t a non-empty slice is kept as
 // it is (conditions are never changed in place, so sharing it is safe).
+// upstream: util/deployment_util.go RemoveDeploymentCondition
 func (s *syncer) removeDeploymentCondition(st *Status, t string) {
 	n := 0
 	for i := range st.Conditions {
@@ -67,6 +70,7 @@ func (s *syncer) removeDeploymentCondition(st *Status, t string) {
 
 // setRevision sets the working copy's revision annotation, whose value
 // is current, to revision, reporting a change.
+// upstream: util/deployment_util.go SetDeploymentRevision
 func (s *syncer) setRevision(current, revision string) bool {
 	if current == revision {
 		return false
@@ -75,6 +79,7 @@ func (s *syncer) setRevision(current, revision string) bool {
 	return true
 }
 
+// upstream: util/deployment_util.go MaxRevision
 func maxRevision(rss []*replicaset.ReplicaSet) int64 {
 	var m int64
 	for _, rs := range rss {
@@ -84,6 +89,7 @@ func maxRevision(rss []*replicaset.ReplicaSet) int64 {
 }
 
 // lastRevision returns the second-highest revision among rss.
+// upstream: util/deployment_util.go LastRevision
 func lastRevision(rss []*replicaset.ReplicaSet) int64 {
 	var top, second int64
 	for _, rs := range rss {
@@ -111,6 +117,7 @@ const maxRevisionHistoryChars = 2000
 // the old number in the revision history), and, for a ReplicaSet being
 // created, sets the replica annotations. It reports a change. revs holds
 // the revision annotations of d and rs.
+// upstream: util/deployment_util.go SetNewReplicaSetAnnotations
 func setNewReplicaSetAnnotations(d *Deployment, rs *replicaset.ReplicaSet, revs revisionAnnotations, newRevision string, exists bool) bool {
 	oldRevision, had := revs.rs, revs.rsHas
 	var oldN int64
@@ -167,6 +174,7 @@ func appendRevisionHistory(rs *replicaset.ReplicaSet, oldRevision string) {
 
 // skipCopyAnnotation reports the Deployment annotations never copied to a
 // ReplicaSet (a switch: every sync asks it of every annotation).
+// upstream: util/deployment_util.go skipCopyAnnotation
 func skipCopyAnnotation(k string) bool {
 	switch k {
 	case LastAppliedAnnotation, RevisionAnnotation, RevisionHistoryAnnotation,
@@ -179,6 +187,7 @@ func skipCopyAnnotation(k string) bool {
 // copyDeploymentAnnotationsToReplicaSet copies the Deployment's annotations, but those that
 // stay on it (skipCopyAnnotation), to rs, reporting a change; hasRevision tells
 // whether d carries a revision annotation.
+// upstream: util/deployment_util.go copyDeploymentAnnotationsToReplicaSet
 func copyDeploymentAnnotationsToReplicaSet(d *Deployment, hasRevision bool, rs *replicaset.ReplicaSet) bool {
 	// Most Deployments carry only their revision, which stays: then
 	// there is nothing to copy, and no map to walk.
@@ -207,6 +216,7 @@ func copyDeploymentAnnotationsToReplicaSet(d *Deployment, hasRevision bool, rs *
 // values of the annotations never copied between the two (revision
 // bookkeeping, last-applied configuration, rollback): what a rollback to rs
 // does to a Deployment's annotations.
+// upstream: util/deployment_util.go SetDeploymentAnnotationsTo
 func SetAnnotationsFrom(d *Deployment, rs *replicaset.ReplicaSet) {
 	kept := map[string]string{}
 	for k, v := range d.Annotations {
@@ -225,6 +235,7 @@ func SetAnnotationsFrom(d *Deployment, rs *replicaset.ReplicaSet) {
 // findActiveOrLatest returns the only active ReplicaSet, or when none is
 // active the new one or else the newest old one; nil when several are
 // active. It sorts old newest first, as upstream does.
+// upstream: util/deployment_util.go FindActiveOrLatest
 func findActiveOrLatest(newRS *replicaset.ReplicaSet, old []*replicaset.ReplicaSet) *replicaset.ReplicaSet {
 	if newRS == nil && len(old) == 0 {
 		return nil
@@ -246,6 +257,7 @@ func findActiveOrLatest(newRS *replicaset.ReplicaSet, old []*replicaset.ReplicaS
 // getNonNegativeInt32FromAnnotation reads an annotation as strconv.ParseUint(v, 10,
 // 32) would, and reports whether it holds an int32; parsed by hand, as
 // every sync asks it of every active ReplicaSet.
+// upstream: util/deployment_util.go getNonNegativeInt32FromAnnotation
 func getNonNegativeInt32FromAnnotation(rs *replicaset.ReplicaSet, key string) (int32, bool) {
 	v, ok := rs.Annotations[key]
 	if !ok || v == "" {
@@ -266,6 +278,7 @@ func getNonNegativeInt32FromAnnotation(rs *replicaset.ReplicaSet, key string) (i
 
 // setReplicasAnnotations records the desired and maximum replicas on rs,
 // reporting a change.
+// upstream: util/deployment_util.go SetReplicasAnnotations
 func setReplicasAnnotations(rs *replicaset.ReplicaSet, desired, maxReplicas int32) bool {
 	changed := false
 	if !annotationIs(rs, DesiredReplicasAnnotation, desired) {
@@ -279,6 +292,7 @@ func setReplicasAnnotations(rs *replicaset.ReplicaSet, desired, maxReplicas int3
 	return changed
 }
 
+// upstream: util/deployment_util.go ReplicasAnnotationsNeedUpdate
 func replicasAnnotationsNeedUpdate(rs *replicaset.ReplicaSet, desired, maxReplicas int32) bool {
 	return !annotationIs(rs, DesiredReplicasAnnotation, desired) || !annotationIs(rs, MaxReplicasAnnotation, maxReplicas)
 }
@@ -294,6 +308,7 @@ func annotationIs(rs *replicaset.ReplicaSet, key string, n int32) bool {
 // MaxUnavailable returns how many of the desired pods may be unavailable:
 // 0 unless the strategy is RollingUpdate or when replicas is 0, and never
 // more than replicas.
+// upstream: util/deployment_util.go MaxUnavailable
 func MaxUnavailable(d *Deployment) int32 {
 	replicas := d.DesiredReplicas()
 	if d.Spec.Strategy.Type != RollingUpdate || replicas == 0 {
@@ -305,6 +320,7 @@ func MaxUnavailable(d *Deployment) int32 {
 
 // MaxSurge returns how many pods may exist above the desired count: 0
 // unless the strategy is RollingUpdate.
+// upstream: util/deployment_util.go MaxSurge
 func MaxSurge(d *Deployment) int32 {
 	if d.Spec.Strategy.Type != RollingUpdate {
 		return 0
@@ -314,6 +330,7 @@ func MaxSurge(d *Deployment) int32 {
 }
 
 // getReplicaSetProportion is how many of toAdd (less what was added already) rs takes.
+// upstream: util/deployment_util.go GetReplicaSetProportion
 func getReplicaSetProportion(d *Deployment, rs *replicaset.ReplicaSet, toAdd, added int32) int32 {
 	if rs == nil || rs.Spec.Replicas == 0 || toAdd == 0 || toAdd == added {
 		return 0
@@ -329,6 +346,7 @@ func getReplicaSetProportion(d *Deployment, rs *replicaset.ReplicaSet, toAdd, ad
 // getReplicaSetFraction is how many replicas rs gains (or, negative,
 // loses) when the Deployment's bound moves from the one recorded on rs to
 // the current one.
+// upstream: util/deployment_util.go getReplicaSetFraction
 func getReplicaSetFraction(d *Deployment, rs *replicaset.ReplicaSet) int32 {
 	if d.DesiredReplicas() == 0 {
 		return -rs.Spec.Replicas
@@ -347,6 +365,7 @@ func getReplicaSetFraction(d *Deployment, rs *replicaset.ReplicaSet) int32 {
 
 // findNewReplicaSet returns the oldest ReplicaSet whose template matches the
 // Deployment's; rsList must be sorted oldest first.
+// upstream: util/deployment_util.go FindNewReplicaSet
 func findNewReplicaSet(d *Deployment, rsList []*replicaset.ReplicaSet) *replicaset.ReplicaSet {
 	for _, rs := range rsList {
 		if rs.Spec.Template.EqualIgnoringHash(&d.Spec.Template) {
@@ -358,6 +377,7 @@ func findNewReplicaSet(d *Deployment, rsList []*replicaset.ReplicaSet) *replicas
 
 // findOldReplicaSets returns the current ReplicaSet (or nil) and all the
 // others, oldest first.
+// upstream: util/deployment_util.go FindOldReplicaSets
 func (s *syncer) findOldReplicaSets(rsList []*replicaset.ReplicaSet) (*replicaset.ReplicaSet, []*replicaset.ReplicaSet) {
 	newRS := s.findNewReplicaSet(rsList)
 	old := s.rsSlice(len(rsList))
@@ -369,6 +389,7 @@ func (s *syncer) findOldReplicaSets(rsList []*replicaset.ReplicaSet) (*replicase
 	return newRS, old
 }
 
+// upstream: util/deployment_util.go GetReplicaCountForReplicaSets
 func getReplicaCountForReplicaSets(rss []*replicaset.ReplicaSet) int32 {
 	var n int32
 	for _, rs := range rss {
@@ -379,6 +400,7 @@ func getReplicaCountForReplicaSets(rss []*replicaset.ReplicaSet) int32 {
 	return n
 }
 
+// upstream: ../controller_utils.go FilterActiveReplicaSets
 func filterActiveReplicaSets(rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
 	var out []*replicaset.ReplicaSet
 	for _, rs := range rss {
@@ -396,12 +418,14 @@ func slicesClip(rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
 // Complete reports whether st shows the rollout of d finished: every
 // desired pod updated and available, no old pod left, and the current
 // generation observed.
+// upstream: util/deployment_util.go DeploymentComplete
 func Complete(d *Deployment, st *Status) bool {
 	r := d.DesiredReplicas()
 	return st.UpdatedReplicas == r && st.Replicas == r && st.AvailableReplicas == r && st.ObservedGeneration >= d.Generation
 }
 
 // deploymentProgressing reports whether st shows progress over d's stored status.
+// upstream: util/deployment_util.go DeploymentProgressing
 func deploymentProgressing(d *Deployment, st *Status) bool {
 	old := &d.Status
 	return st.UpdatedReplicas > old.UpdatedReplicas ||
@@ -413,6 +437,7 @@ func deploymentProgressing(d *Deployment, st *Status) bool {
 // deploymentTimedOut reports whether the Progressing condition in st says the
 // rollout missed its deadline at now: it already says so, or its last
 // update lies more than progressDeadlineSeconds before now.
+// upstream: util/deployment_util.go DeploymentTimedOut
 func deploymentTimedOut(d *Deployment, st *Status, now time.Time) bool {
 	if !HasProgressDeadline(d) {
 		return false
@@ -428,6 +453,7 @@ func deploymentTimedOut(d *Deployment, st *Status, now time.Time) bool {
 }
 
 // newRSNewReplicas is the size the current ReplicaSet may grow to now.
+// upstream: util/deployment_util.go NewRSNewReplicas
 func newRSNewReplicas(d *Deployment, all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) (int32, error) {
 	replicas := d.DesiredReplicas()
 	switch d.Spec.Strategy.Type {
@@ -451,6 +477,7 @@ func newRSNewReplicas(d *Deployment, all []*replicaset.ReplicaSet, newRS *replic
 
 // isSaturated reports whether the new ReplicaSet alone runs every desired
 // pod, all available.
+// upstream: util/deployment_util.go IsSaturated
 func isSaturated(d *Deployment, rs *replicaset.ReplicaSet) bool {
 	if rs == nil {
 		return false
@@ -466,6 +493,7 @@ func isSaturated(d *Deployment, rs *replicaset.ReplicaSet) bool {
 // Fenceposts resolves maxSurge and maxUnavailable against the desired
 // replicas: surge rounds up, unavailable rounds down, and when both come
 // to 0 unavailable becomes 1.
+// upstream: util/deployment_util.go ResolveFenceposts
 func Fenceposts(d *Deployment) (surge, unavailable int32) {
 	ru := d.Spec.Strategy.RollingUpdate
 	if ru == nil {
@@ -481,11 +509,13 @@ func Fenceposts(d *Deployment) (surge, unavailable int32) {
 }
 
 // HasProgressDeadline reports whether a progress deadline is in force.
+// upstream: util/deployment_util.go HasProgressDeadline
 func HasProgressDeadline(d *Deployment) bool {
 	return d.Spec.ProgressDeadlineSeconds != nil && *d.Spec.ProgressDeadlineSeconds != NoLimit
 }
 
 // HasRevisionHistoryLimit reports whether old ReplicaSets are cleaned up.
+// upstream: util/deployment_util.go HasRevisionHistoryLimit
 func HasRevisionHistoryLimit(d *Deployment) bool {
 	return d.Spec.RevisionHistoryLimit != nil && *d.Spec.RevisionHistoryLimit != NoLimit
 }
