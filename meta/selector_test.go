@@ -17,8 +17,8 @@ func TestSelectorMatches(t *testing.T) {
 	}
 	web, db, none := map[string]string{"app": "x", "tier": "web"}, map[string]string{"app": "x", "tier": "db"}, map[string]string{"app": "x"}
 	tests := []struct {
-		name              string
-		sel               *Selector
+		name               string
+		sel                *Selector
 		web, db, unlabeled bool
 	}{
 		{name: "nil matches all", sel: nil, web: true, db: true, unlabeled: true},
