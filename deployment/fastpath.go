@@ -13,8 +13,9 @@ import (
 // every sync; a syncer instead works on a shallow copy that copies only
 // what it changes, hands out lists from scratch arrays, and, when its
 // Controller remembers (RememberNewReplicaSet), reuses what it found in
-// earlier syncs while nothing it depends on changed. Every function of
-// this file answers as its plain counterpart would; tests compare them.
+// earlier syncs while nothing it depends on changed. Each method of this
+// file answers as the plain code it stands for would (fastpath_test.go
+// holds the memos to that).
 type speedups struct {
 	// memo is what the Controller remembers of the Deployment (nil when
 	// it keeps nothing).
@@ -36,13 +37,33 @@ type speedups struct {
 	// changes counts what this sync stored (status and spec writes,
 	// ReplicaSet updates found necessary by getNewReplicaSet); split
 	// holds a split of the ReplicaSets that stored nothing, which a
-	// later identical split may reuse (see isScalingEvent).
+	// later identical search may reuse (see rememberSplit).
 	changes int
 	split   struct {
 		ok    bool
 		newRS *replicaset.ReplicaSet
 		old   []*replicaset.ReplicaSet
 	}
+}
+
+// rememberSplit keeps isScalingEvent's split of the ReplicaSets for the
+// rollout that follows, when it found the new ReplicaSet and stored
+// nothing since the sync counted before changes: the rollout's search,
+// with create set, would then find the same and again store nothing.
+func (s *syncer) rememberSplit(before int, newRS *replicaset.ReplicaSet, old []*replicaset.ReplicaSet) {
+	if newRS != nil && s.changes == before {
+		s.split.ok, s.split.newRS, s.split.old = true, newRS, old
+	}
+}
+
+// getAllReplicaSetsAndSyncRevisionAgain is getAllReplicaSetsAndSyncRevision
+// for a rollout, which repeats isScalingEvent's search: it answers with the
+// split rememberSplit kept, if any, rather than search again.
+func (s *syncer) getAllReplicaSetsAndSyncRevisionAgain(rsList []*replicaset.ReplicaSet, create bool) (*replicaset.ReplicaSet, []*replicaset.ReplicaSet, error) {
+	if s.split.ok {
+		return s.split.newRS, s.split.old, nil
+	}
+	return s.getAllReplicaSetsAndSyncRevision(rsList, create)
 }
 
 // rsSlice returns an empty slice with room for n ReplicaSets, from the

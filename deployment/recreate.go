@@ -8,12 +8,9 @@ import (
 // until their pods are gone, then the new ReplicaSet at full size.
 // upstream: recreate.go rolloutRecreate
 func (s *syncer) rolloutRecreate(rsList []*replicaset.ReplicaSet) error {
-	newRS, old := s.split.newRS, s.split.old
-	if !s.split.ok {
-		var err error
-		if newRS, old, err = s.getAllReplicaSetsAndSyncRevision(rsList, false); err != nil {
-			return err
-		}
+	newRS, old, err := s.getAllReplicaSetsAndSyncRevisionAgain(rsList, false)
+	if err != nil {
+		return err
 	}
 	all := s.with(old, newRS)
 	if s.scaleDownOldReplicaSetsForRecreate(old) {

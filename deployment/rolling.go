@@ -9,12 +9,9 @@ import (
 // then clean up old revisions once complete, then status.
 // upstream: rolling.go rolloutRolling
 func (s *syncer) rolloutRolling(rsList []*replicaset.ReplicaSet) error {
-	newRS, old := s.split.newRS, s.split.old
-	if !s.split.ok {
-		var err error
-		if newRS, old, err = s.getAllReplicaSetsAndSyncRevision(rsList, true); err != nil {
-			return err
-		}
+	newRS, old, err := s.getAllReplicaSetsAndSyncRevisionAgain(rsList, true)
+	if err != nil {
+		return err
 	}
 	all := s.with(old, newRS)
 	if s.reconcileNewReplicaSet(all, newRS) {

@@ -379,8 +379,8 @@ func (s *syncer) calculateStatus(all []*replicaset.ReplicaSet, newRS *replicaset
 }
 
 // isScalingEvent reports whether an active ReplicaSet was sized for
-// another replica count than the Deployment's. A check that stored nothing
-// leaves its split of the ReplicaSets for the rollout to reuse.
+// another replica count than the Deployment's. Its split of the
+// ReplicaSets may serve the rollout that follows (rememberSplit).
 // upstream: sync.go isScalingEvent
 func (s *syncer) isScalingEvent(rsList []*replicaset.ReplicaSet) (bool, error) {
 	before := s.changes
@@ -399,11 +399,7 @@ func (s *syncer) isScalingEvent(rsList []*replicaset.ReplicaSet) (bool, error) {
 			break
 		}
 	}
-	if newRS != nil && s.changes == before {
-		// Nothing was stored: the same split with create set would find
-		// the same current ReplicaSet and again store nothing.
-		s.split.ok, s.split.newRS, s.split.old = true, newRS, old
-	}
+	s.rememberSplit(before, newRS, old)
 	return scaling, nil
 }
 
