@@ -121,6 +121,10 @@ func (c *Controller) Sync(env Env, stored *Deployment) error {
 	return err
 }
 
+// syncDeployment is one sync of the working copy: a Deployment that
+// selects every pod only has its generation observed; otherwise, once
+// the paused condition is current, it is scaled while paused or resized,
+// rolled back on the legacy annotation, or rolled out by its strategy.
 // upstream: deployment_controller.go syncDeployment
 func (s *syncer) syncDeployment() error {
 	d := s.d
@@ -192,15 +196,18 @@ func (s *syncer) writeSpec() error {
 	return nil
 }
 
+// event records an event about the Deployment.
 func (s *syncer) event(typ, reason, message string) {
 	s.env.Event(&s.d.ObjectMeta, "Deployment", typ, reason, message)
 }
 
+// sortByCreation sorts rss oldest first.
 // upstream: ../controller_utils.go ReplicaSetsByCreationTimestamp
 func sortByCreation(rss []*replicaset.ReplicaSet) {
 	slices.SortFunc(rss, func(a, b *replicaset.ReplicaSet) int { return olderFirst(&a.ObjectMeta, &b.ObjectMeta) })
 }
 
+// olderFirst orders a before b when b is newer (meta.NewerThan).
 // upstream: ../controller_utils.go ReplicaSetsByCreationTimestamp.Less
 func olderFirst(a, b *meta.ObjectMeta) int {
 	// NewerThan's order, in one comparison of the creation times.

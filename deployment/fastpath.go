@@ -142,6 +142,7 @@ func (s *syncer) deleteAnnotation(key string) {
 	delete(s.d.Annotations, key)
 }
 
+// ownAnnotationMap gives the working copy its own annotation map, once.
 func (s *syncer) ownAnnotationMap() {
 	if !s.ownAnnotations {
 		s.d.Annotations = maps.Clone(s.d.Annotations)
@@ -267,6 +268,7 @@ func remember(dst, list []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
 	return dst
 }
 
+// sameList reports whether a and b hold the same ReplicaSets in the same order.
 func sameList(a, b []*replicaset.ReplicaSet) bool {
 	if len(a) != len(b) {
 		return false

@@ -27,6 +27,9 @@ func (s *syncer) sync(rsList []*replicaset.ReplicaSet) error {
 	return s.syncDeploymentStatus(s.with(old, newRS), newRS)
 }
 
+// checkPausedConditions writes a Progressing condition that says the
+// Deployment was paused or resumed, when it does not say so yet; a rollout
+// already timed out keeps its condition.
 // upstream: sync.go checkPausedConditions
 func (s *syncer) checkPausedConditions() error {
 	d := s.d
@@ -58,6 +61,11 @@ func (s *syncer) getAllReplicaSetsAndSyncRevision(rsList []*replicaset.ReplicaSe
 	return newRS, old, err
 }
 
+// getNewReplicaSet brings the existing current ReplicaSet's annotations
+// and minReadySeconds up to date, or, when there is none and create is
+// set, creates it sized as the strategy allows; either way it records the
+// revision on the Deployment. A name taken by another object raises the
+// collision count so that the next sync hashes to another name.
 // upstream: sync.go getNewReplicaSet
 func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replicaset.ReplicaSet, create bool) (*replicaset.ReplicaSet, error) {
 	d := s.d

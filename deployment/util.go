@@ -79,6 +79,7 @@ func (s *syncer) setRevision(current, revision string) bool {
 	return true
 }
 
+// maxRevision returns the highest revision among rss, 0 when none has one.
 // upstream: util/deployment_util.go MaxRevision
 func maxRevision(rss []*replicaset.ReplicaSet) int64 {
 	var m int64
@@ -154,6 +155,8 @@ func setNewReplicaSetAnnotations(d *Deployment, rs *replicaset.ReplicaSet, revs 
 	return changed
 }
 
+// appendRevisionHistory adds oldRevision to rs's revision history,
+// dropping the oldest entries that would take it past its bound.
 func appendRevisionHistory(rs *replicaset.ReplicaSet, oldRevision string) {
 	hist := rs.Annotations[RevisionHistoryAnnotation]
 	if hist == "" {
@@ -292,6 +295,8 @@ func setReplicasAnnotations(rs *replicaset.ReplicaSet, desired, maxReplicas int3
 	return changed
 }
 
+// replicasAnnotationsNeedUpdate reports whether rs records other desired
+// or maximum replicas than given.
 // upstream: util/deployment_util.go ReplicasAnnotationsNeedUpdate
 func replicasAnnotationsNeedUpdate(rs *replicaset.ReplicaSet, desired, maxReplicas int32) bool {
 	return !annotationIs(rs, DesiredReplicasAnnotation, desired) || !annotationIs(rs, MaxReplicasAnnotation, maxReplicas)
@@ -389,6 +394,7 @@ func (s *syncer) findOldReplicaSets(rsList []*replicaset.ReplicaSet) (*replicase
 	return newRS, old
 }
 
+// getReplicaCountForReplicaSets sums the spec.replicas of rss.
 // upstream: util/deployment_util.go GetReplicaCountForReplicaSets
 func getReplicaCountForReplicaSets(rss []*replicaset.ReplicaSet) int32 {
 	var n int32
@@ -400,6 +406,8 @@ func getReplicaCountForReplicaSets(rss []*replicaset.ReplicaSet) int32 {
 	return n
 }
 
+// filterActiveReplicaSets returns a new list of the ReplicaSets of rss
+// that want pods.
 // upstream: ../controller_utils.go FilterActiveReplicaSets
 func filterActiveReplicaSets(rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
 	var out []*replicaset.ReplicaSet
@@ -411,6 +419,8 @@ func filterActiveReplicaSets(rss []*replicaset.ReplicaSet) []*replicaset.Replica
 	return out
 }
 
+// slicesClip returns rss with no room to append in place, so that an
+// append to it never writes into the array it shares.
 func slicesClip(rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
 	return rss[:len(rss):len(rss)]
 }

@@ -49,6 +49,7 @@ func Validate(d, old *Deployment) error {
 	return &meta.InvalidError{Kind: "Deployment", Group: "apps", Name: d.Name, Causes: errs}
 }
 
+// validateStrategy appends the problems of a Deployment's strategy.
 // upstream: ../../apis/apps/validation/validation.go ValidateDeploymentStrategy
 func validateStrategy(s *Strategy, errs []meta.FieldError) []meta.FieldError {
 	switch s.Type {
