@@ -17,8 +17,8 @@ var epoch = time.Date(2016, 5, 20, 0, 0, 0, 0, time.UTC)
 // of ReplicaSets, and a record of every write and event, in order.
 type fakeEnv struct {
 	// Env is left nil: the requeue calls are not faked, so a test that
-	// reaches one panics. Tests set no progress deadline, which is what
-	// asks for requeues.
+	// reaches one panics. A sync asks for a requeue only when, under a
+	// progress deadline, it writes no status, which no test has it do.
 	Env
 
 	now       time.Time
