@@ -355,3 +355,79 @@ func TestSyncCreatesNewReplicaSet(t *testing.T) {
 	assert.Empty(t, env.updated)
 	assert.Empty(t, env.statuses)
 }
+
+// TestCheckPausedConditions checks the Progressing condition a pause or
+// a resume writes, and that a timed-out rollout or one without a deadline
+// gets none.
+func TestCheckPausedConditions(t *testing.T) {
+	timedOut := newDeploymentCondition(Progressing, "False", ReasonTimedOut, "late", epoch)
+	paused := newDeploymentCondition(Progressing, "Unknown", ReasonPaused, "Deployment is paused", epoch)
+	tests := []struct {
+		name       string
+		paused     bool
+		noDeadline bool
+		have       []Condition
+		want       *Condition
+	}{
+		{name: "paused", paused: true,
+			want: &Condition{Type: Progressing, Status: "Unknown", Reason: ReasonPaused, Message: "Deployment is paused", LastUpdateTime: epoch, LastTransitionTime: epoch}},
+		{name: "still paused", paused: true, have: []Condition{paused}},
+		{name: "resumed", have: []Condition{paused},
+			want: &Condition{Type: Progressing, Status: "Unknown", Reason: ReasonResumed, Message: "Deployment is resumed", LastUpdateTime: epoch, LastTransitionTime: epoch}},
+		{name: "not paused"},
+		{name: "paused after timing out", paused: true, have: []Condition{timedOut}},
+		{name: "paused without a deadline", paused: true, noDeadline: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newTestDeployment(1, 1, 0)
+			d.Spec.Paused = tt.paused
+			d.Spec.ProgressDeadlineSeconds = Ptr[int32](600)
+			if tt.noDeadline {
+				d.Spec.ProgressDeadlineSeconds = nil
+			}
+			d.Status.Conditions = tt.have
+			env := newFakeEnv()
+			require.NoError(t, newTestSyncer(env, d).checkPausedConditions())
+			if tt.want == nil {
+				assert.Empty(t, env.statuses)
+				return
+			}
+			require.Len(t, env.statuses, 1)
+			assert.Equal(t, []Condition{*tt.want}, env.statuses[0].Conditions)
+		})
+	}
+}
+
+// TestIsScalingEvent checks that a resize is told by an active
+// ReplicaSet annotated for another replica count, and by nothing else.
+func TestIsScalingEvent(t *testing.T) {
+	tests := []struct {
+		name       string
+		annotated  string
+		rsReplicas int32
+		want       bool
+	}{
+		{name: "annotated for the current count", annotated: "3", rsReplicas: 3},
+		{name: "annotated for another count", annotated: "2", rsReplicas: 2, want: true},
+		{name: "an empty ReplicaSet annotated for another count", annotated: "2"},
+		{name: "no annotation", rsReplicas: 2},
+		{name: "an annotation that is no count", annotated: "-2", rsReplicas: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newTestDeployment(3, 1, 0)
+			d.Annotations = map[string]string{RevisionAnnotation: "1"}
+			rs := newTestReplicaSet(d, "web-1", tt.rsReplicas, tt.rsReplicas, epoch)
+			rs.Annotations = map[string]string{RevisionAnnotation: "1"}
+			if tt.annotated != "" {
+				rs.Annotations[DesiredReplicasAnnotation] = tt.annotated
+			}
+			env := newFakeEnv(rs)
+			got, err := newTestSyncer(env, d).isScalingEvent(env.rss)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+			assert.Empty(t, env.updated, "finding the ReplicaSet wrote it")
+		})
+	}
+}
