@@ -17,6 +17,7 @@ func DefaultTemplate(t *pod.Template) { t.Default() }
 
 // Validate checks rs as the API server does on create, returning a
 // *meta.InvalidError listing every problem, or nil.
+// upstream: ../../apis/apps/validation/validation.go ValidateReplicaSet
 func Validate(rs *ReplicaSet) error {
 	errs := meta.ValidateName(rs.Name, nil)
 	if rs.Spec.Replicas < 0 {
