@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/rollsim/rollsim"
+	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/scheduler"
 )
@@ -210,4 +211,47 @@ func TestNilObjectsAreErrors(t *testing.T) {
 	_, err = c.ApplyNode(nil)
 	assert.ErrorIs(t, err, rollsim.ErrNilObject)
 	assert.Zero(t, c.Stats().Writes)
+}
+
+// A replacement controller works on copies: what it changes in place
+// never reaches the store, and a write from a copy that another write has
+// overtaken is a conflict.
+func TestReplacementSyncWorksOnCopies(t *testing.T) {
+	var conflicts int
+	tried := false
+	c := rollsim.New(rollsim.Config{Seed: 1, DeploymentSync: func(env deployment.Env, d *deployment.Deployment) error {
+		err := deployment.Sync(env, d)
+		for _, rs := range env.ReplicaSets(d) {
+			rs.Spec.Replicas = 99 // a copy: the store never sees it
+			rs.SetAnnotation("scribbled", "yes")
+		}
+		d.Spec.Paused = true
+		if rss := env.ReplicaSets(d); len(rss) > 0 && !tried {
+			tried = true
+			stale := rss[0].UpdateCopy()
+			fresh := rss[0].UpdateCopy()
+			fresh.SetAnnotation("first", "wins")
+			if err := env.UpdateReplicaSet(&fresh); err != nil {
+				return err
+			}
+			stale.SetAnnotation("second", "loses")
+			if err := env.UpdateReplicaSet(&stale); meta.IsConflict(err) {
+				conflicts++
+			}
+		}
+		return err
+	}})
+	_, err := c.CreateDeployment(newDeployment("web", "web:1", 2))
+	require.NoError(t, err)
+	settle(c)
+	assert.Equal(t, 1, conflicts)
+	d, err := c.Deployment("", "web")
+	require.NoError(t, err)
+	assert.False(t, d.Spec.Paused)
+	rss := c.ReplicaSetsOf(d)
+	require.Len(t, rss, 1)
+	assert.EqualValues(t, 2, rss[0].Spec.Replicas)
+	assert.NotContains(t, rss[0].Annotations, "scribbled")
+	assert.NotContains(t, rss[0].Annotations, "second")
+	assert.Equal(t, "wins", rss[0].Annotations["first"])
 }

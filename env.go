@@ -79,13 +79,33 @@ func (e controllerEnv) Colocation(rs *replicaset.ReplicaSet) func(*pod.Pod) int 
 	return func(p *pod.Pod) int { return counts[p.NodeName] }
 }
 
+// ReplicaSets lends the built-in controller the stored ReplicaSets, the
+// views it reads as upstream's reads its lister's cache: it copies the
+// list before changing it and changes ReplicaSets only through update
+// copies.
 func (e controllerEnv) ReplicaSets(d *deployment.Deployment) []*replicaset.ReplicaSet {
-	// The built-in controller copies the list before it changes anything;
-	// a replacement sync (Config.DeploymentSync) gets its own copy.
-	if e.c.customSync {
-		return slices.Clone(e.c.rsByOwner[d.UID])
-	}
 	return e.c.rsByOwner[d.UID]
+}
+
+// customEnv is the Env of a replacement sync (Config.DeploymentSync): it
+// hands out copies, so that what the sync changes in place reaches the
+// cluster only through the Env's writes, checked as any write is.
+type customEnv struct{ controllerEnv }
+
+func (e customEnv) ReplicaSets(d *deployment.Deployment) []*replicaset.ReplicaSet {
+	own := e.c.rsByOwner[d.UID]
+	out := make([]*replicaset.ReplicaSet, len(own))
+	for i, rs := range own {
+		out[i] = rs.Clone()
+	}
+	return out
+}
+
+func (e customEnv) GetReplicaSet(namespace, name string) *replicaset.ReplicaSet {
+	if rs := e.controllerEnv.GetReplicaSet(namespace, name); rs != nil {
+		return rs.Clone()
+	}
+	return nil
 }
 
 func (e controllerEnv) CreateReplicaSet(rs *replicaset.ReplicaSet) error {
@@ -96,32 +116,66 @@ func (e controllerEnv) GetReplicaSet(namespace, name string) *replicaset.Replica
 	return e.c.replicaSets[objKey{nsOr(namespace), name}]
 }
 
-func (e controllerEnv) UpdateReplicaSet(rs *replicaset.ReplicaSet, specChanged bool) {
+// UpdateReplicaSet commits the controller's changed copy of a ReplicaSet:
+// its annotations, replicas and minReadySeconds (the controller changes
+// no other part of an existing ReplicaSet's spec).
+func (e controllerEnv) UpdateReplicaSet(cp *replicaset.ReplicaSet) error {
 	c := e.c
-	c.updateReplicaSet(rs, specChanged)
-	if specChanged {
-		// minReadySeconds may have changed: availability follows it.
-		for _, p := range rs.RecountAvailable(c.now) {
-			c.podMayBeAvailable(p, rs)
+	cur := c.replicaSets[key(&cp.ObjectMeta)]
+	if cur == nil || cur.UID != cp.UID {
+		return &meta.NotFoundError{Resource: "replicasets.apps", Name: cp.Name}
+	}
+	minReadyChanged := false
+	err := c.commit(write{typ: Modified, rs: cur, expect: cp.ResourceVersion, apply: func() bool {
+		specChanged := cur.Spec.Replicas != cp.Spec.Replicas || cur.Spec.MinReadySeconds != cp.Spec.MinReadySeconds
+		if !specChanged && (sameMap(cur.Annotations, cp.Annotations) || maps.Equal(cur.Annotations, cp.Annotations)) {
+			return false
+		}
+		minReadyChanged = cur.Spec.MinReadySeconds != cp.Spec.MinReadySeconds
+		cur.Annotations = cp.Annotations
+		cur.Spec.Replicas, cur.Spec.MinReadySeconds = cp.Spec.Replicas, cp.Spec.MinReadySeconds
+		if specChanged {
+			cur.Generation++
+		}
+		return true
+	}})
+	if minReadyChanged {
+		// Availability follows minReadySeconds.
+		for _, p := range cur.RecountAvailable(c.now) {
+			c.podMayBeAvailable(p, cur)
 		}
 	}
+	return err
+}
+
+func (e controllerEnv) ActivePods(rs *replicaset.ReplicaSet) int {
+	if cur := e.c.replicaSets[key(&rs.ObjectMeta)]; cur != nil && cur.UID == rs.UID {
+		return cur.ActivePods()
+	}
+	return 0
 }
 
 func (e controllerEnv) DeleteReplicaSet(rs *replicaset.ReplicaSet) { e.c.deleteReplicaSet(rs) }
 
-// stored returns the stored Deployment d is a copy of: usually the one
-// being synced, found without a lookup.
+// stored returns the stored Deployment d is a copy of (nil when it is
+// gone): usually the one being synced, found without a lookup.
 func (c *Cluster) stored(d *deployment.Deployment) *deployment.Deployment {
 	if s := c.syncing; s != nil && s.UID == d.UID && s.Name == d.Name && s.Namespace == d.Namespace {
 		return s
 	}
-	return c.deployments[key(&d.ObjectMeta)]
+	if cur := c.deployments[key(&d.ObjectMeta)]; cur != nil && cur.UID == d.UID {
+		return cur
+	}
+	return nil
 }
 
-func (e controllerEnv) UpdateDeploymentStatus(d *deployment.Deployment) {
+func (e controllerEnv) UpdateDeploymentStatus(d *deployment.Deployment) error {
 	c := e.c
 	cur := c.stored(d)
-	_ = c.commit(write{typ: Modified, dep: cur, apply: func() bool {
+	if cur == nil {
+		return &meta.NotFoundError{Resource: "deployments.apps", Name: d.Name}
+	}
+	return c.commit(write{typ: Modified, dep: cur, expect: d.ResourceVersion, apply: func() bool {
 		storeDeploymentStatus(cur, d)
 		return true
 	}})
@@ -155,10 +209,13 @@ func sameMap(a, b map[string]string) bool {
 	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
-func (e controllerEnv) UpdateDeployment(d *deployment.Deployment) {
+func (e controllerEnv) UpdateDeployment(d *deployment.Deployment) error {
 	c := e.c
 	cur := c.stored(d)
-	_ = c.commit(write{typ: Modified, dep: cur, apply: func() bool { return storeDeploymentSpec(cur, d, false) }})
+	if cur == nil {
+		return &meta.NotFoundError{Resource: "deployments.apps", Name: d.Name}
+	}
+	return c.commit(write{typ: Modified, dep: cur, expect: d.ResourceVersion, apply: func() bool { return storeDeploymentSpec(cur, d, false) }})
 }
 
 // RequeueRateLimited models upstream's default controller rate limiter:
@@ -168,6 +225,9 @@ func (e controllerEnv) UpdateDeployment(d *deployment.Deployment) {
 func (e controllerEnv) RequeueRateLimited(d *deployment.Deployment) {
 	c := e.c
 	cur := c.stored(d)
+	if cur == nil {
+		return
+	}
 	n := c.failures[cur]
 	c.failures[cur] = n + 1
 	delay := maxRateLimitDelay
@@ -201,6 +261,9 @@ const maxSyncRetries = 15
 func (e controllerEnv) RequeueAt(d *deployment.Deployment, t time.Time) {
 	c := e.c
 	cur := c.stored(d)
+	if cur == nil {
+		return
+	}
 	if !t.After(c.now) {
 		c.dirtyDeploy.add(cur)
 		return
@@ -276,7 +339,13 @@ func (c *Cluster) reconcile() {
 			}
 			c.syncing = d
 			c.stats.DeploymentSyncs++
-			err := c.syncDeploy(env, d)
+			var err error
+			if c.customSync {
+				// A replacement sync works on copies only.
+				err = c.syncDeploy(customEnv{env}, d.Clone())
+			} else {
+				err = c.syncDeploy(env, d)
+			}
 			c.syncDone(env, d, err)
 			c.syncing = nil
 		}

@@ -325,17 +325,6 @@ func (c *Cluster) ReplicaSetsOf(d *deployment.Deployment) []*replicaset.ReplicaS
 	return own
 }
 
-// updateReplicaSet commits a change the controller made to rs in place;
-// specChanged tells whether its spec changed (which bumps generation).
-func (c *Cluster) updateReplicaSet(rs *replicaset.ReplicaSet, specChanged bool) {
-	_ = c.commit(write{typ: Modified, rs: rs, apply: func() bool {
-		if specChanged {
-			rs.Generation++
-		}
-		return true
-	}})
-}
-
 // deleteReplicaSet deletes rs and, first, its pods.
 func (c *Cluster) deleteReplicaSet(rs *replicaset.ReplicaSet) {
 	var gone []*pod.Pod

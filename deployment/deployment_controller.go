@@ -2,7 +2,6 @@ package deployment
 
 import (
 	"cmp"
-	"errors"
 	"slices"
 	"time"
 
@@ -23,18 +22,28 @@ type Env interface {
 	CreateReplicaSet(rs *replicaset.ReplicaSet) error
 	// GetReplicaSet returns the ReplicaSet of that namespace and name, or nil.
 	GetReplicaSet(namespace, name string) *replicaset.ReplicaSet
-	// UpdateReplicaSet records a change the controller made to rs in place;
-	// specChanged tells whether its spec changed (which bumps generation).
-	UpdateReplicaSet(rs *replicaset.ReplicaSet, specChanged bool)
+	// UpdateReplicaSet stores rs, a changed copy (replicaset.ReplicaSet's
+	// UpdateCopy) of a ReplicaSet the Env listed: its annotations and
+	// spec. A change of spec bumps the generation. A ResourceVersion that
+	// is no longer the stored one's is a *meta.ConflictError.
+	UpdateReplicaSet(rs *replicaset.ReplicaSet) error
 	// DeleteReplicaSet removes rs.
 	DeleteReplicaSet(rs *replicaset.ReplicaSet)
 	// UpdateDeploymentStatus stores d's status and annotations. The
-	// controller passes a Deployment that carries only those and its
-	// identity (name, namespace, uid); it reuses d and its conditions'
-	// memory once the call returns, so what is kept must be copied.
-	UpdateDeploymentStatus(d *Deployment)
-	// UpdateDeployment stores d's metadata and spec (not its status).
-	UpdateDeployment(d *Deployment)
+	// controller passes a Deployment that carries only those, its
+	// identity (name, namespace, uid) and the ResourceVersion it read; it
+	// reuses d and its conditions' memory once the call returns, so what
+	// is kept must be copied. A ResourceVersion that is no longer the
+	// stored one's is a *meta.ConflictError: the sync read a Deployment
+	// that has been written since, by itself as upstream's does when it
+	// writes twice from one copy.
+	UpdateDeploymentStatus(d *Deployment) error
+	// UpdateDeployment stores d's metadata and spec (not its status), with
+	// the same resourceVersion check.
+	UpdateDeployment(d *Deployment) error
+	// ActivePods counts the pods of rs that have not finished, those
+	// being deleted included.
+	ActivePods(rs *replicaset.ReplicaSet) int
 	// RequeueAt asks for d to be synced again at t. Only the earliest
 	// pending request per Deployment counts.
 	RequeueAt(d *Deployment, t time.Time)
@@ -45,10 +54,6 @@ type Env interface {
 	Event(obj *meta.ObjectMeta, kind, typ, reason, message string)
 }
 
-// ErrConflict is returned by Sync when a sync wrote the Deployment once and
-// then tried again from its now stale copy: the API server rejects such a
-// second write, and the sync is retried later, as upstream's are.
-var ErrConflict = errors.New("the object has been modified; please apply your changes to the latest version and try again")
 
 // syncer holds one sync of one Deployment: a working copy of it, and
 // whether that copy has already been written. What it keeps only to go
@@ -61,15 +66,20 @@ type syncer struct {
 	// stored is the Deployment as the Env holds it, d the working copy.
 	stored *Deployment
 	d      *Deployment
-	wrote  bool
+	// err is the first failed ReplicaSet update: upstream's sync returns
+	// there; here the sync writes nothing more and fails at its end.
+	err error
+	// rsCopy is the update copy a sync hands to UpdateReplicaSet.
+	rsCopy replicaset.ReplicaSet
 	speedups
 }
 
 // Sync reconciles one Deployment once, as upstream's syncDeployment does,
 // writing what it changes (ReplicaSets, the Deployment, events) through
 // env. stored is the Deployment as the cluster holds it; the sync works on
-// a copy. ErrConflict means the sync stopped part way and should be run
-// again.
+// a copy. An error (a *meta.ConflictError from the Env when the sync
+// wrote the Deployment twice from its one copy) means the sync stopped
+// part way and should be run again.
 func Sync(env Env, stored *Deployment) (err error) {
 	var c Controller
 	return c.Sync(env, stored)
@@ -107,7 +117,7 @@ func (c *Controller) Sync(env Env, stored *Deployment) error {
 	// arrays would cost more than a small sync. What they still point to
 	// is overwritten before it is read.
 	s.env = env
-	s.wrote, s.ownAnnotations = false, false
+	s.err, s.ownAnnotations = nil, false
 	s.used, s.condsUsed, s.changes = 0, 0, 0
 	s.split.ok, s.split.newRS, s.split.old = false, nil, nil
 	s.stored, s.memo = stored, nil
@@ -117,7 +127,10 @@ func (c *Controller) Sync(env Env, stored *Deployment) error {
 	s.copy = workingCopy(stored)
 	s.d = &s.copy
 	err := s.syncDeployment()
-	s.env, s.stored, s.memo = nil, nil, nil
+	if err == nil {
+		err = s.err
+	}
+	s.env, s.stored, s.memo, s.err = nil, nil, nil, nil
 	return err
 }
 
@@ -166,34 +179,31 @@ func (s *syncer) getReplicaSetsForDeployment() []*replicaset.ReplicaSet {
 	return s.sortedReplicaSets(s.env.ReplicaSets(s.d))
 }
 
-// write stores the working copy's status and annotations; a second write
-// of the Deployment in one sync is a conflict.
+// write stores the working copy's status and annotations. The working
+// copy keeps the resourceVersion the sync read, so a second write of the
+// Deployment in one sync is a conflict, as upstream's is.
 func (s *syncer) write() error {
-	if s.wrote {
-		return ErrConflict
+	if s.err != nil {
+		return s.err
 	}
-	s.wrote = true
 	s.changes++
 	// The Env stores a Deployment's status and annotations only: hand it
 	// those with the object's identity, so that what it copies is small.
 	d := s.d
 	s.status = Deployment{
-		ObjectMeta: meta.ObjectMeta{Name: d.Name, Namespace: d.Namespace, UID: d.UID, Annotations: d.Annotations},
+		ObjectMeta: meta.ObjectMeta{Name: d.Name, Namespace: d.Namespace, UID: d.UID, Annotations: d.Annotations, ResourceVersion: d.ResourceVersion},
 		Status:     d.Status,
 	}
-	s.env.UpdateDeploymentStatus(&s.status)
-	return nil
+	return s.env.UpdateDeploymentStatus(&s.status)
 }
 
 // writeSpec stores the working copy's metadata and spec.
 func (s *syncer) writeSpec() error {
-	if s.wrote {
-		return ErrConflict
+	if s.err != nil {
+		return s.err
 	}
-	s.wrote = true
 	s.changes++
-	s.env.UpdateDeployment(s.d)
-	return nil
+	return s.env.UpdateDeployment(s.d)
 }
 
 // event records an event about the Deployment.

@@ -24,6 +24,9 @@ type fakeEnv struct {
 	now       time.Time
 	rss       []*replicaset.ReplicaSet
 	nextIndex uint64
+	// deploymentRV is the resourceVersion of the Deployment's last write,
+	// 0 before the first.
+	deploymentRV uint64
 
 	created  []string
 	updated  []string
@@ -64,13 +67,35 @@ func (f *fakeEnv) GetReplicaSet(namespace, name string) *replicaset.ReplicaSet {
 	return nil
 }
 
-func (f *fakeEnv) UpdateReplicaSet(rs *replicaset.ReplicaSet, specChanged bool) {
-	f.nextIndex++
-	rs.ResourceVersion = f.nextIndex
-	if specChanged {
+func (f *fakeEnv) UpdateReplicaSet(cp *replicaset.ReplicaSet) error {
+	rs := f.GetReplicaSet(cp.Namespace, cp.Name)
+	if rs == nil {
+		return &meta.NotFoundError{Resource: "replicasets.apps", Name: cp.Name}
+	}
+	if cp.ResourceVersion != rs.ResourceVersion {
+		return &meta.ConflictError{Resource: "replicasets.apps", Name: cp.Name}
+	}
+	if rs.Spec.Replicas != cp.Spec.Replicas || rs.Spec.MinReadySeconds != cp.Spec.MinReadySeconds {
 		rs.Generation++
 	}
+	rs.Annotations, rs.Spec.Replicas, rs.Spec.MinReadySeconds = cp.Annotations, cp.Spec.Replicas, cp.Spec.MinReadySeconds
+	f.nextIndex++
+	rs.ResourceVersion = f.nextIndex
 	f.updated = append(f.updated, rs.Name)
+	return nil
+}
+
+func (f *fakeEnv) ActivePods(rs *replicaset.ReplicaSet) int { return rs.ActivePods() }
+
+// checkDeployment checks a Deployment write's resourceVersion against the
+// last one written, as the API server does, and moves it on.
+func (f *fakeEnv) checkDeployment(d *Deployment) error {
+	if f.deploymentRV != 0 && d.ResourceVersion != f.deploymentRV {
+		return &meta.ConflictError{Resource: "deployments.apps", Name: d.Name}
+	}
+	f.nextIndex++
+	f.deploymentRV = f.nextIndex
+	return nil
 }
 
 func (f *fakeEnv) DeleteReplicaSet(rs *replicaset.ReplicaSet) {
@@ -78,11 +103,15 @@ func (f *fakeEnv) DeleteReplicaSet(rs *replicaset.ReplicaSet) {
 	f.deleted = append(f.deleted, rs.Name)
 }
 
-func (f *fakeEnv) UpdateDeploymentStatus(d *Deployment) {
+func (f *fakeEnv) UpdateDeploymentStatus(d *Deployment) error {
+	if err := f.checkDeployment(d); err != nil {
+		return err
+	}
 	st := d.Status
 	st.Conditions = slices.Clone(st.Conditions)
 	f.statuses = append(f.statuses, st)
 	f.annotations = append(f.annotations, maps.Clone(d.Annotations))
+	return nil
 }
 
 // store makes d what the Env holds after its last status write, as the
@@ -91,6 +120,9 @@ func (f *fakeEnv) store(d *Deployment) {
 	if n := len(f.statuses); n > 0 {
 		d.Status, d.Annotations = f.statuses[n-1], f.annotations[n-1]
 	}
+	if f.deploymentRV != 0 {
+		d.ResourceVersion = f.deploymentRV
+	}
 }
 
 // forget drops the record of what was written and told so far.
@@ -98,7 +130,13 @@ func (f *fakeEnv) forget() {
 	f.created, f.updated, f.deleted, f.statuses, f.annotations, f.specs, f.events = nil, nil, nil, nil, nil, nil, nil
 }
 
-func (f *fakeEnv) UpdateDeployment(d *Deployment) { f.specs = append(f.specs, d.Spec.Clone()) }
+func (f *fakeEnv) UpdateDeployment(d *Deployment) error {
+	if err := f.checkDeployment(d); err != nil {
+		return err
+	}
+	f.specs = append(f.specs, d.Spec.Clone())
+	return nil
+}
 
 func (f *fakeEnv) Event(_ *meta.ObjectMeta, _, typ, reason, message string) {
 	f.events = append(f.events, typ+" "+reason+" "+message)

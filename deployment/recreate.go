@@ -16,7 +16,7 @@ func (s *syncer) rolloutRecreate(rsList []*replicaset.ReplicaSet) error {
 	if s.scaleDownOldReplicaSetsForRecreate(old) {
 		return s.syncRolloutStatus(all, newRS)
 	}
-	if oldPodsRunning(old) {
+	if s.oldPodsRunning(old) {
 		return s.syncRolloutStatus(all, newRS)
 	}
 	if newRS == nil {
@@ -50,9 +50,9 @@ func (s *syncer) scaleDownOldReplicaSetsForRecreate(old []*replicaset.ReplicaSet
 // oldPodsRunning reports whether any old ReplicaSet still counts pods in
 // its status or still has a pod.
 // upstream: recreate.go oldPodsRunning
-func oldPodsRunning(old []*replicaset.ReplicaSet) bool {
+func (s *syncer) oldPodsRunning(old []*replicaset.ReplicaSet) bool {
 	for _, rs := range old {
-		if rs.Status.Replicas > 0 || rs.ActivePods() > 0 {
+		if rs.Status.Replicas > 0 || s.env.ActivePods(rs) > 0 {
 			return true
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/replicaset"
 )
@@ -36,7 +37,8 @@ func TestOldPodsRunning(t *testing.T) {
 				}
 				old = append(old, rs)
 			}
-			assert.Equal(t, tt.want, oldPodsRunning(old))
+			s := &syncer{env: newFakeEnv(old...)}
+			assert.Equal(t, tt.want, s.oldPodsRunning(old))
 		})
 	}
 }
@@ -68,7 +70,7 @@ func TestRolloutRecreate(t *testing.T) {
 	old.Status.Replicas, old.Status.ReadyReplicas, old.Status.AvailableReplicas = 0, 0, 0
 	env.store(d)
 	env.forget()
-	require.ErrorIs(t, Sync(env, d), ErrConflict, "the revision write, then the status write from the same copy")
+	require.True(t, meta.IsConflict(Sync(env, d)), "the revision write, then the status write from the same copy")
 	require.Len(t, env.created, 1)
 	newRS := env.rss[1]
 	assert.Equal(t, int32(2), newRS.Spec.Replicas)

@@ -74,19 +74,25 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 	revs.d, revs.dHas = d.Annotations[RevisionAnnotation]
 	if existing != nil {
 		revs.rs, revs.rsHas = existing.Annotations[RevisionAnnotation]
-		annotationsChanged := setNewReplicaSetAnnotations(d, existing, revs, newRevision, true)
+		// The annotations go on a copy, which the Env stores only if
+		// they or minReadySeconds changed.
+		s.rsCopy = existing.UpdateCopy()
+		cp := &s.rsCopy
+		annotationsChanged := setNewReplicaSetAnnotations(d, cp, revs, newRevision, true)
 		minReadyChanged := existing.Spec.MinReadySeconds != d.Spec.MinReadySeconds
 		if minReadyChanged && !annotationsChanged {
 			// Upstream stores its annotated copy of the ReplicaSet here,
 			// with the annotations it copied before giving up on a
 			// revision that does not parse (when the revision parses and
 			// nothing changed, copying changes nothing).
-			copyDeploymentAnnotationsToReplicaSet(d, revs.dHas, existing)
+			copyDeploymentAnnotationsToReplicaSet(d, revs.dHas, cp)
 		}
 		if annotationsChanged || minReadyChanged {
-			existing.Spec.MinReadySeconds = d.Spec.MinReadySeconds
+			cp.Spec.MinReadySeconds = d.Spec.MinReadySeconds
 			s.changes++
-			s.env.UpdateReplicaSet(existing, minReadyChanged)
+			if err := s.env.UpdateReplicaSet(cp); err != nil {
+				return nil, err
+			}
 			return existing, nil
 		}
 		// Unchanged: setNewReplicaSetAnnotations changed nothing.
@@ -273,7 +279,7 @@ func (s *syncer) scaleReplicaSetAndRecordEvent(rs *replicaset.ReplicaSet, size i
 // upstream: sync.go scaleReplicaSet
 func (s *syncer) scaleReplicaSet(rs *replicaset.ReplicaSet, size int32, force bool) bool {
 	d := s.d
-	if !force && rs.Spec.Replicas == size {
+	if s.err != nil || !force && rs.Spec.Replicas == size {
 		return false
 	}
 	resize := rs.Spec.Replicas != size
@@ -282,9 +288,16 @@ func (s *syncer) scaleReplicaSet(rs *replicaset.ReplicaSet, size int32, force bo
 		return false
 	}
 	from := rs.Spec.Replicas
-	rs.Spec.Replicas = size
-	setReplicasAnnotations(rs, desired, maxReplicas)
-	s.env.UpdateReplicaSet(rs, resize)
+	// The change goes to the Env as a copy; rs, the Env's own, shows it
+	// once stored.
+	s.rsCopy = rs.UpdateCopy()
+	cp := &s.rsCopy
+	cp.Spec.Replicas = size
+	setReplicasAnnotations(cp, desired, maxReplicas)
+	if err := s.env.UpdateReplicaSet(cp); err != nil {
+		s.err = err
+		return false
+	}
 	if resize {
 		s.event("Normal", "ScalingReplicaSet", scaledMessage(rs.Name, from, size))
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/replicaset"
 )
 
@@ -166,7 +167,13 @@ func TestScale(t *testing.T) {
 				oldRSs = append(oldRSs, build(r))
 			}
 			before := sizes(append([]*replicaset.ReplicaSet{newRS}, oldRSs...)...)
-			env := newFakeEnv()
+			var stored []*replicaset.ReplicaSet
+			for _, rs := range append([]*replicaset.ReplicaSet{newRS}, oldRSs...) {
+				if rs != nil {
+					stored = append(stored, rs)
+				}
+			}
+			env := newFakeEnv(stored...)
 			newTestSyncer(env, d).scale(newRS, oldRSs)
 
 			all := append([]*replicaset.ReplicaSet{newRS}, oldRSs...)
@@ -320,7 +327,7 @@ func TestGenerateReplicaSetName(t *testing.T) {
 func TestSyncCreatesNewReplicaSet(t *testing.T) {
 	d := newTestDeployment(3, 1, 0)
 	env := newFakeEnv()
-	require.ErrorIs(t, Sync(env, d), ErrConflict)
+	require.True(t, meta.IsConflict(Sync(env, d)))
 
 	require.Len(t, env.rss, 1)
 	rs := env.rss[0]

@@ -8,6 +8,7 @@
 package replicaset
 
 import (
+	"maps"
 	"time"
 
 	"github.com/rollsim/rollsim/meta"
@@ -24,6 +25,29 @@ type ReplicaSet struct {
 
 	pods     podIndex
 	podOwner *meta.OwnerRef
+	// sharedAnnotations marks an update copy whose annotations are still
+	// the original's map (see UpdateCopy).
+	sharedAnnotations bool
+}
+
+// UpdateCopy returns a copy of rs for a writer to change and hand to an
+// update, as a controller changes a copy of what its lister returns: the
+// metadata, spec and status, without the pod index. The copy's
+// annotations become its own at its first SetAnnotation; its selector,
+// template and status conditions are shared with rs and must not be
+// changed.
+func (rs *ReplicaSet) UpdateCopy() ReplicaSet {
+	return ReplicaSet{ObjectMeta: rs.ObjectMeta, Spec: rs.Spec, Status: rs.Status, sharedAnnotations: true}
+}
+
+// SetAnnotation sets an annotation, giving an update copy its own
+// annotations first.
+func (rs *ReplicaSet) SetAnnotation(key, value string) {
+	if rs.sharedAnnotations {
+		rs.Annotations = maps.Clone(rs.Annotations)
+		rs.sharedAnnotations = false
+	}
+	rs.ObjectMeta.SetAnnotation(key, value)
 }
 
 // PodOwner returns the owner reference the ReplicaSet's pods carry. Every

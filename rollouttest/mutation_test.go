@@ -56,8 +56,11 @@ func dropsOldAtOnce(env deployment.Env, d *deployment.Deployment) error {
 	}
 	for _, rs := range rss {
 		if current && rs.Spec.Replicas > 0 && !rs.Spec.Template.EqualIgnoringHash(&d.Spec.Template) {
-			rs.Spec.Replicas = 0
-			env.UpdateReplicaSet(rs, true)
+			cp := rs.UpdateCopy()
+			cp.Spec.Replicas = 0
+			if err := env.UpdateReplicaSet(&cp); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -68,21 +71,20 @@ func dropsOldAtOnce(env deployment.Env, d *deployment.Deployment) error {
 type noGrowEnv struct {
 	deployment.Env
 	d     *deployment.Deployment
-	sizes map[*replicaset.ReplicaSet]int32
+	sizes map[string]int32
 }
 
-func (e noGrowEnv) UpdateReplicaSet(rs *replicaset.ReplicaSet, specChanged bool) {
-	if before, ok := e.sizes[rs]; ok && rs.Spec.Replicas > before && rs.Spec.Template.EqualIgnoringHash(&e.d.Spec.Template) {
-		rs.Spec.Replicas = before
-		return
+func (e noGrowEnv) UpdateReplicaSet(rs *replicaset.ReplicaSet) error {
+	if before, ok := e.sizes[rs.Name]; ok && rs.Spec.Replicas > before && rs.Spec.Template.EqualIgnoringHash(&e.d.Spec.Template) {
+		return nil
 	}
-	e.Env.UpdateReplicaSet(rs, specChanged)
+	return e.Env.UpdateReplicaSet(rs)
 }
 
 func neverGrowsNew(env deployment.Env, d *deployment.Deployment) error {
-	sizes := map[*replicaset.ReplicaSet]int32{}
+	sizes := map[string]int32{}
 	for _, rs := range env.ReplicaSets(d) {
-		sizes[rs] = rs.Spec.Replicas
+		sizes[rs.Name] = rs.Spec.Replicas
 	}
 	return deployment.Sync(noGrowEnv{env, d, sizes}, d)
 }
@@ -98,9 +100,12 @@ func (e stampOldEnv) CreateReplicaSet(rs *replicaset.ReplicaSet) error {
 		return err
 	}
 	for _, other := range e.Env.ReplicaSets(e.d) {
-		if other != rs {
-			other.SetAnnotation(deployment.RevisionAnnotation, rs.Annotations[deployment.RevisionAnnotation])
-			e.Env.UpdateReplicaSet(other, false)
+		if other.Name != rs.Name {
+			cp := other.UpdateCopy()
+			cp.SetAnnotation(deployment.RevisionAnnotation, rs.Annotations[deployment.RevisionAnnotation])
+			if err := e.Env.UpdateReplicaSet(&cp); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -139,11 +144,11 @@ type conditionsOnlyEnv struct {
 	stored *deployment.Deployment
 }
 
-func (e conditionsOnlyEnv) UpdateDeploymentStatus(d *deployment.Deployment) {
+func (e conditionsOnlyEnv) UpdateDeploymentStatus(d *deployment.Deployment) error {
 	if maps.Equal(d.Annotations, e.stored.Annotations) && slices.Equal(d.Status.Conditions, e.stored.Status.Conditions) {
-		return
+		return nil
 	}
-	e.Env.UpdateDeploymentStatus(d)
+	return e.Env.UpdateDeploymentStatus(d)
 }
 
 func skipsStatusWrites(env deployment.Env, d *deployment.Deployment) error {
