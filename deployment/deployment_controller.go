@@ -54,7 +54,6 @@ type Env interface {
 	Event(obj *meta.ObjectMeta, kind, typ, reason, message string)
 }
 
-
 // syncer holds one sync of one Deployment: a working copy of it, and
 // whether that copy has already been written. What it keeps only to go
 // faster lives in its speedups (fastpath.go).
