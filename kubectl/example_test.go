@@ -102,14 +102,14 @@ func ExampleGetReplicaSets() {
 	c := newCluster()
 	setImage(c, "web:2")
 	c.Advance(10 * time.Second)
-	out, err := kubectl.GetReplicaSets(c, "")
+	out, err := kubectl.GetReplicaSets(c.ReplicaSets(), "", c.Now())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Print(out)
 
-	_, err = kubectl.GetReplicaSets(c, "nope")
+	_, err = kubectl.GetReplicaSets(c.ReplicaSets(), "nope", c.Now())
 	fmt.Println(err)
 	// Output:
 	// NAME             DESIRED   CURRENT   READY   AGE
