@@ -38,9 +38,7 @@ func Example() {
 	}
 	c.Advance(5 * time.Second)
 
-	d, _ = c.Deployment("", "httpd")
-	d.Spec.Template.Spec.Containers[0].Image = "httpd:2.2.32"
-	if _, err := c.UpdateDeployment(d); err != nil {
+	if _, err := c.SetImage("", "httpd", "httpd", "httpd:2.2.32"); err != nil {
 		fmt.Println(err)
 		return
 	}
