@@ -3,35 +3,37 @@ package kubectl_test
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
-	"testing/fstest"
 	"time"
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/kubectl"
 	"github.com/rollsim/rollsim/manifest"
-	"github.com/rollsim/rollsim/meta"
-	"github.com/rollsim/rollsim/pod"
 )
 
 // newCluster returns a cluster running three web:1 pods, rolled out.
 func newCluster() *rollsim.Cluster {
 	c := rollsim.New(rollsim.Config{})
-	labels := map[string]string{"app": "web"}
-	d := &deployment.Deployment{
-		ObjectMeta: meta.ObjectMeta{Name: "web"},
-		Spec: deployment.Spec{
-			Replicas: deployment.Ptr[int32](3),
-			Selector: &meta.Selector{MatchLabels: labels},
-			Template: pod.Template{Labels: labels, Spec: pod.Spec{Containers: []pod.Container{{Name: "web", Image: "web:1"}}}},
-		},
-	}
-	if _, err := c.CreateDeployment(d); err != nil {
+	if err := kubectl.CreateDeployment(c, "", "web", "web:1", 3); err != nil {
 		panic(err)
 	}
 	c.Advance(time.Minute)
 	return c
+}
+
+// twoRevisions returns a cluster whose Deployment has rolled web:2 out
+// after web:1, recorded, and its revisions.
+func twoRevisions() (*rollsim.Cluster, []kubectl.Revision) {
+	c := newCluster()
+	setImage(c, "web:2")
+	c.Advance(time.Minute)
+	revs, err := kubectl.Revisions(c, "", "web")
+	if err != nil {
+		panic(err)
+	}
+	return c, revs
 }
 
 // setImage changes the Deployment's image with a change-cause, as
@@ -46,21 +48,13 @@ func setImage(c kubectl.Client, image string) {
 // History prints `kubectl rollout history` from the cluster's revisions.
 // Asking for a revision that is not there (--revision=7) is an error.
 func ExampleHistory() {
-	c := newCluster()
-	setImage(c, "web:2")
-	c.Advance(time.Minute)
-
-	revs, err := kubectl.Revisions(c, "", "web")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
+	_, revs := twoRevisions()
 	table, _ := kubectl.History("web", revs, 0)
 	// kubectl ends the header line with a space; %q shows it.
 	header, body, _ := strings.Cut(table, "\n")
 	fmt.Printf("%q\n%s", header, body)
 
-	_, err = kubectl.History("web", revs, 7)
+	_, err := kubectl.History("web", revs, 7)
 	fmt.Println("error:", err)
 	// Output:
 	// "deployment.apps/web "
@@ -116,42 +110,19 @@ func ExampleGetReplicaSets() {
 	// Error from server (NotFound): replicasets.apps "nope" not found
 }
 
-// The manifest of the examples that apply one: three replicas of web:1.
-const webManifest = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: web
-        image: web:1
-`
-
 // ApplyFile reports what it did to each object of a manifest, as `kubectl
-// apply -f` prints it. A replica count that neither manifest sets keeps
-// the live one, which `kubectl scale` changed.
+// apply -f` prints it; here the rollback lesson's manifests. A replica
+// count the manifest sets wins over the live one that `kubectl scale`
+// changed.
 func ExampleApplyFile() {
 	c := rollsim.New(rollsim.Config{})
-	v1 := strings.ReplaceAll(webManifest, "  replicas: 3\n", "")
-	fsys := fstest.MapFS{
-		"web.yml":    {Data: []byte(v1)},
-		"web-v2.yml": {Data: []byte(strings.ReplaceAll(v1, "web:1", "web:2"))},
-	}
+	lesson := os.DirFS("../examples/rollback")
 	for _, step := range []func() ([]string, error){
-		func() ([]string, error) { return kubectl.ApplyFile(c, fsys, "web.yml", "") },
-		func() ([]string, error) { return kubectl.ApplyFile(c, fsys, "web.yml", "") },
-		func() ([]string, error) { return nil, kubectl.Scale(c, "", "web", 5, "") },
-		func() ([]string, error) { return kubectl.ApplyFile(c, fsys, "web-v2.yml", "") },
-		func() ([]string, error) { return kubectl.ApplyFile(c, fsys, "web-v3.yml", "") },
+		func() ([]string, error) { return kubectl.ApplyFile(c, lesson, "httpd.v1.yml", "") },
+		func() ([]string, error) { return kubectl.ApplyFile(c, lesson, "httpd.v1.yml", "") },
+		func() ([]string, error) { return nil, kubectl.Scale(c, "", "httpd", 5, "") },
+		func() ([]string, error) { return kubectl.ApplyFile(c, lesson, "httpd.v2.yml", "") },
+		func() ([]string, error) { return kubectl.ApplyFile(c, lesson, "httpd.v9.yml", "") },
 	} {
 		lines, err := step()
 		for _, l := range lines {
@@ -161,32 +132,32 @@ func ExampleApplyFile() {
 			fmt.Println("error:", err)
 		}
 	}
-	d, _ := c.Deployment("", "web")
+	d, _ := c.Deployment("", "httpd")
 	fmt.Println(*d.Spec.Replicas, d.Image())
 	// Output:
-	// deployment.apps/web created
-	// deployment.apps/web unchanged
-	// deployment.apps/web configured
-	// error: the path "web-v3.yml" does not exist
-	// 5 web:2
+	// deployment.apps/httpd created
+	// deployment.apps/httpd unchanged
+	// deployment.apps/httpd configured
+	// error: the path "httpd.v9.yml" does not exist
+	// 3 httpd:2.4.17
 }
 
 // Apply takes manifest objects already read, such as those of
 // manifest.Decode, and records a change-cause as --record does.
 func ExampleApply() {
 	c := rollsim.New(rollsim.Config{})
-	objs, err := manifest.Decode("web.yml", []byte(webManifest))
+	objs, err := manifest.Load("../examples/rolling-update/httpd.yml")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	lines, err := kubectl.Apply(c, objs, "kubectl apply --filename=web.yml --record=true")
+	lines, err := kubectl.Apply(c, objs, "kubectl apply --filename=httpd.yml --record=true")
 	fmt.Println(lines, err)
-	revs, _ := kubectl.Revisions(c, "", "web")
+	revs, _ := kubectl.Revisions(c, "", "httpd")
 	fmt.Println(revs[0].ChangeCause)
 	// Output:
-	// [deployment.apps/web created] <nil>
-	// kubectl apply --filename=web.yml --record=true
+	// [deployment.apps/httpd created] <nil>
+	// kubectl apply --filename=httpd.yml --record=true
 }
 
 // ApplyDeployment applies a Deployment built in Go: the fields it sets are
@@ -206,7 +177,7 @@ func ExampleApplyDeployment() {
 	// Output:
 	// configured <nil>
 	// configured <nil>
-	// map[tier:front] 3
+	// map[app:web tier:front] 3
 }
 
 // SetImage changes a container's image; "*" names every container. It
@@ -266,14 +237,7 @@ func ExampleCreateDeployment() {
 
 // Revisions lists what `kubectl rollout history` shows, oldest first.
 func ExampleRevisions() {
-	c := newCluster()
-	setImage(c, "web:2")
-	c.Advance(time.Minute)
-	revs, err := kubectl.Revisions(c, "", "web")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
+	_, revs := twoRevisions()
 	for _, r := range revs {
 		fmt.Printf("%d %s %q\n", r.Number, r.Template.Image(), r.ChangeCause)
 	}
@@ -285,9 +249,7 @@ func ExampleRevisions() {
 // Undo brings back the previous revision's template (or, with a number,
 // that revision's); its ReplicaSet takes the next revision number.
 func ExampleUndo() {
-	c := newCluster()
-	setImage(c, "web:2")
-	c.Advance(time.Minute)
+	c, _ := twoRevisions()
 	res, err := kubectl.Undo(c, "", "web", 0)
 	fmt.Println(res, err)
 	res, err = kubectl.Undo(c, "", "web", 3)
