@@ -37,7 +37,10 @@
 //     length of a call: read it there, keep nothing.
 //   - Expect errors, never panics, for bad input: a rejected change
 //     leaves the cluster exactly as it was, and its error uses the API
-//     server's wording (*meta.InvalidError, *meta.NotFoundError, ...).
+//     server's wording (*meta.InvalidError, *meta.NotFoundError, ...), or
+//     kubectl's for the shorthands of kubectl's commands
+//     (*kubectl.RolloutError, *kubectl.WaitError, *kubectl.NotFoundError,
+//     which wraps *meta.NotFoundError).
 //
 // What a user does with kubectl is package kubectl's, written against its
 // Client interface, which a Cluster satisfies: Apply, SetImage, Scale,

@@ -336,3 +336,29 @@ func ExampleWaitForRollout() {
 	// true 10m1s deployment "web" exceeded its progress deadline
 	// 500ms timed out waiting for the condition
 }
+
+// The printers take objects: here the cluster's Deployments and pods, at
+// the fake clock's instant. Pods show a NODE column once the cluster has
+// nodes.
+func ExampleGetPods() {
+	c := newCluster()
+	out, err := kubectl.GetDeployments(c.Deployments(), "", c.Now())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(out)
+	out, err = kubectl.GetPods(c.Pods(), "", c.Now(), c.HasNodes())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(out)
+	// Output:
+	// NAME   READY   UP-TO-DATE   AVAILABLE   AGE
+	// web    3/3     3            3           60s
+	// NAME                   READY   STATUS    RESTARTS   AGE
+	// web-57d9664db9-7pdq7   1/1     Running   0          60s
+	// web-57d9664db9-vkwmf   1/1     Running   0          60s
+	// web-57d9664db9-xxrcw   1/1     Running   0          60s
+}
