@@ -38,7 +38,7 @@ func Revisions(c Client, namespace, name string) ([]Revision, error) {
 		if n < 0 {
 			continue
 		}
-		r := Revision{Number: n, ReplicaSet: rs.Name, ChangeCause: rs.Annotations[deployment.ChangeCauseAnnotation], Template: rs.Spec.Template.Clone()}
+		r := Revision{Number: n, ReplicaSet: rs.Name, ChangeCause: rs.Annotations[deployment.ChangeCauseAnnotation], Template: rs.Spec.Template}
 		if r.ChangeCause != "" {
 			if r.Template.Annotations == nil {
 				r.Template.Annotations = map[string]string{}
