@@ -205,12 +205,13 @@ func (c *Cluster) startPod(p *pod.Pod, rs *replicaset.ReplicaSet) {
 		// under minReadySeconds counts from the stored time.
 		p.ReadyTime = c.now.Truncate(time.Second)
 	}
-	p.ResourceVersion = c.nextRV()
-	rs.PodChanged(p, wasReady)
+	_ = c.commit(write{typ: Modified, pod: p, apply: func() bool {
+		rs.PodChanged(p, wasReady)
+		return true
+	}})
 	if p.Ready {
 		c.podMayBeAvailable(p, rs)
 	}
-	c.dirtyRS.add(rs)
 }
 
 func (c *Cluster) runsBrokenImage(p *pod.Pod) bool {

@@ -99,6 +99,8 @@ type Cluster struct {
 
 	events    eventLog
 	observers []func(Event)
+	watchers  []watcher
+	watchSeq  uint64
 }
 
 type objKey struct{ namespace, name string }
@@ -168,12 +170,6 @@ func (c *Cluster) nextUID() string {
 func (c *Cluster) nextIndex() uint64 {
 	c.indexSeq++
 	return c.indexSeq
-}
-
-func (c *Cluster) nextRV() uint64 {
-	c.rv++
-	c.stats.Writes++
-	return c.rv
 }
 
 // Batch makes the changes f makes as one: the controllers run only after f

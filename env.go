@@ -41,10 +41,12 @@ func (e controllerEnv) CreatePod(rs *replicaset.ReplicaSet) *pod.Pod {
 	p.Labels = rs.Spec.Template.Labels
 	p.Annotations = rs.Spec.Template.Annotations
 	p.Owner = rs.PodOwner()
-	c.created(&p.ObjectMeta)
-	c.pods[objKey{p.Namespace, p.Name}] = p
-	rs.AddPod(p)
-	c.dirtyRS.add(rs)
+	_ = c.commit(write{typ: Added, pod: p, apply: func() bool {
+		c.created(&p.ObjectMeta)
+		c.pods[objKey{p.Namespace, p.Name}] = p
+		rs.AddPod(p)
+		return true
+	}})
 	c.place(p, rs)
 	return p
 }
@@ -53,20 +55,19 @@ func (e controllerEnv) DeletePod(rs *replicaset.ReplicaSet, p *pod.Pod) { e.c.re
 
 // removePod deletes a pod of rs from the cluster.
 func (c *Cluster) removePod(rs *replicaset.ReplicaSet, p *pod.Pod) {
-	delete(c.pods, objKey{p.Namespace, p.Name})
-	c.unbind(p, rs)
-	rs.RemovePod(p)
-	c.stats.Writes++
-	c.rsChanged(rs)
+	_ = c.commit(write{typ: Deleted, pod: p, apply: func() bool {
+		delete(c.pods, objKey{p.Namespace, p.Name})
+		c.unbind(p, rs)
+		rs.RemovePod(p)
+		return true
+	}})
 }
 
 func (e controllerEnv) WriteStatus(rs *replicaset.ReplicaSet, st replicaset.Status) {
-	rs.Status = st
-	rs.ResourceVersion = e.c.nextRV()
-	e.c.rsChanged(rs)
-	if e.c.debugOn() {
-		e.c.debug("status", "kind", "ReplicaSet", "name", rs.Name, "replicas", st.Replicas, "ready", st.ReadyReplicas, "available", st.AvailableReplicas)
-	}
+	_ = e.c.commit(write{typ: Modified, rs: rs, apply: func() bool {
+		rs.Status = st
+		return true
+	}})
 }
 
 func (e controllerEnv) Colocation(rs *replicaset.ReplicaSet) func(*pod.Pod) int {
@@ -88,7 +89,7 @@ func (e controllerEnv) ReplicaSets(d *deployment.Deployment) []*replicaset.Repli
 }
 
 func (e controllerEnv) CreateReplicaSet(rs *replicaset.ReplicaSet) error {
-	return e.c.storeReplicaSet(rs)
+	return e.c.storeReplicaSet(rs, nil)
 }
 
 func (e controllerEnv) GetReplicaSet(namespace, name string) *replicaset.ReplicaSet {
@@ -120,6 +121,14 @@ func (c *Cluster) stored(d *deployment.Deployment) *deployment.Deployment {
 func (e controllerEnv) UpdateDeploymentStatus(d *deployment.Deployment) {
 	c := e.c
 	cur := c.stored(d)
+	_ = c.commit(write{typ: Modified, dep: cur, apply: func() bool {
+		storeDeploymentStatus(cur, d)
+		return true
+	}})
+}
+
+// storeDeploymentStatus copies d's status and annotations into cur.
+func storeDeploymentStatus(cur, d *deployment.Deployment) {
 	conds := cur.Status.Conditions
 	cur.Status = d.Status
 	// The stored conditions are the cluster's own (readers get copies), so
@@ -137,12 +146,6 @@ func (e controllerEnv) UpdateDeploymentStatus(d *deployment.Deployment) {
 	if !sameMap(cur.Annotations, d.Annotations) && !maps.Equal(cur.Annotations, d.Annotations) {
 		cur.Annotations = maps.Clone(d.Annotations)
 	}
-	cur.ResourceVersion = c.nextRV()
-	c.dirtyDeploy.add(cur)
-	if c.debugOn() {
-		c.debug("status", "kind", "Deployment", "name", cur.Name, "replicas", cur.Status.Replicas, "updated", cur.Status.UpdatedReplicas,
-			"ready", cur.Status.ReadyReplicas, "available", cur.Status.AvailableReplicas)
-	}
 }
 
 // sameMap reports whether a and b are the same map (not merely equal): a
@@ -154,7 +157,8 @@ func sameMap(a, b map[string]string) bool {
 
 func (e controllerEnv) UpdateDeployment(d *deployment.Deployment) {
 	c := e.c
-	c.storeDeploymentSpec(c.stored(d), d, false)
+	cur := c.stored(d)
+	_ = c.commit(write{typ: Modified, dep: cur, apply: func() bool { return storeDeploymentSpec(cur, d, false) }})
 }
 
 // RequeueRateLimited models upstream's default controller rate limiter:

@@ -246,3 +246,25 @@ func ExampleCluster_PodsOf() {
 	// web-57d9664db9-stdpg web:1 true
 	// web-654cdc8b8d-684pg web:2 false
 }
+
+// Watch reports every write the cluster commits, a client's or a
+// controller's, in order: here the objects a new Deployment brings.
+func ExampleCluster_Watch() {
+	c := rollsim.New(rollsim.Config{Seed: 1})
+	stop := c.Watch(func(e rollsim.WatchEvent) {
+		fmt.Printf("%-3d %-8s %s/%s\n", e.ResourceVersion, e.Type, e.Kind(), e.Meta().Name)
+	})
+	defer stop()
+	if _, err := c.CreateDeployment(web(1)); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// 1   ADDED    Deployment/web
+	// 2   ADDED    ReplicaSet/web-57d9664db9
+	// 3   MODIFIED Deployment/web
+	// 4   ADDED    Pod/web-57d9664db9-stdpg
+	// 5   MODIFIED ReplicaSet/web-57d9664db9
+	// 6   MODIFIED Deployment/web
+	// 7   MODIFIED ReplicaSet/web-57d9664db9
+	// 8   MODIFIED Deployment/web
+}

@@ -2,6 +2,7 @@ package rollsim
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"time"
 
@@ -26,12 +27,17 @@ type NodeState struct {
 	Pods int
 	// Requests sums what those pods request.
 	Requests pod.Resources
+	// ResourceVersion is that of the write that last changed the node.
+	ResourceVersion uint64
 }
 
 // ApplyNode creates or updates a node from a manifest and returns kubectl's
 // verb for it ("created", "configured", "unchanged"). Pods waiting for
 // room are tried again on the new or changed node.
 func (c *Cluster) ApplyNode(n *scheduler.Node) (string, error) {
+	if n == nil {
+		return "", fmt.Errorf("apply Node: %w", ErrNilObject)
+	}
 	if errs := meta.ValidateName(n.Name, nil); len(errs) > 0 {
 		return "", &meta.InvalidError{Kind: "Node", Name: n.Name, Causes: errs}
 	}
@@ -41,11 +47,25 @@ func (c *Cluster) ApplyNode(n *scheduler.Node) (string, error) {
 	n.CreationTimestamp = c.now
 	op := c.sched.Apply(n)
 	if op != "unchanged" {
+		typ := Modified
+		if op == "created" {
+			typ = Added
+		}
+		c.commitNode(typ, n.Name)
 		c.roomChanged = true
-		c.debug("apply", "kind", "Node", "name", n.Name, "op", op)
 		c.reconcile()
 	}
 	return op, nil
+}
+
+// commitNode commits a write the scheduler has stored for the named node.
+func (c *Cluster) commitNode(typ WatchEventType, name string) {
+	n, _, ok := c.sched.Node(name)
+	if !ok {
+		return
+	}
+	_ = c.commit(write{typ: typ, node: n})
+	c.sched.SetResourceVersion(name, n.ResourceVersion)
 }
 
 // NodeStates returns every node with its bound pods, by name.
@@ -53,7 +73,8 @@ func (c *Cluster) NodeStates() []NodeState {
 	var out []NodeState
 	for _, name := range c.sched.Names() {
 		n, used, _ := c.sched.Node(name)
-		out = append(out, NodeState{Name: name, Created: n.CreationTimestamp, Unschedulable: n.Unschedulable, Allocatable: n.Allocatable, Pods: int(used.Pods), Requests: used.Requests})
+		out = append(out, NodeState{Name: name, Created: n.CreationTimestamp, Unschedulable: n.Unschedulable, Allocatable: n.Allocatable,
+			Pods: int(used.Pods), Requests: used.Requests, ResourceVersion: n.ResourceVersion})
 	}
 	return out
 }
@@ -68,6 +89,9 @@ func (c *Cluster) Cordon(name string, on bool) (bool, error) {
 	if !ok {
 		return false, &meta.NotFoundError{Resource: "nodes", Name: name}
 	}
+	if changed {
+		c.commitNode(Modified, name)
+	}
 	if changed && !on {
 		c.roomChanged = true
 		c.reconcile()
@@ -79,8 +103,12 @@ func (c *Cluster) Cordon(name string, on bool) (bool, error) {
 // pod bound to it (their ReplicaSets replace them elsewhere) and returns
 // their names in order.
 func (c *Cluster) Drain(name string) ([]string, error) {
-	if _, ok := c.sched.SetUnschedulable(name, true); !ok {
+	changed, ok := c.sched.SetUnschedulable(name, true)
+	if !ok {
 		return nil, &meta.NotFoundError{Resource: "nodes", Name: name}
+	}
+	if changed {
+		c.commitNode(Modified, name)
 	}
 	return c.evict(name), nil
 }
@@ -88,11 +116,12 @@ func (c *Cluster) Drain(name string) ([]string, error) {
 // DeleteNode removes a failed node and every pod bound to it: their
 // ReplicaSets replace them elsewhere.
 func (c *Cluster) DeleteNode(name string) error {
-	if _, _, ok := c.sched.Node(name); !ok {
+	n, _, ok := c.sched.Node(name)
+	if !ok {
 		return &meta.NotFoundError{Resource: "nodes", Name: name}
 	}
 	_ = c.Batch(func() error {
-		c.sched.Remove(name)
+		_ = c.commit(write{typ: Deleted, node: n, apply: func() bool { return c.sched.Remove(name) }})
 		c.evict(name)
 		return nil
 	})
@@ -150,12 +179,20 @@ func (c *Cluster) bindTo(p *pod.Pod, rs *replicaset.ReplicaSet, node string) {
 			c.onNode[node] = set
 		}
 		set[p] = struct{}{}
-		p.ResourceVersion = c.nextRV()
 	}
 	p.Bound = true
 	p.BoundAt = c.now
 	p.Reason, p.Message = "", ""
-	rs.PodChanged(p, false)
+	if node != "" {
+		// Binding to a node is a write; with no nodes the pod is
+		// created bound.
+		_ = c.commit(write{typ: Modified, pod: p, apply: func() bool {
+			rs.PodChanged(p, false)
+			return true
+		}})
+	} else {
+		rs.PodChanged(p, false)
+	}
 	c.schedule(timer{at: p.ReadyAt(), order: p.CreationIndex, kind: podStarts, pod: p, rs: rs})
 }
 

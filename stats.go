@@ -10,10 +10,11 @@ type Stats struct {
 	Rounds int
 	// DeploymentSyncs and ReplicaSetSyncs count the controllers' syncs.
 	DeploymentSyncs, ReplicaSetSyncs int
-	// Writes counts the writes to Deployments, ReplicaSets and Pods that
-	// the API server would commit: each creation, update and status
+	// Writes counts the writes the cluster committed, to Deployments,
+	// ReplicaSets, Pods and Nodes: each creation, update and status
 	// update (each a new resourceVersion; binding a pod to a node is
-	// one), and each deletion. Events and nodes are not counted.
+	// one), and each deletion, as a watch sees them. Events are not
+	// counted.
 	Writes int
 }
 

@@ -2,6 +2,8 @@ package rollsim
 
 import (
 	"cmp"
+	"errors"
+	"fmt"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -61,28 +63,39 @@ func (c *Cluster) created(m *meta.ObjectMeta) {
 	m.CreationTimestamp = c.now
 	m.CreationIndex = c.nextIndex()
 	m.Generation = 1
-	m.ResourceVersion = c.nextRV()
 }
+
+// ErrNilObject is the error of a method given a nil object to store.
+var ErrNilObject = errors.New("nil object")
 
 // CreateDeployment defaults, validates and stores a new Deployment, then
 // lets the controllers react. It returns the stored Deployment (a copy).
 // On error nothing is stored.
 func (c *Cluster) CreateDeployment(d *deployment.Deployment) (*deployment.Deployment, error) {
+	if d == nil {
+		return nil, fmt.Errorf("create Deployment: %w", ErrNilObject)
+	}
 	d = d.Clone()
-	deployment.Default(d)
-	if err := deployment.Validate(d, nil); err != nil {
+	err := c.commit(write{typ: Added, dep: d,
+		admit: func() error {
+			deployment.Default(d)
+			if err := deployment.Validate(d, nil); err != nil {
+				return err
+			}
+			if _, ok := c.deployments[key(&d.ObjectMeta)]; ok {
+				return &meta.AlreadyExistsError{Resource: "deployments.apps", Name: d.Name}
+			}
+			return nil
+		},
+		apply: func() bool {
+			c.created(&d.ObjectMeta)
+			d.Status = deployment.Status{}
+			c.deployments[key(&d.ObjectMeta)] = d
+			return true
+		},
+	})
+	if err != nil {
 		return nil, err
-	}
-	k := key(&d.ObjectMeta)
-	if _, ok := c.deployments[k]; ok {
-		return nil, &meta.AlreadyExistsError{Resource: "deployments.apps", Name: d.Name}
-	}
-	c.created(&d.ObjectMeta)
-	d.Status = deployment.Status{}
-	c.deployments[k] = d
-	c.dirtyDeploy.add(d)
-	if c.debugOn() {
-		c.debug("create", "kind", "Deployment", "name", d.Name)
 	}
 	c.reconcile()
 	return d.Clone(), nil
@@ -91,29 +104,41 @@ func (c *Cluster) CreateDeployment(d *deployment.Deployment) (*deployment.Deploy
 // UpdateDeployment replaces a Deployment's metadata (labels, annotations)
 // and spec with those of d, as a client's update does: defaulted,
 // validated, generation bumped when the spec or annotations change; then
-// the controllers react. On error nothing changes.
+// the controllers react. A d whose ResourceVersion is set and no longer
+// the stored one was read before another write: that is a
+// *meta.ConflictError, as the API server answers a stale update (0 means
+// an unconditional update). On error nothing changes.
 func (c *Cluster) UpdateDeployment(d *deployment.Deployment) (*deployment.Deployment, error) {
+	if d == nil {
+		return nil, fmt.Errorf("update Deployment: %w", ErrNilObject)
+	}
 	cur, err := c.deploymentRef(d.Namespace, d.Name)
 	if err != nil {
 		return nil, err
 	}
-	d = d.Clone()
-	deployment.Default(d)
-	if err := deployment.Validate(d, cur); err != nil {
+	nd := d.Clone()
+	err = c.commit(write{typ: Modified, dep: cur, expect: d.ResourceVersion,
+		admit: func() error {
+			deployment.Default(nd)
+			return deployment.Validate(nd, cur)
+		},
+		apply: func() bool { return storeDeploymentSpec(cur, nd, true) },
+	})
+	if err != nil {
 		return nil, err
 	}
-	c.storeDeploymentSpec(cur, d, true)
 	c.reconcile()
 	return cur.Clone(), nil
 }
 
 // storeDeploymentSpec copies d's labels, annotations and spec into cur,
-// bumping generation when the spec or annotations changed. When owned, d
-// is the cluster's own copy, whose maps and pointers cur may take.
-func (c *Cluster) storeDeploymentSpec(cur, d *deployment.Deployment, owned bool) {
+// bumping generation when the spec or annotations changed, and reports
+// whether anything changed. When owned, d is the cluster's own copy, whose
+// maps and pointers cur may take.
+func storeDeploymentSpec(cur, d *deployment.Deployment, owned bool) bool {
 	changed := !maps.Equal(cur.Annotations, d.Annotations) || !cur.Spec.Equal(&d.Spec)
 	if !changed && maps.Equal(cur.Labels, d.Labels) {
-		return
+		return false
 	}
 	nd := d
 	if !owned {
@@ -125,11 +150,7 @@ func (c *Cluster) storeDeploymentSpec(cur, d *deployment.Deployment, owned bool)
 	if changed {
 		cur.Generation++
 	}
-	cur.ResourceVersion = c.nextRV()
-	c.dirtyDeploy.add(cur)
-	if c.debugOn() {
-		c.debug("update", "kind", "Deployment", "name", cur.Name, "generation", cur.Generation)
-	}
+	return true
 }
 
 func (c *Cluster) deploymentRef(namespace, name string) (*deployment.Deployment, error) {
@@ -188,11 +209,10 @@ func (c *Cluster) DeleteDeployment(namespace, name string) error {
 	for _, rs := range slices.Clone(c.rsByOwner[d.UID]) {
 		c.deleteReplicaSet(rs)
 	}
-	delete(c.deployments, key(&d.ObjectMeta))
-	c.dirtyDeploy.remove(d)
-	delete(c.requeues, d)
-	delete(c.failures, d)
-	c.stats.Writes++
+	_ = c.commit(write{typ: Deleted, dep: d, apply: func() bool {
+		delete(c.deployments, key(&d.ObjectMeta))
+		return true
+	}})
 	c.reconcile()
 	return nil
 }
@@ -200,33 +220,44 @@ func (c *Cluster) DeleteDeployment(namespace, name string) error {
 // CreateReplicaSet validates and stores a ReplicaSet that no Deployment
 // owns, then lets the controllers react. On error nothing is stored.
 func (c *Cluster) CreateReplicaSet(rs *replicaset.ReplicaSet) (*replicaset.ReplicaSet, error) {
-	rs = rs.Clone()
-	replicaset.Default(rs)
-	if err := replicaset.Validate(rs); err != nil {
-		return nil, err
+	if rs == nil {
+		return nil, fmt.Errorf("create ReplicaSet: %w", ErrNilObject)
 	}
-	if err := c.storeReplicaSet(rs); err != nil {
+	rs = rs.Clone()
+	if err := c.storeReplicaSet(rs, func() error {
+		replicaset.Default(rs)
+		return replicaset.Validate(rs)
+	}); err != nil {
 		return nil, err
 	}
 	c.reconcile()
 	return rs.Clone(), nil
 }
 
-func (c *Cluster) storeReplicaSet(rs *replicaset.ReplicaSet) error {
-	k := key(&rs.ObjectMeta)
-	if _, ok := c.replicaSets[k]; ok {
-		return &meta.AlreadyExistsError{Resource: "replicasets.apps", Name: rs.Name}
-	}
-	c.created(&rs.ObjectMeta)
-	c.replicaSets[k] = rs
-	if rs.Owner != nil {
-		c.rsByOwner[rs.Owner.UID] = append(c.rsByOwner[rs.Owner.UID], rs)
-	}
-	c.rsChanged(rs)
-	if c.debugOn() {
-		c.debug("create", "kind", "ReplicaSet", "name", rs.Name, "replicas", rs.Spec.Replicas)
-	}
-	return nil
+// storeReplicaSet creates rs, after admit (defaults and validation of a
+// client's ReplicaSet; nil for the controller's).
+func (c *Cluster) storeReplicaSet(rs *replicaset.ReplicaSet, admit func() error) error {
+	return c.commit(write{typ: Added, rs: rs,
+		admit: func() error {
+			if admit != nil {
+				if err := admit(); err != nil {
+					return err
+				}
+			}
+			if _, ok := c.replicaSets[key(&rs.ObjectMeta)]; ok {
+				return &meta.AlreadyExistsError{Resource: "replicasets.apps", Name: rs.Name}
+			}
+			return nil
+		},
+		apply: func() bool {
+			c.created(&rs.ObjectMeta)
+			c.replicaSets[key(&rs.ObjectMeta)] = rs
+			if rs.Owner != nil {
+				c.rsByOwner[rs.Owner.UID] = append(c.rsByOwner[rs.Owner.UID], rs)
+			}
+			return true
+		},
+	})
 }
 
 // ScaleReplicaSet sets a ReplicaSet's spec.replicas, then lets the
@@ -236,13 +267,25 @@ func (c *Cluster) ScaleReplicaSet(namespace, name string, replicas int32) error 
 	if !ok {
 		return &meta.NotFoundError{Resource: "replicasets.apps", Name: name}
 	}
-	if replicas < 0 {
-		return &meta.InvalidError{Kind: "ReplicaSet", Group: "apps", Name: name, Causes: []meta.FieldError{
-			meta.Invalid("spec.replicas", replicas, "must be greater than or equal to 0")}}
-	}
-	if rs.Spec.Replicas != replicas {
-		rs.Spec.Replicas = replicas
-		c.updateReplicaSet(rs, true)
+	err := c.commit(write{typ: Modified, rs: rs,
+		admit: func() error {
+			if replicas < 0 {
+				return &meta.InvalidError{Kind: "ReplicaSet", Group: "apps", Name: name, Causes: []meta.FieldError{
+					meta.Invalid("spec.replicas", replicas, "must be greater than or equal to 0")}}
+			}
+			return nil
+		},
+		apply: func() bool {
+			if rs.Spec.Replicas == replicas {
+				return false
+			}
+			rs.Spec.Replicas = replicas
+			rs.Generation++
+			return true
+		},
+	})
+	if err != nil {
+		return err
 	}
 	c.reconcile()
 	return nil
@@ -282,51 +325,34 @@ func (c *Cluster) ReplicaSetsOf(d *deployment.Deployment) []*replicaset.ReplicaS
 	return own
 }
 
+// updateReplicaSet commits a change the controller made to rs in place;
+// specChanged tells whether its spec changed (which bumps generation).
 func (c *Cluster) updateReplicaSet(rs *replicaset.ReplicaSet, specChanged bool) {
-	if specChanged {
-		rs.Generation++
-	}
-	rs.ResourceVersion = c.nextRV()
-	c.rsChanged(rs)
-	if c.debugOn() {
-		c.debug("update", "kind", "ReplicaSet", "name", rs.Name, "replicas", rs.Spec.Replicas, "generation", rs.Generation)
-	}
+	_ = c.commit(write{typ: Modified, rs: rs, apply: func() bool {
+		if specChanged {
+			rs.Generation++
+		}
+		return true
+	}})
 }
 
-// rsChanged queues rs and its owner for a sync.
-func (c *Cluster) rsChanged(rs *replicaset.ReplicaSet) {
-	c.dirtyRS.add(rs)
-	c.ownerChanged(rs)
-}
-
-func (c *Cluster) ownerChanged(rs *replicaset.ReplicaSet) {
-	if rs.Owner == nil {
-		return
-	}
-	if d, ok := c.deployments[objKey{rs.Namespace, rs.Owner.Name}]; ok && d.UID == rs.Owner.UID {
-		c.dirtyDeploy.add(d)
-	}
-}
-
+// deleteReplicaSet deletes rs and, first, its pods.
 func (c *Cluster) deleteReplicaSet(rs *replicaset.ReplicaSet) {
 	var gone []*pod.Pod
 	rs.Pods(func(p *pod.Pod) bool { gone = append(gone, p); return true })
 	for _, p := range gone {
 		c.removePod(rs, p)
 	}
-	delete(c.replicaSets, key(&rs.ObjectMeta))
-	c.dirtyRS.remove(rs)
-	if rs.Owner != nil {
-		own := c.rsByOwner[rs.Owner.UID]
-		if i := slices.Index(own, rs); i >= 0 {
-			c.rsByOwner[rs.Owner.UID] = slices.Delete(own, i, i+1)
+	_ = c.commit(write{typ: Deleted, rs: rs, apply: func() bool {
+		delete(c.replicaSets, key(&rs.ObjectMeta))
+		if rs.Owner != nil {
+			own := c.rsByOwner[rs.Owner.UID]
+			if i := slices.Index(own, rs); i >= 0 {
+				c.rsByOwner[rs.Owner.UID] = slices.Delete(own, i, i+1)
+			}
 		}
-	}
-	c.stats.Writes++
-	c.ownerChanged(rs)
-	if c.debugOn() {
-		c.debug("delete", "kind", "ReplicaSet", "name", rs.Name)
-	}
+		return true
+	}})
 }
 
 // Pods returns copies of every pod, by namespace and name.

@@ -3,6 +3,15 @@
 // Deployment's pod template out through ReplicaSets, stepped by maxSurge and
 // maxUnavailable or by Recreate, numbering revisions and keeping status and
 // conditions, as upstream Kubernetes v1.37's controller does.
+//
+// The controller is laid out as upstream's pkg/controller/deployment, so
+// that the two read side by side: deployment_controller.go, sync.go,
+// rolling.go, recreate.go, rollback.go, progress.go, and util.go for
+// util/deployment_util.go. A function that does what one of upstream's
+// does carries its name, and an "upstream: FILE FUNCTION" line (FILE
+// relative to that directory) says which. What is there only to make a
+// sync cheap (a copy-on-write working copy, scratch memory, memos kept
+// between syncs) sits behind one seam, the speedups of fastpath.go.
 package deployment
 
 import (
@@ -18,6 +27,9 @@ const (
 	RollingUpdate = "RollingUpdate"
 	Recreate      = "Recreate"
 )
+
+// TemplateHashLabel is the label that tells a Deployment's ReplicaSets apart.
+const TemplateHashLabel = "pod-template-hash"
 
 // Annotations the controller and kubectl use.
 const (

@@ -7,75 +7,72 @@ import (
 // rolloutRolling steps a RollingUpdate: create the new ReplicaSet if
 // needed, then either grow it or shrink old ones (never both in one sync),
 // then clean up old revisions once complete, then status.
+// upstream: rolling.go rolloutRolling
 func (s *syncer) rolloutRolling(rsList []*replicaset.ReplicaSet) error {
-	newRS, old := s.split.newRS, s.split.old
-	if !s.split.ok {
-		var err error
-		if newRS, old, err = s.allAndSyncRevision(rsList, true); err != nil {
-			return err
-		}
+	newRS, old, err := s.getAllReplicaSetsAndSyncRevisionAgain(rsList, true)
+	if err != nil {
+		return err
 	}
 	all := s.with(old, newRS)
-	if s.reconcileNew(all, newRS) {
+	if s.reconcileNewReplicaSet(all, newRS) {
 		return s.syncRolloutStatus(all, newRS)
 	}
-	if s.reconcileOld(all, s.active(old), newRS) {
+	if s.reconcileOldReplicaSets(all, s.filterActiveReplicaSets(old), newRS) {
 		return s.syncRolloutStatus(all, newRS)
 	}
 	if Complete(s.d, &s.d.Status) {
-		s.cleanup(old)
+		s.cleanupDeployment(old)
 	}
 	return s.syncRolloutStatus(all, newRS)
 }
 
-func slicesClip(rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
-	return rss[:len(rss):len(rss)]
-}
-
-// reconcileNew grows the new ReplicaSet as far as maxSurge allows, or
+// reconcileNewReplicaSet grows the new ReplicaSet as far as maxSurge allows, or
 // shrinks it to the desired count; it reports a resize.
-func (s *syncer) reconcileNew(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) bool {
+// upstream: rolling.go reconcileNewReplicaSet
+func (s *syncer) reconcileNewReplicaSet(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) bool {
 	replicas := s.d.DesiredReplicas()
 	switch {
 	case newRS.Spec.Replicas == replicas:
 		return false
 	case newRS.Spec.Replicas > replicas:
-		return s.scaleReplicaSet(newRS, replicas, false)
+		return s.scaleReplicaSetAndRecordEvent(newRS, replicas)
 	}
 	n, err := newRSNewReplicas(s.d, all, newRS)
 	if err != nil {
 		return false
 	}
-	return s.scaleReplicaSet(newRS, n, false)
+	return s.scaleReplicaSetAndRecordEvent(newRS, n)
 }
 
-// reconcileOld shrinks old ReplicaSets as far as maxUnavailable allows:
+// reconcileOldReplicaSets shrinks old ReplicaSets as far as maxUnavailable allows:
 // first their unhealthy pods, then available ones. It reports a resize.
-func (s *syncer) reconcileOld(all, oldActive []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) bool {
-	if specTotal(oldActive) == 0 {
+// upstream: rolling.go reconcileOldReplicaSets
+func (s *syncer) reconcileOldReplicaSets(all, oldActive []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) bool {
+	if getReplicaCountForReplicaSets(oldActive) == 0 {
 		return false
 	}
 	d := s.d
 	minAvailable := d.DesiredReplicas() - MaxUnavailable(d)
 	newUnavailable := newRS.Spec.Replicas - newRS.Status.AvailableReplicas
-	maxScaledDown := specTotal(all) - minAvailable - newUnavailable
+	maxScaledDown := getReplicaCountForReplicaSets(all) - minAvailable - newUnavailable
 	if maxScaledDown <= 0 {
 		return false
 	}
 	// oldActive is already oldest first: it keeps the order of the
 	// sorted list the sync started from.
-	cleaned, ok := s.cleanupUnhealthy(oldActive, maxScaledDown)
+	cleaned, ok := s.cleanupUnhealthyReplicas(oldActive, maxScaledDown)
 	if !ok {
 		return false
 	}
-	scaled := s.scaleDownOld(s.with(oldActive, newRS), oldActive)
+	scaled := s.scaleDownOldReplicaSetsForRollingUpdate(s.with(oldActive, newRS), oldActive)
 	return cleaned+scaled > 0
 }
 
-// cleanupUnhealthy shrinks old ReplicaSets, oldest first, by their pods
+// cleanupUnhealthyReplicas shrinks old ReplicaSets, oldest first, by their pods
 // that are not available, up to limit in total. It reports false when it
 // gave up part way, as upstream's does on an inconsistent count.
-func (s *syncer) cleanupUnhealthy(old []*replicaset.ReplicaSet, limit int32) (int32, bool) {
+// upstream: rolling.go cleanupUnhealthyReplicas
+func (s *syncer) cleanupUnhealthyReplicas(old []*replicaset.ReplicaSet, limit int32) (int32, bool) {
 	var done int32
 	for _, rs := range old {
 		if done >= limit {
@@ -91,15 +88,16 @@ func (s *syncer) cleanupUnhealthy(old []*replicaset.ReplicaSet, limit int32) (in
 			// abandons the whole step.
 			return done, false
 		}
-		s.scaleReplicaSet(rs, rs.Spec.Replicas-n, false)
+		s.scaleReplicaSetAndRecordEvent(rs, rs.Spec.Replicas-n)
 		done += n
 	}
 	return done, true
 }
 
-// scaleDownOld shrinks old ReplicaSets, oldest first, by as many available
+// scaleDownOldReplicaSetsForRollingUpdate shrinks old ReplicaSets, oldest first, by as many available
 // pods as can go while minAvailable stay.
-func (s *syncer) scaleDownOld(all, old []*replicaset.ReplicaSet) int32 {
+// upstream: rolling.go scaleDownOldReplicaSetsForRollingUpdate
+func (s *syncer) scaleDownOldReplicaSetsForRollingUpdate(all, old []*replicaset.ReplicaSet) int32 {
 	d := s.d
 	minAvailable := d.DesiredReplicas() - MaxUnavailable(d)
 	var avail int32
@@ -119,7 +117,7 @@ func (s *syncer) scaleDownOld(all, old []*replicaset.ReplicaSet) int32 {
 			continue
 		}
 		n := min(rs.Spec.Replicas, budget-done)
-		s.scaleReplicaSet(rs, rs.Spec.Replicas-n, false)
+		s.scaleReplicaSetAndRecordEvent(rs, rs.Spec.Replicas-n)
 		done += n
 	}
 	return done

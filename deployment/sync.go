@@ -1,111 +1,221 @@
 package deployment
 
 import (
-	"math"
+	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strconv"
 	"time"
 
+	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/replicaset"
 )
 
 // sync handles a paused Deployment or a change of replicas: scale the
 // ReplicaSets proportionally, clean up old revisions when paused, status.
+// upstream: sync.go sync
 func (s *syncer) sync(rsList []*replicaset.ReplicaSet) error {
-	newRS, old, err := s.allAndSyncRevision(rsList, false)
+	newRS, old, err := s.getAllReplicaSetsAndSyncRevision(rsList, false)
 	if err != nil {
 		return err
 	}
 	s.scale(newRS, old)
-	if s.d.Spec.Paused && rollbackTo(s.d) == nil {
-		s.cleanup(old)
+	if s.d.Spec.Paused && getRollbackTo(s.d) == nil {
+		s.cleanupDeployment(old)
 	}
-	newStatus := s.calculateStatus(s.with(old, newRS), newRS)
-	if statusDeepEqual(&s.d.Status, &newStatus) {
+	return s.syncDeploymentStatus(s.with(old, newRS), newRS)
+}
+
+// checkPausedConditions writes a Progressing condition that says the
+// Deployment was paused or resumed, when it does not say so yet; a rollout
+// already timed out keeps its condition.
+// upstream: sync.go checkPausedConditions
+func (s *syncer) checkPausedConditions() error {
+	d := s.d
+	if !HasProgressDeadline(d) {
 		return nil
 	}
-	s.d.Status = newStatus
+	cond := d.Status.Condition(Progressing)
+	if cond != nil && cond.Reason == ReasonTimedOut {
+		return nil
+	}
+	pausedCond := cond != nil && cond.Reason == ReasonPaused
+	switch {
+	case d.Spec.Paused && !pausedCond:
+		s.setDeploymentCondition(&d.Status, newDeploymentCondition(Progressing, "Unknown", ReasonPaused, "Deployment is paused", s.stamp))
+	case !d.Spec.Paused && pausedCond:
+		s.setDeploymentCondition(&d.Status, newDeploymentCondition(Progressing, "Unknown", ReasonResumed, "Deployment is resumed", s.stamp))
+	default:
+		return nil
+	}
 	return s.write()
 }
 
-// isScalingEvent reports whether an active ReplicaSet was sized for
-// another replica count than the Deployment's. A check that stored nothing
-// leaves its split of the ReplicaSets for the rollout to reuse.
-func (s *syncer) isScalingEvent(rsList []*replicaset.ReplicaSet) (bool, error) {
-	before := s.changes
-	newRS, old, err := s.allAndSyncRevision(rsList, false)
-	if err != nil {
-		return false, err
-	}
-	scaling := false
-	for _, rs := range s.with(old, newRS) {
-		if rs == nil || rs.Spec.Replicas <= 0 {
-			continue
-		}
-		desired, ok := nonNegativeAnnotation(rs, DesiredReplicasAnnotation)
-		if ok && desired != s.d.DesiredReplicas() {
-			scaling = true
-			break
-		}
-	}
-	if newRS != nil && s.changes == before {
-		// Nothing was stored: the same split with create set would find
-		// the same current ReplicaSet and again store nothing.
-		s.split.ok, s.split.newRS, s.split.old = true, newRS, old
-	}
-	return scaling, nil
+// getAllReplicaSetsAndSyncRevision finds the current ReplicaSet, creating it when create
+// is set, and brings revision numbers up to date.
+// upstream: sync.go getAllReplicaSetsAndSyncRevision
+func (s *syncer) getAllReplicaSetsAndSyncRevision(rsList []*replicaset.ReplicaSet, create bool) (*replicaset.ReplicaSet, []*replicaset.ReplicaSet, error) {
+	newRS, old := s.findOldReplicaSets(rsList)
+	newRS, err := s.getNewReplicaSet(newRS, old, create)
+	return newRS, old, err
 }
 
-// nonNegativeAnnotation reads an annotation as strconv.ParseUint(v, 10,
-// 32) would, and reports whether it holds an int32; parsed by hand, as
-// every sync asks it of every active ReplicaSet.
-func nonNegativeAnnotation(rs *replicaset.ReplicaSet, key string) (int32, bool) {
-	v, ok := rs.Annotations[key]
-	if !ok || v == "" {
-		return 0, false
-	}
-	var n uint64
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if c < '0' || c > '9' {
-			return 0, false
+// getNewReplicaSet brings the existing current ReplicaSet's annotations
+// and minReadySeconds up to date, or, when there is none and create is
+// set, creates it sized as the strategy allows; either way it records the
+// revision on the Deployment. A name taken by another object raises the
+// collision count so that the next sync hashes to another name.
+// upstream: sync.go getNewReplicaSet
+func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replicaset.ReplicaSet, create bool) (*replicaset.ReplicaSet, error) {
+	d := s.d
+	newRevision := strconv.FormatInt(s.maxRevision(old)+1, 10)
+	var revs revisionAnnotations
+	revs.d, revs.dHas = d.Annotations[RevisionAnnotation]
+	if existing != nil {
+		revs.rs, revs.rsHas = existing.Annotations[RevisionAnnotation]
+		annotationsChanged := setNewReplicaSetAnnotations(d, existing, revs, newRevision, true)
+		minReadyChanged := existing.Spec.MinReadySeconds != d.Spec.MinReadySeconds
+		if minReadyChanged && !annotationsChanged {
+			// Upstream stores its annotated copy of the ReplicaSet here,
+			// with the annotations it copied before giving up on a
+			// revision that does not parse (when the revision parses and
+			// nothing changed, copying changes nothing).
+			copyDeploymentAnnotationsToReplicaSet(d, revs.dHas, existing)
 		}
-		if n = n*10 + uint64(c-'0'); n > math.MaxInt32 {
-			return 0, false
+		if annotationsChanged || minReadyChanged {
+			existing.Spec.MinReadySeconds = d.Spec.MinReadySeconds
+			s.changes++
+			s.env.UpdateReplicaSet(existing, minReadyChanged)
+			return existing, nil
+		}
+		// Unchanged: setNewReplicaSetAnnotations changed nothing.
+		needsUpdate := s.setRevision(revs.d, revs.rs)
+		if HasProgressDeadline(d) && d.Status.Condition(Progressing) == nil {
+			s.setDeploymentCondition(&d.Status, newDeploymentCondition(Progressing, "True", ReasonFoundNewRS, fmt.Sprintf("Found new replica set %q", existing.Name), s.stamp))
+			needsUpdate = true
+		}
+		if needsUpdate {
+			if err := s.write(); err != nil {
+				return nil, err
+			}
+		}
+		return existing, nil
+	}
+	if !create {
+		return nil, nil
+	}
+
+	hash := d.Spec.Template.Hash(d.Status.CollisionCount)
+	tmpl := d.Spec.Template.Clone()
+	if tmpl.Labels == nil {
+		tmpl.Labels = map[string]string{}
+	}
+	tmpl.Labels[TemplateHashLabel] = hash
+	sel := d.Spec.Selector.Clone()
+	if sel.MatchLabels == nil {
+		sel.MatchLabels = map[string]string{}
+	}
+	sel.MatchLabels[TemplateHashLabel] = hash
+	rs := &replicaset.ReplicaSet{
+		ObjectMeta: meta.ObjectMeta{
+			Name:      generateReplicaSetName(d.Name, hash),
+			Namespace: d.Namespace,
+			Owner:     &meta.OwnerRef{Kind: "Deployment", Name: d.Name, UID: d.UID},
+			Labels:    tmpl.Labels,
+		},
+		Spec: replicaset.Spec{MinReadySeconds: d.Spec.MinReadySeconds, Selector: sel, Template: tmpl},
+	}
+	replicas, _ := newRSNewReplicas(d, append(slices.Clip(old), rs), rs)
+	rs.Spec.Replicas = replicas
+	setNewReplicaSetAnnotations(d, rs, revs, newRevision, false)
+
+	alreadyExists := false
+	if err := s.env.CreateReplicaSet(rs); err != nil {
+		var ae *meta.AlreadyExistsError
+		if !errors.As(err, &ae) {
+			return nil, err
+		}
+		alreadyExists = true
+		got := s.env.GetReplicaSet(rs.Namespace, rs.Name)
+		if got == nil || got.Owner == nil || got.Owner.UID != d.UID || !got.Spec.Template.EqualIgnoringHash(&d.Spec.Template) {
+			// A new count: the old one may be shared with the stored
+			// Deployment.
+			var n int32
+			if d.Status.CollisionCount != nil {
+				n = *d.Status.CollisionCount
+			}
+			d.Status.CollisionCount = Ptr(n + 1)
+			if werr := s.write(); werr != nil {
+				return nil, werr
+			}
+			return nil, err
+		}
+		rs = got
+	}
+	if !alreadyExists && replicas > 0 {
+		s.event("Normal", "ScalingReplicaSet", fmt.Sprintf("Scaled up replica set %s from 0 to %d", rs.Name, replicas))
+	}
+	needsUpdate := s.setRevision(revs.d, newRevision)
+	if !alreadyExists && HasProgressDeadline(d) {
+		s.setDeploymentCondition(&d.Status, newDeploymentCondition(Progressing, "True", ReasonNewRSCreated, fmt.Sprintf("Created new replica set %q", rs.Name), s.stamp))
+		needsUpdate = true
+	}
+	if needsUpdate {
+		if err := s.write(); err != nil {
+			return rs, err
 		}
 	}
-	return int32(n), true
+	return rs, nil
+}
+
+// revisionAnnotations are the revision annotations getNewReplicaSet
+// compares, each read once: the Deployment's and, when it exists, its
+// current ReplicaSet's.
+type revisionAnnotations struct {
+	d, rs       string
+	dHas, rsHas bool
+}
+
+// generateReplicaSetName joins the Deployment's name and the hash, cutting the
+// name so that the whole stays within 253 characters.
+// upstream: sync.go generateReplicaSetName
+func generateReplicaSetName(name, hash string) string {
+	if limit := 253 - 1 - len(hash); len(name) > limit && limit > 0 {
+		name = name[:limit]
+	}
+	return name + "-" + hash
 }
 
 // scale resizes the ReplicaSets after the Deployment's replicas changed:
 // the only active one takes the new size; a saturated new one takes all;
 // otherwise, for RollingUpdate, the difference is shared in proportion to
 // each ReplicaSet's size.
+// upstream: sync.go scale
 func (s *syncer) scale(newRS *replicaset.ReplicaSet, old []*replicaset.ReplicaSet) {
 	d := s.d
 	replicas := d.DesiredReplicas()
-	if target := activeOrLatest(newRS, old); target != nil {
+	if target := findActiveOrLatest(newRS, old); target != nil {
 		if target.Spec.Replicas != replicas {
-			s.scaleReplicaSet(target, replicas, false)
+			s.scaleReplicaSetAndRecordEvent(target, replicas)
 		}
 		return
 	}
-	if saturated(d, newRS) {
-		for _, rs := range s.active(old) {
-			s.scaleReplicaSet(rs, 0, false)
+	if isSaturated(d, newRS) {
+		for _, rs := range s.filterActiveReplicaSets(old) {
+			s.scaleReplicaSetAndRecordEvent(rs, 0)
 		}
 		return
 	}
 	if d.Spec.Strategy.Type != RollingUpdate {
 		return
 	}
-	all := s.active(s.with(old, newRS))
+	all := s.filterActiveReplicaSets(s.with(old, newRS))
 	var allowed int32
 	if replicas > 0 {
 		allowed = replicas + MaxSurge(d)
 	}
-	toAdd := allowed - specTotal(all)
+	toAdd := allowed - getReplicaCountForReplicaSets(all)
 	switch {
 	case toAdd > 0:
 		slices.SortStableFunc(all, func(a, b *replicaset.ReplicaSet) int { return bySizeThen(a, b, true) })
@@ -117,7 +227,7 @@ func (s *syncer) scale(newRS *replicaset.ReplicaSet, old []*replicaset.ReplicaSe
 	for i, rs := range all {
 		sizes[i] = rs.Spec.Replicas
 		if toAdd != 0 {
-			p := s.proportion(rs, toAdd, added)
+			p := getReplicaSetProportion(d, rs, toAdd, added)
 			sizes[i] += p
 			added += p
 		}
@@ -132,6 +242,7 @@ func (s *syncer) scale(newRS *replicaset.ReplicaSet, old []*replicaset.ReplicaSe
 
 // bySizeThen orders larger ReplicaSets first, ties newer first (newer) or
 // older first.
+// upstream: ../controller_utils.go ReplicaSetsBySizeNewer
 func bySizeThen(a, b *replicaset.ReplicaSet, newer bool) int {
 	if a.Spec.Replicas != b.Spec.Replicas {
 		if a.Spec.Replicas > b.Spec.Replicas {
@@ -146,74 +257,63 @@ func bySizeThen(a, b *replicaset.ReplicaSet, newer bool) int {
 	return c
 }
 
-// activeOrLatest returns the only active ReplicaSet, or when none is
-// active the new one or else the newest old one; nil when several are
-// active. It sorts old newest first, as upstream does.
-func activeOrLatest(newRS *replicaset.ReplicaSet, old []*replicaset.ReplicaSet) *replicaset.ReplicaSet {
-	if newRS == nil && len(old) == 0 {
-		return nil
-	}
-	slices.SortFunc(old, func(a, b *replicaset.ReplicaSet) int { return -olderFirst(&a.ObjectMeta, &b.ObjectMeta) })
-	all := active(append(slicesClip(old), newRS))
-	switch len(all) {
-	case 0:
-		if newRS != nil {
-			return newRS
-		}
-		return old[0]
-	case 1:
-		return all[0]
-	}
-	return nil
-}
-
-// saturated reports whether the new ReplicaSet alone runs every desired
-// pod, all available.
-func saturated(d *Deployment, rs *replicaset.ReplicaSet) bool {
-	if rs == nil {
+// scaleReplicaSetAndRecordEvent resizes rs to size unless it has that
+// size already, reporting whether it resized it.
+// upstream: sync.go scaleReplicaSetAndRecordEvent
+func (s *syncer) scaleReplicaSetAndRecordEvent(rs *replicaset.ReplicaSet, size int32) bool {
+	if rs.Spec.Replicas == size {
 		return false
 	}
-	desired, err := strconv.Atoi(rs.Annotations[DesiredReplicasAnnotation])
-	if err != nil {
-		return false
-	}
-	r := d.DesiredReplicas()
-	return rs.Spec.Replicas == r && int32(desired) == r && rs.Status.AvailableReplicas == r
+	return s.scaleReplicaSet(rs, size, false)
 }
 
-// proportion is how many of toAdd (less what was added already) rs takes.
-func (s *syncer) proportion(rs *replicaset.ReplicaSet, toAdd, added int32) int32 {
-	if rs == nil || rs.Spec.Replicas == 0 || toAdd == 0 || toAdd == added {
-		return 0
-	}
-	frac := s.fraction(rs)
-	allowed := toAdd - added
-	if toAdd > 0 {
-		return min(frac, allowed)
-	}
-	return max(frac, allowed)
-}
-
-func (s *syncer) fraction(rs *replicaset.ReplicaSet) int32 {
+// scaleReplicaSet sets rs's size (and, when forced or resized, its replica
+// annotations), emitting ScalingReplicaSet when the size changes. It
+// reports whether the size changed.
+// upstream: sync.go scaleReplicaSet
+func (s *syncer) scaleReplicaSet(rs *replicaset.ReplicaSet, size int32, force bool) bool {
 	d := s.d
-	if d.DesiredReplicas() == 0 {
-		return -rs.Spec.Replicas
+	if !force && rs.Spec.Replicas == size {
+		return false
 	}
-	newMax := d.DesiredReplicas() + MaxSurge(d)
-	oldMax, ok := nonNegativeAnnotation(rs, MaxReplicasAnnotation)
-	if !ok || oldMax == 0 {
-		oldMax = d.Status.Replicas
-		if oldMax == 0 {
-			return 0
-		}
+	resize := rs.Spec.Replicas != size
+	desired, maxReplicas := d.DesiredReplicas(), d.DesiredReplicas()+MaxSurge(d)
+	if !resize && !replicasAnnotationsNeedUpdate(rs, desired, maxReplicas) {
+		return false
 	}
-	size := float64(rs.Spec.Replicas*newMax) / float64(oldMax)
-	return int32(math.Round(size)) - rs.Spec.Replicas
+	from := rs.Spec.Replicas
+	rs.Spec.Replicas = size
+	setReplicasAnnotations(rs, desired, maxReplicas)
+	s.env.UpdateReplicaSet(rs, resize)
+	if resize {
+		s.event("Normal", "ScalingReplicaSet", scaledMessage(rs.Name, from, size))
+	}
+	return resize
 }
 
-// cleanup deletes the oldest empty old ReplicaSets beyond
+// scaledMessage words a ScalingReplicaSet event: "Scaled up replica set
+// NAME from 1 to 2", or "Scaled down ...".
+func scaledMessage(name string, from, to int32) string {
+	b := make([]byte, 0, 128)
+	b = append(b, "Scaled "...)
+	if from < to {
+		b = append(b, "up"...)
+	} else {
+		b = append(b, "down"...)
+	}
+	b = append(b, " replica set "...)
+	b = append(b, name...)
+	b = append(b, " from "...)
+	b = strconv.AppendInt(b, int64(from), 10)
+	b = append(b, " to "...)
+	b = strconv.AppendInt(b, int64(to), 10)
+	return string(b)
+}
+
+// cleanupDeployment deletes the oldest empty old ReplicaSets beyond
 // revisionHistoryLimit.
-func (s *syncer) cleanup(old []*replicaset.ReplicaSet) {
+// upstream: sync.go cleanupDeployment
+func (s *syncer) cleanupDeployment(old []*replicaset.ReplicaSet) {
 	d := s.d
 	if !HasRevisionHistoryLimit(d) {
 		return
@@ -241,8 +341,21 @@ func (s *syncer) cleanup(old []*replicaset.ReplicaSet) {
 	}
 }
 
+// syncDeploymentStatus writes the status calculated from all when it
+// differs from the stored one.
+// upstream: sync.go syncDeploymentStatus
+func (s *syncer) syncDeploymentStatus(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) error {
+	newStatus := s.calculateStatus(all, newRS)
+	if statusDeepEqual(&s.d.Status, &newStatus) {
+		return nil
+	}
+	s.d.Status = newStatus
+	return s.write()
+}
+
 // calculateStatus derives the Deployment's status from its ReplicaSets',
 // with the Available condition as of now.
+// upstream: sync.go calculateStatus
 func (s *syncer) calculateStatus(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) Status {
 	d := s.d
 	var st Status
@@ -266,105 +379,36 @@ func (s *syncer) calculateStatus(all []*replicaset.ReplicaSet, newRS *replicaset
 	// changed in place, and an append to a clipped slice reallocates.
 	st.Conditions = slices.Clip(d.Status.Conditions)
 	if st.AvailableReplicas >= d.DesiredReplicas()-MaxUnavailable(d) {
-		s.setCondition(&st, newCondition(Available, "True", ReasonMinimumAvailable, "Deployment has minimum availability.", s.stamp))
+		s.setDeploymentCondition(&st, newDeploymentCondition(Available, "True", ReasonMinimumAvailable, "Deployment has minimum availability.", s.stamp))
 	} else {
-		s.setCondition(&st, newCondition(Available, "False", ReasonMinimumUnavailable, "Deployment does not have minimum availability.", s.stamp))
+		s.setDeploymentCondition(&st, newDeploymentCondition(Available, "False", ReasonMinimumUnavailable, "Deployment does not have minimum availability.", s.stamp))
 	}
 	return st
 }
 
-// syncRolloutStatus writes the status with the Progressing condition
-// brought up to date: complete, progressing, or timed out.
-func (s *syncer) syncRolloutStatus(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet) error {
-	d := s.d
-	st := s.calculateStatus(all, newRS)
-	if !HasProgressDeadline(d) {
-		s.removeCondition(&st, Progressing)
+// isScalingEvent reports whether an active ReplicaSet was sized for
+// another replica count than the Deployment's. Its split of the
+// ReplicaSets may serve the rollout that follows (rememberSplit).
+// upstream: sync.go isScalingEvent
+func (s *syncer) isScalingEvent(rsList []*replicaset.ReplicaSet) (bool, error) {
+	before := s.changes
+	newRS, old, err := s.getAllReplicaSetsAndSyncRevision(rsList, false)
+	if err != nil {
+		return false, err
 	}
-	rsName := ""
-	if newRS != nil {
-		rsName = newRS.Name
-	}
-	cur := d.Status.Condition(Progressing)
-	complete := st.Replicas == st.UpdatedReplicas && cur != nil && cur.Reason == ReasonNewRSAvailable
-	if HasProgressDeadline(d) && !complete {
-		switch {
-		case Complete(d, &st):
-			msg := progressMessage(d, rsName, "has successfully progressed.", cur)
-			s.setCondition(&st, newCondition(Progressing, "True", ReasonNewRSAvailable, msg, s.stamp))
-		case progressing(d, &st):
-			msg := progressMessage(d, rsName, "is progressing.", cur)
-			c := newCondition(Progressing, "True", ReasonRSUpdated, msg, s.stamp)
-			if cur != nil {
-				if cur.Status == "True" {
-					c.LastTransitionTime = cur.LastTransitionTime
-				}
-				s.removeCondition(&st, Progressing)
-			}
-			s.setCondition(&st, c)
-		case timedOut(d, &st, s.now):
-			msg := progressMessage(d, rsName, "has timed out progressing.", cur)
-			s.setCondition(&st, newCondition(Progressing, "False", ReasonTimedOut, msg, s.stamp))
+	scaling := false
+	for _, rs := range s.with(old, newRS) {
+		if rs == nil || rs.Spec.Replicas <= 0 {
+			continue
+		}
+		desired, ok := getNonNegativeInt32FromAnnotation(rs, DesiredReplicasAnnotation)
+		if ok && desired != s.d.DesiredReplicas() {
+			scaling = true
+			break
 		}
 	}
-	if f := replicaFailure(all, newRS, s.now); f != nil {
-		s.setCondition(&st, *f)
-	} else {
-		s.removeCondition(&st, ReplicaFailure)
-	}
-	if statusDeepEqual(&d.Status, &st) {
-		s.requeueStuck(&st)
-		return nil
-	}
-	d.Status = st
-	return s.write()
-}
-
-// replicaFailure turns a ReplicaFailure condition of the new ReplicaSet,
-// else of any ReplicaSet, into the Deployment's.
-func replicaFailure(all []*replicaset.ReplicaSet, newRS *replicaset.ReplicaSet, now time.Time) *Condition {
-	find := func(rs *replicaset.ReplicaSet) *Condition {
-		for _, c := range rs.Status.Conditions {
-			if c.Type == ReplicaFailure {
-				return &Condition{Type: c.Type, Status: c.Status, Reason: c.Reason, Message: c.Message, LastUpdateTime: c.LastTransitionTime, LastTransitionTime: c.LastTransitionTime}
-			}
-		}
-		return nil
-	}
-	if newRS != nil {
-		if c := find(newRS); c != nil {
-			return c
-		}
-	}
-	for _, rs := range all {
-		if rs != nil {
-			if c := find(rs); c != nil {
-				return c
-			}
-		}
-	}
-	return nil
-}
-
-// requeueStuck asks for a progress check when the deadline of a rollout
-// that shows no progress would pass: one second after it, since the check
-// is strict and times are kept to the second. With less than a second
-// left it polls, rate-limited, as upstream does: also, endlessly, for a
-// finished rollout scaled up with pods that never become available, whose
-// NewReplicaSetAvailable condition can never time out.
-func (s *syncer) requeueStuck(st *Status) {
-	d := s.d
-	cur := d.Status.Condition(Progressing)
-	if !HasProgressDeadline(d) || cur == nil || Complete(d, st) || cur.Reason == ReasonTimedOut {
-		return
-	}
-	deadline := cur.LastUpdateTime.Add(time.Duration(*d.Spec.ProgressDeadlineSeconds) * time.Second)
-	after := deadline.Sub(s.now)
-	if after < time.Second {
-		s.env.RequeueRateLimited(d)
-		return
-	}
-	s.env.RequeueAt(d, s.now.Add(after+time.Second))
+	s.rememberSplit(before, newRS, old)
+	return scaling, nil
 }
 
 // statusDeepEqual reports reflect.DeepEqual(*a, *b) without reflection:

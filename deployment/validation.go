@@ -12,6 +12,7 @@ const percentDetail = "a valid percent string must be a numeric string followed 
 // Validate checks a defaulted Deployment as the API server does on create
 // (old nil) or update, returning a *meta.InvalidError listing every
 // problem in the server's order and wording, or nil.
+// upstream: ../../apis/apps/validation/validation.go ValidateDeployment
 func Validate(d, old *Deployment) error {
 	errs := meta.ValidateName(d.Name, nil)
 	if r := d.Spec.Replicas; r != nil && *r < 0 {
@@ -48,6 +49,8 @@ func Validate(d, old *Deployment) error {
 	return &meta.InvalidError{Kind: "Deployment", Group: "apps", Name: d.Name, Causes: errs}
 }
 
+// validateStrategy appends the problems of a Deployment's strategy.
+// upstream: ../../apis/apps/validation/validation.go ValidateDeploymentStrategy
 func validateStrategy(s *Strategy, errs []meta.FieldError) []meta.FieldError {
 	switch s.Type {
 	case Recreate:

@@ -11,6 +11,7 @@ import (
 	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/manifest"
 	"github.com/rollsim/rollsim/meta"
+	"github.com/rollsim/rollsim/pod"
 )
 
 // Apply creates or updates every object of a manifest, as `kubectl apply
@@ -221,6 +222,7 @@ func mergeSpec(live, d *deployment.Spec, prev, next applied) deployment.Spec {
 			ru.MaxUnavailable = old.MaxUnavailable
 		}
 	}
+	keepPullPolicies(&spec.Template, &live.Template, prev)
 	tm := []string{"spec", "template", "metadata"}
 	spec.Template.Labels = merge(live.Template.Labels, prev.labels(tm...), d.Template.Labels)
 	spec.Template.Annotations = merge(live.Template.Annotations, prev.annotations(tm...), d.Template.Annotations)
@@ -228,6 +230,45 @@ func mergeSpec(live, d *deployment.Spec, prev, next applied) deployment.Spec {
 		spec.Template.Annotations = nil
 	}
 	return spec
+}
+
+// keepPullPolicies gives each container of t that neither configuration
+// sets an imagePullPolicy for the live container's policy: kubectl's patch
+// leaves a defaulted policy alone, so that a new image keeps the policy its
+// first image gave.
+func keepPullPolicies(t, live *pod.Template, prev applied) {
+	for i := range t.Spec.Containers {
+		c := &t.Spec.Containers[i]
+		if c.ImagePullPolicy != "" || prev.containerSets(c.Name, "imagePullPolicy") {
+			continue
+		}
+		for _, lc := range live.Spec.Containers {
+			if lc.Name == c.Name {
+				c.ImagePullPolicy = lc.ImagePullPolicy
+			}
+		}
+	}
+}
+
+// containerSets reports whether the configuration sets a field of the
+// template's container called name.
+func (a applied) containerSets(name, field string) bool {
+	var cur any = map[string]any(a)
+	for _, p := range []string{"spec", "template", "spec", "containers"} {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return false
+		}
+		cur = m[p]
+	}
+	list, _ := cur.([]any)
+	for _, e := range list {
+		if c, ok := e.(map[string]any); ok && c["name"] == name {
+			_, set := c[field]
+			return set
+		}
+	}
+	return false
 }
 
 // withAnnotation adds an annotation to a JSON object's metadata.
@@ -273,9 +314,9 @@ func equalApplied(live, next *deployment.Deployment) bool {
 }
 
 // configurationOf writes what a manifest of d would say, as JSON: the
-// fields of d that are set (not nil, not zero), which are what the
-// three-way merge consults, with containers by name and image. It stands
-// in for the manifest text when a Deployment is applied from Go.
+// fields of d that are set (not nil, not zero) among those the three-way
+// merge consults, with containers by name, image and pull policy. It
+// stands in for the manifest text when a Deployment is applied from Go.
 func configurationOf(d *deployment.Deployment) string {
 	md := map[string]any{"name": d.Name}
 	if d.Namespace != "" {
@@ -305,7 +346,11 @@ func configurationOf(d *deployment.Deployment) string {
 	}
 	var containers []map[string]string
 	for _, ct := range s.Template.Spec.Containers {
-		containers = append(containers, map[string]string{"name": ct.Name, "image": ct.Image})
+		c := map[string]string{"name": ct.Name, "image": ct.Image}
+		if ct.ImagePullPolicy != "" {
+			c["imagePullPolicy"] = string(ct.ImagePullPolicy)
+		}
+		containers = append(containers, c)
 	}
 	spec["template"] = map[string]any{"metadata": tmd, "spec": map[string]any{"containers": containers}}
 	if st := s.Strategy; st.Type != "" || st.RollingUpdate != nil {

@@ -13,6 +13,8 @@ const (
 	ErrInvalid      = "Invalid value"
 	ErrForbidden    = "Forbidden"
 	ErrNotSupported = "Unsupported value"
+	ErrDuplicate    = "Duplicate value"
+	ErrNotFound     = "Not found"
 )
 
 // FieldError is one reason an object is invalid: the field path, what is
@@ -52,10 +54,20 @@ func NotSupported(field string, value any, valid ...string) FieldError {
 	return FieldError{Type: ErrNotSupported, Field: field, Value: value, Detail: "supported values: " + strings.Join(q, ", ")}
 }
 
+// Duplicate returns a "Duplicate value" error.
+func Duplicate(field string, value any) FieldError {
+	return FieldError{Type: ErrDuplicate, Field: field, Value: value}
+}
+
+// NotFound returns a "Not found" error: value names nothing that exists.
+func NotFound(field string, value any) FieldError {
+	return FieldError{Type: ErrNotFound, Field: field, Value: value}
+}
+
 // Body returns the error without its field: "Invalid value: -1: must be ...".
 func (e FieldError) Body() string {
 	s := e.Type
-	if e.Type == ErrInvalid || e.Type == ErrNotSupported {
+	if e.Type == ErrInvalid || e.Type == ErrNotSupported || e.Type == ErrDuplicate || e.Type == ErrNotFound {
 		switch v := e.Value.(type) {
 		case int, int32, int64, bool:
 			s = fmt.Sprintf("%s: %v", s, v)
@@ -157,6 +169,41 @@ type AlreadyExistsError struct {
 // Error returns `deployments.apps "x" already exists`.
 func (e *AlreadyExistsError) Error() string {
 	return fmt.Sprintf("%s %q already exists", e.Resource, e.Name)
+}
+
+// ConflictError is the API server's answer to a write made from a copy
+// of an object that has been written since: the writer's resourceVersion
+// is stale.
+type ConflictError struct {
+	// Resource is the plural resource with its group.
+	Resource string
+	// Name is the object's name.
+	Name string
+}
+
+// Error returns the API server's message: `Operation cannot be fulfilled
+// on deployments.apps "x": the object has been modified; please apply your
+// changes to the latest version and try again`.
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("Operation cannot be fulfilled on %s %q: the object has been modified; please apply your changes to the latest version and try again", e.Resource, e.Name)
+}
+
+// IsConflict reports whether err is or wraps a ConflictError.
+func IsConflict(err error) bool {
+	var ce *ConflictError
+	return errors.As(err, &ce)
+}
+
+// IsAlreadyExists reports whether err is or wraps an AlreadyExistsError.
+func IsAlreadyExists(err error) bool {
+	var ae *AlreadyExistsError
+	return errors.As(err, &ae)
+}
+
+// IsInvalid reports whether err is or wraps an InvalidError.
+func IsInvalid(err error) bool {
+	var ie *InvalidError
+	return errors.As(err, &ie)
 }
 
 // IsNotFound reports whether err is or wraps a NotFoundError.

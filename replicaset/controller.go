@@ -37,6 +37,7 @@ type Env interface {
 // writes that status if it changed (so counts catch up with the pods it
 // created or deleted only on the next sync). It reports whether it changed
 // anything.
+// upstream: ../replicaset/replica_set.go syncReplicaSet
 func Sync(env Env, rs *ReplicaSet) bool {
 	st := rs.Observed()
 	changed := false

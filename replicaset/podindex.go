@@ -164,6 +164,7 @@ func (x *podIndex) all(yield func(*pod.Pod) bool) {
 // colocated nil every pod shares one node (or none) and the tiers give the
 // order directly; otherwise the full ranking is applied with colocated
 // giving, for a pod, the number of active pods of the same owner on its node.
+// upstream: ../replicaset/replica_set.go getPodsToDelete
 func (x *podIndex) victims(n int, now time.Time, colocated func(*pod.Pod) int) []*pod.Pod {
 	out := make([]*pod.Pod, 0, n)
 	if n >= x.active {

@@ -93,6 +93,7 @@ func (rs *ReplicaSet) Image() string { return rs.Spec.Template.Image() }
 
 // Observed returns the status the controller would write now: the counts
 // of the ReplicaSet's active pods at this instant.
+// upstream: ../replicaset/replica_set_utils.go calculateStatus
 func (rs *ReplicaSet) Observed() Status {
 	st := rs.Status
 	st.Replicas = int32(rs.pods.active)

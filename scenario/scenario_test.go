@@ -3,6 +3,7 @@ package scenario
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/internal/golden"
 )
 
@@ -93,4 +95,52 @@ func TestNormalizeTrace(t *testing.T) {
 	want := "$ apply -f httpd-#1.2.32.yml\nevent: Normal ScalingReplicaSet Scaled up replica set httpd-#2 from 0 to 1\n" +
 		"state: deployment/httpd replicas=1\nstate: rs/httpd-#2 revision=1\nout: \tpod-template-hash=#2\nout: \tpod-template-hash=#3\n"
 	assert.Equal(t, want, NormalizeTrace(in))
+}
+
+// TestWatchSeesEveryWriteOfAScenario plays corpus scenarios with a watch
+// on the cluster: replaying the watch alone rebuilds the store, objects
+// and resourceVersions, and the writes come one resourceVersion after
+// another.
+func TestWatchSeesEveryWriteOfAScenario(t *testing.T) {
+	for _, name := range []string{"nodes-spread-cordon-drain", "rollback-lesson", "recreate-broken-then-undo", "conflict-retry-replaces-recheck"} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(corpusDir, name)
+			src, err := os.ReadFile(filepath.Join(dir, "scenario"))
+			require.NoError(t, err)
+			lines, err := Parse("scenario", src)
+			require.NoError(t, err)
+			r := NewRunner(os.DirFS(dir), io.Discard, Options{Trace: true})
+			c := r.Cluster()
+			seen := map[string]uint64{}
+			var last uint64
+			c.Watch(func(e rollsim.WatchEvent) {
+				require.Equal(t, last+1, e.ResourceVersion)
+				last = e.ResourceVersion
+				k := e.Kind() + "/" + e.Meta().Name
+				if e.Type == rollsim.Deleted {
+					delete(seen, k)
+				} else {
+					seen[k] = e.Meta().ResourceVersion
+				}
+			})
+			for _, ln := range lines {
+				r.Exec(ln)
+			}
+			want := map[string]uint64{}
+			for _, d := range c.Deployments() {
+				want["Deployment/"+d.Name] = d.ResourceVersion
+			}
+			for _, rs := range c.ReplicaSets() {
+				want["ReplicaSet/"+rs.Name] = rs.ResourceVersion
+			}
+			for _, p := range c.Pods() {
+				want["Pod/"+p.Name] = p.ResourceVersion
+			}
+			for _, n := range c.NodeStates() {
+				want["Node/"+n.Name] = n.ResourceVersion
+			}
+			assert.Equal(t, want, seen)
+			assert.Equal(t, c.Stats().Writes, int(last))
+		})
+	}
 }

@@ -138,6 +138,14 @@ func (s *Scheduler) Node(name string) (*Node, Usage, bool) {
 	return st.node.Clone(), st.used, true
 }
 
+// SetResourceVersion records the resourceVersion of the write that last
+// changed the named node.
+func (s *Scheduler) SetResourceVersion(name string, rv uint64) {
+	if st, ok := s.nodes[name]; ok {
+		st.node.ResourceVersion = rv
+	}
+}
+
 // Names returns the nodes' names in order.
 func (s *Scheduler) Names() []string {
 	out := make([]string, len(s.byName))

@@ -34,13 +34,13 @@ func TestProgressMessage(t *testing.T) {
 	}
 }
 
-// nonNegativeAnnotation agrees with strconv.ParseUint(v, 10, 32) and the
+// getNonNegativeInt32FromAnnotation agrees with strconv.ParseUint(v, 10, 32) and the
 // int32 bound.
 func TestNonNegativeAnnotation(t *testing.T) {
 	for _, v := range []string{"", "0", "7", "007", "2147483647", "2147483648", "4294967296", "99999999999999999999999", "0000000000000000000000005", "-1", "+1", "1_0", " 1", "1.0", "x"} {
 		rs := &replicaset.ReplicaSet{}
 		rs.Annotations = map[string]string{"k": v}
-		got, ok := nonNegativeAnnotation(rs, "k")
+		got, ok := getNonNegativeInt32FromAnnotation(rs, "k")
 		n, err := strconv.ParseUint(v, 10, 32)
 		want, wantOK := int32(n), err == nil && n <= math.MaxInt32
 		if !wantOK {
@@ -83,9 +83,9 @@ func TestRememberedRevisions(t *testing.T) {
 	}
 	a, b, cur := rs("a", "1", 1), rs("b", "3", 2), rs("c", "4", 3)
 	d := &Deployment{}
-	s := &syncer{d: d, stored: d, memo: &newRSMemo{}}
+	s := &syncer{d: d, stored: d, speedups: speedups{memo: &newRSMemo{}}}
 	list := []*replicaset.ReplicaSet{a, b, cur}
-	s.findNew(list)
+	s.findNewReplicaSet(list)
 	if got := s.maxRevision([]*replicaset.ReplicaSet{a, b}); got != 3 {
 		t.Fatalf("maxRevision = %d, want 3", got)
 	}
@@ -109,7 +109,7 @@ func TestRememberedOrder(t *testing.T) {
 	}
 	a, b, c, older := at("a", 10, 2), at("b", 10, 3), at("c", 20, 4), at("older", 5, 1)
 	d := &Deployment{}
-	s := &syncer{d: d, stored: d, memo: &newRSMemo{}}
+	s := &syncer{d: d, stored: d, speedups: speedups{memo: &newRSMemo{}}}
 	check := func(owned []*replicaset.ReplicaSet) {
 		t.Helper()
 		s.used = 0

@@ -1,0 +1,251 @@
+package rollsim
+
+import (
+	"slices"
+	"time"
+
+	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/meta"
+	"github.com/rollsim/rollsim/pod"
+	"github.com/rollsim/rollsim/replicaset"
+	"github.com/rollsim/rollsim/scheduler"
+)
+
+// WatchEventType says what a committed write did to its object, in the
+// words of a Kubernetes watch.
+type WatchEventType string
+
+// The kinds of write a watch reports.
+const (
+	Added    WatchEventType = "ADDED"
+	Modified WatchEventType = "MODIFIED"
+	Deleted  WatchEventType = "DELETED"
+)
+
+// WatchEvent is one write the cluster committed, as a watch sees it:
+// exactly one of Deployment, ReplicaSet, Pod and Node is set, to a copy of
+// the object as the write left it (as it was last stored, for Deleted).
+type WatchEvent struct {
+	// Type is Added, Modified or Deleted.
+	Type WatchEventType
+	// Time is the fake-clock instant of the write.
+	Time time.Time
+	// ResourceVersion is the write's place in the cluster's one sequence
+	// of writes; it is also the object's resourceVersion.
+	ResourceVersion uint64
+
+	Deployment *deployment.Deployment
+	ReplicaSet *replicaset.ReplicaSet
+	Pod        *pod.Pod
+	Node       *scheduler.Node
+}
+
+// Kind names the kind of the written object: "Deployment", "ReplicaSet",
+// "Pod" or "Node".
+func (e WatchEvent) Kind() string {
+	switch {
+	case e.Deployment != nil:
+		return "Deployment"
+	case e.ReplicaSet != nil:
+		return "ReplicaSet"
+	case e.Pod != nil:
+		return "Pod"
+	case e.Node != nil:
+		return "Node"
+	}
+	return ""
+}
+
+// Meta returns the written object's metadata.
+func (e WatchEvent) Meta() *meta.ObjectMeta {
+	switch {
+	case e.Deployment != nil:
+		return &e.Deployment.ObjectMeta
+	case e.ReplicaSet != nil:
+		return &e.ReplicaSet.ObjectMeta
+	case e.Pod != nil:
+		return &e.Pod.ObjectMeta
+	case e.Node != nil:
+		return &e.Node.ObjectMeta
+	}
+	return nil
+}
+
+// Watch calls f with every write the cluster commits from now on, in
+// commit order, each with its own copy of the object: creations, updates,
+// status updates, pod bindings and deletions of Deployments, ReplicaSets,
+// Pods and Nodes, whether a caller or a controller made them. f runs at
+// the moment of the write, in the middle of a controller's sync: it may
+// read the cluster but must not change it or move its clock. The returned
+// function stops the watch.
+func (c *Cluster) Watch(f func(WatchEvent)) (stop func()) {
+	c.watchSeq++
+	id := c.watchSeq
+	c.watchers = append(c.watchers, watcher{id, f})
+	return func() {
+		c.watchers = slices.DeleteFunc(c.watchers, func(w watcher) bool { return w.id == id })
+	}
+}
+
+type watcher struct {
+	id uint64
+	f  func(WatchEvent)
+}
+
+// write is one change to the store, handed to commit: exactly one of the
+// objects is set, the stored object itself.
+type write struct {
+	typ  WatchEventType
+	dep  *deployment.Deployment
+	rs   *replicaset.ReplicaSet
+	pod  *pod.Pod
+	node *scheduler.Node
+	// expect, when not 0, is the resourceVersion the writer read: a
+	// stored object that has moved on since is a conflict.
+	expect uint64
+	// admit, when set, defaults and validates the change before anything
+	// is stored, as the API server's registry does for a client's write.
+	admit func() error
+	// apply stores the change, once it is admitted, and reports whether
+	// it changed anything: a write that changes nothing is not one, as
+	// the API server does not commit a no-op update. Nil means a change.
+	apply func() bool
+}
+
+func (w *write) objectMeta() *meta.ObjectMeta {
+	switch {
+	case w.dep != nil:
+		return &w.dep.ObjectMeta
+	case w.rs != nil:
+		return &w.rs.ObjectMeta
+	case w.pod != nil:
+		return &w.pod.ObjectMeta
+	}
+	return &w.node.ObjectMeta
+}
+
+// resource names the written object's resource, as errors name it.
+func (w *write) resource() string {
+	switch {
+	case w.dep != nil:
+		return "deployments.apps"
+	case w.rs != nil:
+		return "replicasets.apps"
+	case w.pod != nil:
+		return "pods"
+	}
+	return "nodes"
+}
+
+// commit is the one point every write to the cluster passes, the API
+// server's write path: it checks the writer's resourceVersion, admits the
+// change (defaults, validation), stores it (a change that changes nothing
+// stops there, committing nothing), gives the object a new
+// resourceVersion, counts the write, queues the keys the controllers'
+// event handlers would queue, and tells the watchers. A write it refuses
+// leaves everything as it was.
+func (c *Cluster) commit(w write) error {
+	m := w.objectMeta()
+	if w.expect != 0 && w.expect != m.ResourceVersion {
+		return &meta.ConflictError{Resource: w.resource(), Name: m.Name}
+	}
+	if w.admit != nil {
+		if err := w.admit(); err != nil {
+			return err
+		}
+	}
+	if w.apply != nil && !w.apply() {
+		return nil
+	}
+	c.rv++
+	c.stats.Writes++
+	m.ResourceVersion = c.rv
+	c.handle(&w)
+	if c.debugOn() {
+		c.debug("commit", "type", string(w.typ), "kind", kindOf(&w), "name", m.Name, "rv", m.ResourceVersion)
+	}
+	if len(c.watchers) > 0 {
+		c.notify(&w)
+	}
+	return nil
+}
+
+func kindOf(w *write) string {
+	switch {
+	case w.dep != nil:
+		return "Deployment"
+	case w.rs != nil:
+		return "ReplicaSet"
+	case w.pod != nil:
+		return "Pod"
+	}
+	return "Node"
+}
+
+// handle queues the syncs a write causes, as the controllers' informer
+// event handlers do: a Deployment syncs when it or a ReplicaSet it owns is
+// written, and under Recreate when one of its pods is deleted; a
+// ReplicaSet syncs when it or one of its pods is written. Node writes
+// queue nothing; they change the scheduler's room.
+func (c *Cluster) handle(w *write) {
+	switch {
+	case w.dep != nil:
+		if w.typ == Deleted {
+			c.dirtyDeploy.remove(w.dep)
+			delete(c.requeues, w.dep)
+			delete(c.failures, w.dep)
+			return
+		}
+		c.dirtyDeploy.add(w.dep)
+	case w.rs != nil:
+		if w.typ == Deleted {
+			c.dirtyRS.remove(w.rs)
+		} else {
+			c.dirtyRS.add(w.rs)
+		}
+		if d := c.owner(w.rs); d != nil {
+			c.dirtyDeploy.add(d)
+		}
+	case w.pod != nil:
+		if w.pod.Owner == nil {
+			return
+		}
+		rs := c.replicaSets[objKey{w.pod.Namespace, w.pod.Owner.Name}]
+		if rs == nil || rs.UID != w.pod.Owner.UID {
+			return
+		}
+		c.dirtyRS.add(rs)
+		if d := c.owner(rs); w.typ == Deleted && d != nil && d.Spec.Strategy.Type == deployment.Recreate {
+			c.dirtyDeploy.add(d)
+		}
+	}
+}
+
+// owner returns the Deployment that owns rs, or nil.
+func (c *Cluster) owner(rs *replicaset.ReplicaSet) *deployment.Deployment {
+	if rs.Owner == nil {
+		return nil
+	}
+	if d, ok := c.deployments[objKey{rs.Namespace, rs.Owner.Name}]; ok && d.UID == rs.Owner.UID {
+		return d
+	}
+	return nil
+}
+
+// notify hands each watcher its own copy of the written object.
+func (c *Cluster) notify(w *write) {
+	for _, wt := range slices.Clone(c.watchers) {
+		e := WatchEvent{Type: w.typ, Time: c.now, ResourceVersion: c.rv}
+		switch {
+		case w.dep != nil:
+			e.Deployment = w.dep.Clone()
+		case w.rs != nil:
+			e.ReplicaSet = w.rs.Clone()
+		case w.pod != nil:
+			e.Pod = w.pod.Clone()
+		case w.node != nil:
+			e.Node = w.node.Clone()
+		}
+		wt.f(e)
+	}
+}

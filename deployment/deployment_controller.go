@@ -1,0 +1,218 @@
+package deployment
+
+import (
+	"cmp"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/rollsim/rollsim/meta"
+	"github.com/rollsim/rollsim/replicaset"
+)
+
+// Env is what the controller needs from the cluster that runs it.
+type Env interface {
+	// Now returns the fake clock's time.
+	Now() time.Time
+	// ReplicaSets returns the ReplicaSets d owns, in any order. The
+	// controller neither changes the slice nor keeps it past the sync.
+	ReplicaSets(d *Deployment) []*replicaset.ReplicaSet
+	// CreateReplicaSet stores a new ReplicaSet (its metadata completed by
+	// the cluster). It fails with *meta.AlreadyExistsError when the name
+	// is taken.
+	CreateReplicaSet(rs *replicaset.ReplicaSet) error
+	// GetReplicaSet returns the ReplicaSet of that namespace and name, or nil.
+	GetReplicaSet(namespace, name string) *replicaset.ReplicaSet
+	// UpdateReplicaSet records a change the controller made to rs in place;
+	// specChanged tells whether its spec changed (which bumps generation).
+	UpdateReplicaSet(rs *replicaset.ReplicaSet, specChanged bool)
+	// DeleteReplicaSet removes rs.
+	DeleteReplicaSet(rs *replicaset.ReplicaSet)
+	// UpdateDeploymentStatus stores d's status and annotations. The
+	// controller passes a Deployment that carries only those and its
+	// identity (name, namespace, uid); it reuses d and its conditions'
+	// memory once the call returns, so what is kept must be copied.
+	UpdateDeploymentStatus(d *Deployment)
+	// UpdateDeployment stores d's metadata and spec (not its status).
+	UpdateDeployment(d *Deployment)
+	// RequeueAt asks for d to be synced again at t. Only the earliest
+	// pending request per Deployment counts.
+	RequeueAt(d *Deployment, t time.Time)
+	// RequeueRateLimited asks for d to be synced again as soon as the
+	// controller's rate limiter allows (upstream's AddRateLimited).
+	RequeueRateLimited(d *Deployment)
+	// Event records an event about an object.
+	Event(obj *meta.ObjectMeta, kind, typ, reason, message string)
+}
+
+// ErrConflict is returned by Sync when a sync wrote the Deployment once and
+// then tried again from its now stale copy: the API server rejects such a
+// second write, and the sync is retried later, as upstream's are.
+var ErrConflict = errors.New("the object has been modified; please apply your changes to the latest version and try again")
+
+// syncer holds one sync of one Deployment: a working copy of it, and
+// whether that copy has already been written. What it keeps only to go
+// faster lives in its speedups (fastpath.go).
+type syncer struct {
+	env Env
+	now time.Time
+	// stamp is now to the second, as condition times are stored.
+	stamp time.Time
+	// stored is the Deployment as the Env holds it, d the working copy.
+	stored *Deployment
+	d      *Deployment
+	wrote  bool
+	speedups
+}
+
+// Sync reconciles one Deployment once, as upstream's syncDeployment does,
+// writing what it changes (ReplicaSets, the Deployment, events) through
+// env. stored is the Deployment as the cluster holds it; the sync works on
+// a copy. ErrConflict means the sync stopped part way and should be run
+// again.
+func Sync(env Env, stored *Deployment) (err error) {
+	var c Controller
+	return c.Sync(env, stored)
+}
+
+// Controller runs Syncs one after another, reusing its working memory: a
+// caller that syncs many times (a cluster) saves an allocation per sync.
+// The zero Controller is ready to use; it is not safe for concurrent use.
+type Controller struct {
+	// RememberNewReplicaSet tells that the Env never changes a
+	// ReplicaSet's template, creation time or creation index once
+	// created, never reuses a ReplicaSet (a pointer) for another object,
+	// gives a ReplicaSet a new ResourceVersion at every write, and bumps
+	// a Deployment's generation at every change to its spec, as the
+	// cluster does. The Controller then remembers, for each Deployment,
+	// its ReplicaSets in creation order, sorting again only when the
+	// Env's list changes; which of them matched its template, comparing
+	// templates again only when the generation or the list changed; and
+	// each ReplicaSet's revision, reading it again only after a write.
+	RememberNewReplicaSet bool
+
+	s     syncer
+	memos map[*Deployment]*newRSMemo
+}
+
+// Sync is the package's Sync, run in c's working memory.
+func (c *Controller) Sync(env Env, stored *Deployment) error {
+	s := &c.s
+	// The syncs of one instant share their stamp (the zero Controller's
+	// zero stamp is the zero time's own).
+	if now := env.Now(); now != s.now {
+		s.now, s.stamp = now, now.Truncate(time.Second)
+	}
+	// Field by field rather than a fresh syncer: zeroing the scratch
+	// arrays would cost more than a small sync. What they still point to
+	// is overwritten before it is read.
+	s.env = env
+	s.wrote, s.ownAnnotations = false, false
+	s.used, s.condsUsed, s.changes = 0, 0, 0
+	s.split.ok, s.split.newRS, s.split.old = false, nil, nil
+	s.stored, s.memo = stored, nil
+	if c.RememberNewReplicaSet {
+		s.memo = c.memo(stored)
+	}
+	s.copy = workingCopy(stored)
+	s.d = &s.copy
+	err := s.syncDeployment()
+	s.env, s.stored, s.memo = nil, nil, nil
+	return err
+}
+
+// syncDeployment is one sync of the working copy: a Deployment that
+// selects every pod only has its generation observed; otherwise, once
+// the paused condition is current, it is scaled while paused or resized,
+// rolled back on the legacy annotation, or rolled out by its strategy.
+// upstream: deployment_controller.go syncDeployment
+func (s *syncer) syncDeployment() error {
+	d := s.d
+	if d.Spec.Selector.Empty() {
+		s.env.Event(&d.ObjectMeta, "Deployment", "Warning", "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.")
+		if d.Status.ObservedGeneration < d.Generation {
+			d.Status.ObservedGeneration = d.Generation
+			return s.write()
+		}
+		return nil
+	}
+	rsList := s.getReplicaSetsForDeployment()
+	if err := s.checkPausedConditions(); err != nil {
+		return err
+	}
+	if d.Spec.Paused {
+		return s.sync(rsList)
+	}
+	if getRollbackTo(d) != nil {
+		return s.rollback(rsList)
+	}
+	scaling, err := s.isScalingEvent(rsList)
+	if err != nil {
+		return err
+	}
+	if scaling {
+		return s.sync(rsList)
+	}
+	if d.Spec.Strategy.Type == Recreate {
+		return s.rolloutRecreate(rsList)
+	}
+	return s.rolloutRolling(rsList)
+}
+
+// getReplicaSetsForDeployment returns the ReplicaSets the Deployment
+// owns, oldest first.
+// upstream: deployment_controller.go getReplicaSetsForDeployment
+func (s *syncer) getReplicaSetsForDeployment() []*replicaset.ReplicaSet {
+	return s.sortedReplicaSets(s.env.ReplicaSets(s.d))
+}
+
+// write stores the working copy's status and annotations; a second write
+// of the Deployment in one sync is a conflict.
+func (s *syncer) write() error {
+	if s.wrote {
+		return ErrConflict
+	}
+	s.wrote = true
+	s.changes++
+	// The Env stores a Deployment's status and annotations only: hand it
+	// those with the object's identity, so that what it copies is small.
+	d := s.d
+	s.status = Deployment{
+		ObjectMeta: meta.ObjectMeta{Name: d.Name, Namespace: d.Namespace, UID: d.UID, Annotations: d.Annotations},
+		Status:     d.Status,
+	}
+	s.env.UpdateDeploymentStatus(&s.status)
+	return nil
+}
+
+// writeSpec stores the working copy's metadata and spec.
+func (s *syncer) writeSpec() error {
+	if s.wrote {
+		return ErrConflict
+	}
+	s.wrote = true
+	s.changes++
+	s.env.UpdateDeployment(s.d)
+	return nil
+}
+
+// event records an event about the Deployment.
+func (s *syncer) event(typ, reason, message string) {
+	s.env.Event(&s.d.ObjectMeta, "Deployment", typ, reason, message)
+}
+
+// sortByCreation sorts rss oldest first.
+// upstream: ../controller_utils.go ReplicaSetsByCreationTimestamp
+func sortByCreation(rss []*replicaset.ReplicaSet) {
+	slices.SortFunc(rss, func(a, b *replicaset.ReplicaSet) int { return olderFirst(&a.ObjectMeta, &b.ObjectMeta) })
+}
+
+// olderFirst orders a before b when b is newer (meta.NewerThan).
+// upstream: ../controller_utils.go ReplicaSetsByCreationTimestamp.Less
+func olderFirst(a, b *meta.ObjectMeta) int {
+	// NewerThan's order, in one comparison of the creation times.
+	if c := a.CreationTimestamp.Compare(b.CreationTimestamp); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.CreationIndex, b.CreationIndex)
+}
