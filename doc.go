@@ -25,8 +25,10 @@
 //
 // The caller's duties:
 //   - Use a Cluster from one goroutine at a time; it has no locks.
-//   - Move time explicitly. Nothing in the cluster reads the wall clock,
-//     sleeps or starts a goroutine.
+//   - Move time explicitly (Advance, AdvanceTo, Step, RunUntil, or
+//     WaitForRollout, which moves it as `kubectl rollout status` waits).
+//     Nothing in the cluster reads the wall clock, sleeps or starts a
+//     goroutine.
 //   - Seed it (Config.Seed) to vary pod names and UIDs; the same seed and
 //     the same calls always give the same cluster, events and trace.
 //   - Treat what getters return as copies: change objects through the
@@ -35,9 +37,18 @@
 //     length of a call: read it there, keep nothing.
 //   - Expect errors, never panics, for bad input: a rejected change
 //     leaves the cluster exactly as it was, and its error uses the API
-//     server's wording (*meta.InvalidError, *meta.NotFoundError, ...).
+//     server's wording (*meta.InvalidError, *meta.NotFoundError, ...), or
+//     kubectl's for the shorthands of kubectl's commands
+//     (*kubectl.RolloutError, *kubectl.WaitError, *kubectl.NotFoundError,
+//     which wraps *meta.NotFoundError).
+//
+// What a user does with kubectl is package kubectl's, written against its
+// Client interface, which a Cluster satisfies: Apply, SetImage, Scale,
+// WaitForRollout, History, Undo, Pause, Resume and Restart here are
+// shorthands for it, PodsOf lists a Deployment's pods.
 //
 // The packages below hold one kind of object each, with its controller:
-// pod, replicaset, deployment and scheduler. The scenario package runs the
-// kubectl-style scripts that cmd/rollsim plays.
+// pod, replicaset, deployment and scheduler. The scenario package parses
+// the kubectl-style scripts that cmd/rollsim plays and prints what kubectl
+// would.
 package rollsim

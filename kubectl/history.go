@@ -8,7 +8,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/pod"
 )
 
@@ -16,13 +15,13 @@ import (
 // the header line (with its trailing space when no revision is asked for),
 // then the revision table or the revision's pod template, then an empty
 // line when the body ends in one. revision 0 means the table.
-func History(name string, revs []rollsim.Revision, revision int64) (string, error) {
+func History(name string, revs []Revision, revision int64) (string, error) {
 	var body string
 	switch {
 	case len(revs) == 0:
 		body = "No rollout history found."
 	case revision > 0:
-		i := slices.IndexFunc(revs, func(r rollsim.Revision) bool { return r.Number == revision })
+		i := slices.IndexFunc(revs, func(r Revision) bool { return r.Number == revision })
 		if i < 0 {
 			return "", fmt.Errorf("unable to find the specified revision")
 		}

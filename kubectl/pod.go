@@ -6,17 +6,13 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/rollsim/rollsim"
+	"github.com/rollsim/rollsim/pod"
 )
 
-// DescribePod renders `kubectl describe pod NAME`: where the pod runs, its
-// phase and conditions, its containers, and its events (the scheduler's
-// FailedScheduling among them).
-func DescribePod(c *rollsim.Cluster, name string) (string, error) {
-	p, err := c.Pod("", name)
-	if err != nil {
-		return "", notFound("pods", name)
-	}
+// DescribePod renders `kubectl describe pod` of p at instant now: where
+// the pod runs, its phase and conditions, its containers, and the events
+// about it (the scheduler's FailedScheduling among them).
+func DescribePod(p *pod.Pod, events []Event, now time.Time) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Name:\t%s\n", p.Name)
 	fmt.Fprintf(&b, "Namespace:\t%s\n", p.Namespace)
@@ -51,6 +47,6 @@ func DescribePod(c *rollsim.Cluster, name string) (string, error) {
 		}
 		fmt.Fprintf(&b, "  Ready \t%s \n", ready)
 	}
-	writeEvents(&b, c, "Pod", p.Namespace, p.Name)
-	return tabbed(func(w *tabwriter.Writer) { w.Write([]byte(b.String())) }), nil
+	writeEvents(&b, events, now)
+	return tabbed(func(w *tabwriter.Writer) { w.Write([]byte(b.String())) })
 }

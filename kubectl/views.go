@@ -9,7 +9,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/duration"
 
-	"github.com/rollsim/rollsim"
+	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/replicaset"
 )
 
@@ -28,15 +29,16 @@ func table(header string, rows [][]string) string {
 	return buf.String()
 }
 
-// GetDeployments renders `kubectl get deployments [NAME]`; name "" lists all.
-func GetDeployments(c *rollsim.Cluster, name string) (string, error) {
+// GetDeployments renders `kubectl get deployments [NAME]` of the listed
+// Deployments at instant now; name "" lists all.
+func GetDeployments(ds []*deployment.Deployment, name string, now time.Time) (string, error) {
 	var rows [][]string
-	for _, d := range c.Deployments() {
+	for _, d := range ds {
 		if name != "" && d.Name != name {
 			continue
 		}
 		rows = append(rows, []string{d.Name, fmt.Sprintf("%d/%d", d.Status.ReadyReplicas, d.DesiredReplicas()),
-			fmt.Sprint(d.Status.UpdatedReplicas), fmt.Sprint(d.Status.AvailableReplicas), Age(d.CreationTimestamp, c.Now())})
+			fmt.Sprint(d.Status.UpdatedReplicas), fmt.Sprint(d.Status.AvailableReplicas), Age(d.CreationTimestamp, now)})
 	}
 	if name != "" && len(rows) == 0 {
 		return "", notFound("deployments.apps", name)
@@ -47,15 +49,16 @@ func GetDeployments(c *rollsim.Cluster, name string) (string, error) {
 	return table("NAME\tREADY\tUP-TO-DATE\tAVAILABLE\tAGE", rows), nil
 }
 
-// GetReplicaSets renders `kubectl get replicasets [NAME]`.
-func GetReplicaSets(c *rollsim.Cluster, name string) (string, error) {
+// GetReplicaSets renders `kubectl get replicasets [NAME]` of the listed
+// ReplicaSets at instant now.
+func GetReplicaSets(rss []*replicaset.ReplicaSet, name string, now time.Time) (string, error) {
 	var rows [][]string
-	for _, rs := range c.ReplicaSets() {
+	for _, rs := range rss {
 		if name != "" && rs.Name != name {
 			continue
 		}
 		rows = append(rows, []string{rs.Name, fmt.Sprint(rs.Spec.Replicas), fmt.Sprint(rs.Status.Replicas),
-			fmt.Sprint(rs.Status.ReadyReplicas), Age(rs.CreationTimestamp, c.Now())})
+			fmt.Sprint(rs.Status.ReadyReplicas), Age(rs.CreationTimestamp, now)})
 	}
 	if name != "" && len(rows) == 0 {
 		return "", notFound("replicasets.apps", name)
@@ -66,12 +69,11 @@ func GetReplicaSets(c *rollsim.Cluster, name string) (string, error) {
 	return table("NAME\tDESIRED\tCURRENT\tREADY\tAGE", rows), nil
 }
 
-// GetPods renders `kubectl get pods [NAME]`, with the NODE column once the
-// cluster has nodes.
-func GetPods(c *rollsim.Cluster, name string) (string, error) {
-	wide := c.HasNodes()
+// GetPods renders `kubectl get pods [NAME]` of the listed pods at instant
+// now, with the NODE column when wide (the cluster has nodes).
+func GetPods(pods []*pod.Pod, name string, now time.Time, wide bool) (string, error) {
 	var rows [][]string
-	for _, p := range c.Pods() {
+	for _, p := range pods {
 		if name != "" && p.Name != name {
 			continue
 		}
@@ -86,7 +88,7 @@ func GetPods(c *rollsim.Cluster, name string) (string, error) {
 			}
 			ready = fmt.Sprintf("%d/%d", r, n)
 		}
-		row := []string{p.Name, ready, p.Status(), "0", Age(p.CreationTimestamp, c.Now())}
+		row := []string{p.Name, ready, p.Status(), "0", Age(p.CreationTimestamp, now)}
 		if wide {
 			row = append(row, orNone(p.NodeName))
 		}
@@ -105,27 +107,12 @@ func GetPods(c *rollsim.Cluster, name string) (string, error) {
 	return table(header, rows), nil
 }
 
-// NotFoundError is the API server's NotFound answer, printed by kubectl as
-// `Error from server (NotFound): deployments.apps "x" not found`.
-type NotFoundError struct{ Resource, Name string }
-
-// Error returns kubectl's NotFound line.
-func (e *NotFoundError) Error() string {
-	return fmt.Sprintf("Error from server (NotFound): %s %q not found", e.Resource, e.Name)
-}
-
-func notFound(resource, name string) error { return &NotFoundError{resource, name} }
-
-// DescribeDeployment renders `kubectl describe deployment NAME` with its
-// events; times are offsets on the fake clock.
-func DescribeDeployment(c *rollsim.Cluster, name string) (string, error) {
-	d, err := c.Deployment("", name)
-	if err != nil {
-		return "", notFound("deployments.apps", name)
-	}
+// DescribeDeployment renders `kubectl describe deployment` of d, which
+// owns rss (oldest first), with the events about it, at instant now.
+func DescribeDeployment(d *deployment.Deployment, rss []*replicaset.ReplicaSet, events []Event, now time.Time) string {
 	var newRS *replicaset.ReplicaSet
 	var old []*replicaset.ReplicaSet
-	for _, rs := range c.ReplicaSetsOf(d) {
+	for _, rs := range rss {
 		if newRS == nil && rs.Spec.Template.EqualIgnoringHash(&d.Spec.Template) {
 			newRS = rs
 			continue
@@ -161,8 +148,8 @@ func DescribeDeployment(c *rollsim.Cluster, name string) (string, error) {
 		}
 		fmt.Fprintf(&b, "NewReplicaSet:\t%s\n", rsList(cur))
 	}
-	writeEvents(&b, c, "Deployment", d.Namespace, d.Name)
-	return tabbed(func(w *tabwriter.Writer) { w.Write([]byte(b.String())) }), nil
+	writeEvents(&b, events, now)
+	return tabbed(func(w *tabwriter.Writer) { w.Write([]byte(b.String())) })
 }
 
 func rsList(rss []*replicaset.ReplicaSet) string {
@@ -176,20 +163,28 @@ func rsList(rss []*replicaset.ReplicaSet) string {
 	return strings.Join(parts, ", ")
 }
 
-func writeEvents(b *strings.Builder, c *rollsim.Cluster, kind, namespace, name string) {
-	var evs []rollsim.Event
-	for _, e := range c.Events() {
-		if e.Kind == kind && e.Namespace == namespace && e.Name == name {
-			evs = append(evs, e)
-		}
-	}
+// Event is one row of a describer's Events table.
+type Event struct {
+	// Time is when it happened, on the fake clock.
+	Time time.Time
+	// Type is "Normal" or "Warning".
+	Type string
+	// Reason is a one-word cause, such as ScalingReplicaSet.
+	Reason string
+	// Source is the component that recorded it.
+	Source string
+	// Message is the detail.
+	Message string
+}
+
+func writeEvents(b *strings.Builder, evs []Event, now time.Time) {
 	if len(evs) == 0 {
 		b.WriteString("Events:\t<none>\n")
 		return
 	}
 	b.WriteString("Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n")
 	for _, e := range evs {
-		fmt.Fprintf(b, "  %s\t%s\t%s\t%s\t%s\n", e.Type, e.Reason, Age(e.Time, c.Now()), e.Source, e.Message)
+		fmt.Fprintf(b, "  %s\t%s\t%s\t%s\t%s\n", e.Type, e.Reason, Age(e.Time, now), e.Source, e.Message)
 	}
 }
 
@@ -197,11 +192,22 @@ func writeEvents(b *strings.Builder, c *rollsim.Cluster, kind, namespace, name s
 // such as "deployment.apps/httpd configured".
 func ResultLine(name, op string) string { return "deployment.apps/" + name + " " + op }
 
-// GetNodes renders `kubectl get nodes [NAME]`: a cordoned node shows
-// SchedulingDisabled; simulated nodes have no role and no kubelet version.
-func GetNodes(c *rollsim.Cluster, name string) (string, error) {
+// Node is what `kubectl get nodes` shows of a node.
+type Node struct {
+	// Name of the node.
+	Name string
+	// Created is when it was created, on the fake clock.
+	Created time.Time
+	// Unschedulable is set on a cordoned node.
+	Unschedulable bool
+}
+
+// GetNodes renders `kubectl get nodes [NAME]` of the listed nodes at
+// instant now: a cordoned node shows SchedulingDisabled; simulated nodes
+// have no role and no kubelet version.
+func GetNodes(nodes []Node, name string, now time.Time) (string, error) {
 	var rows [][]string
-	for _, n := range c.NodeStates() {
+	for _, n := range nodes {
 		if name != "" && n.Name != name {
 			continue
 		}
@@ -209,7 +215,7 @@ func GetNodes(c *rollsim.Cluster, name string) (string, error) {
 		if n.Unschedulable {
 			status += ",SchedulingDisabled"
 		}
-		rows = append(rows, []string{n.Name, status, "<none>", Age(n.Created, c.Now()), ""})
+		rows = append(rows, []string{n.Name, status, "<none>", Age(n.Created, now), ""})
 	}
 	if name != "" && len(rows) == 0 {
 		return "", notFound("nodes", name)

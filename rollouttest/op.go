@@ -2,7 +2,6 @@ package rollouttest
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -15,8 +14,8 @@ type Kind int
 
 // The kinds of Op: the things a user does to a Deployment, and time passing.
 const (
-	// Apply creates the Deployment from Op.Deployment, or replaces its
-	// spec as `kubectl apply` of an edited manifest does.
+	// Apply applies Op.Deployment as `kubectl apply` of its manifest
+	// does: it creates the Deployment, or merges the manifest into it.
 	Apply Kind = iota
 	// SetImage sets the first container's image to Op.Image.
 	SetImage
@@ -66,10 +65,11 @@ func Kinds() []Kind {
 type Op struct {
 	// Kind says what the step does.
 	Kind Kind
-	// Deployment is the manifest of Apply. Its name and namespace are
-	// replaced by the target's; an existing Deployment keeps its metadata,
-	// selector, template labels and annotations and paused flag, as
-	// kubectl apply of a manifest that leaves them out would.
+	// Deployment is the manifest of Apply: the fields it sets (not nil,
+	// not zero) are what the manifest says. Its name and namespace are
+	// replaced by the target's; kubectl's three-way merge keeps what
+	// neither this manifest nor the one applied before it set, such as a
+	// paused flag or a restart's template annotation.
 	Deployment *deployment.Deployment
 	// Image is the image of SetImage and NeverReady.
 	Image string
@@ -148,7 +148,7 @@ func (o Op) Apply(c *rollsim.Cluster, namespace, name string) error {
 	case SetImage:
 		return setImage(c, namespace, name, o.Image)
 	case Scale:
-		return update(c, namespace, name, func(d *deployment.Deployment) { d.Spec.Replicas = deployment.Ptr(o.Replicas) })
+		return c.Scale(namespace, name, o.Replicas)
 	case Pause:
 		return c.Pause(namespace, name)
 	case Resume:
@@ -162,10 +162,11 @@ func (o Op) Apply(c *rollsim.Cluster, namespace, name string) error {
 		c.Advance(o.Duration)
 		return nil
 	case DeletePod:
-		pods, err := podsOf(c, namespace, name)
+		d, err := c.Deployment(namespace, name)
 		if err != nil {
 			return err
 		}
+		pods := c.PodsOf(d)
 		if len(pods) == 0 {
 			return fmt.Errorf("deployment %s has no pod to delete", name)
 		}
@@ -182,22 +183,13 @@ func (o Op) apply(c *rollsim.Cluster, namespace, name string) error {
 	if o.Deployment == nil {
 		return fmt.Errorf("apply without a Deployment")
 	}
-	nd := o.Deployment.Clone()
-	nd.Namespace, nd.Name = namespace, name
-	live, err := c.Deployment(namespace, name)
-	if err != nil {
-		_, err = c.CreateDeployment(nd)
-		return err
-	}
-	nd.ObjectMeta = live.ObjectMeta
-	nd.Spec.Selector = live.Spec.Selector
-	nd.Spec.Template.Labels = live.Spec.Template.Labels
-	nd.Spec.Template.Annotations = live.Spec.Template.Annotations
-	nd.Spec.Paused = live.Spec.Paused
-	_, err = c.UpdateDeployment(nd)
+	d := o.Deployment.Clone()
+	d.Namespace, d.Name = namespace, name
+	_, err := c.Apply(d)
 	return err
 }
 
+// update reads the Deployment, changes it, and writes it back.
 func update(c *rollsim.Cluster, namespace, name string, change func(*deployment.Deployment)) error {
 	d, err := c.Deployment(namespace, name)
 	if err != nil {
@@ -208,31 +200,19 @@ func update(c *rollsim.Cluster, namespace, name string, change func(*deployment.
 	return err
 }
 
+// setImage sets the first container's image, as `kubectl set image
+// deployment/NAME CONTAINER=IMAGE` with that container's name does.
 func setImage(c *rollsim.Cluster, namespace, name, image string) error {
-	return update(c, namespace, name, func(d *deployment.Deployment) {
-		if len(d.Spec.Template.Spec.Containers) > 0 {
-			d.Spec.Template.Spec.Containers[0].Image = image
-		}
-	})
-}
-
-// podsOf returns the Deployment's pods, sorted by name.
-func podsOf(c *rollsim.Cluster, namespace, name string) ([]*podRef, error) {
-	v, err := newView(c, namespace, name, nil)
+	d, err := c.Deployment(namespace, name)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var out []*podRef
-	for _, ps := range v.pods {
-		for _, p := range ps {
-			out = append(out, &podRef{Namespace: p.Namespace, Name: p.Name})
-		}
+	if len(d.Spec.Template.Spec.Containers) == 0 {
+		return nil
 	}
-	slices.SortFunc(out, func(a, b *podRef) int { return strings.Compare(a.Name, b.Name) })
-	return out, nil
+	_, err = c.SetImage(namespace, name, d.Spec.Template.Spec.Containers[0].Name, image)
+	return err
 }
-
-type podRef struct{ Namespace, Name string }
 
 // Play applies ops in order to the named Deployment of c and returns the
 // refusals, one entry per op (nil where it was accepted).

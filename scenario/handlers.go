@@ -1,9 +1,7 @@
 package scenario
 
 import (
-	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,8 +9,6 @@ import (
 
 	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/kubectl"
-	"github.com/rollsim/rollsim/meta"
-	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/replicaset"
 )
 
@@ -83,17 +79,40 @@ func deploymentArg(a args) (string, error) {
 func (r *Runner) live(name string) (*deployment.Deployment, error) {
 	d, err := r.c.Deployment("", name)
 	if err != nil {
-		return nil, notFound(err)
+		return nil, kubectl.FromServer(err)
 	}
 	return d, nil
 }
 
-func notFound(err error) error {
-	var nf *meta.NotFoundError
-	if errors.As(err, &nf) {
-		return fmt.Errorf("Error from server (NotFound): %s", nf.Error())
+// apply runs `kubectl apply -f FILE [--record]`.
+func (r *Runner) apply(ln Line) error {
+	a, err := argsOf(ln)
+	if err != nil {
+		return err
 	}
+	if len(a.positional) > 0 {
+		return fmt.Errorf("Unexpected args: %v\nSee 'kubectl apply -h' for help and examples", a.positional)
+	}
+	file, ok := a.get("filename")
+	if !ok {
+		return fmt.Errorf("must specify one of -f and -k")
+	}
+	cause, err := causeOf(ln.Words[:1], a)
+	if err != nil {
+		return err
+	}
+	lines, err := kubectl.ApplyFile(r.c, r.fsys, file, cause)
+	r.out(lines...)
 	return err
+}
+
+// causeOf returns the change-cause --record asks for, or "".
+func causeOf(cmdWords []string, a args) (string, error) {
+	record, err := recorded(a)
+	if !record || err != nil {
+		return "", err
+	}
+	return changeCause(cmdWords, a), nil
 }
 
 func (r *Runner) createDeployment(ln Line) error {
@@ -117,32 +136,11 @@ func (r *Runner) createDeployment(ln Line) error {
 		}
 		replicas = int32(n)
 	}
-	labels := map[string]string{"app": name}
-	d := &deployment.Deployment{
-		ObjectMeta: meta.ObjectMeta{Name: name, Labels: labels},
-		Spec: deployment.Spec{
-			Replicas: &replicas,
-			Selector: &meta.Selector{MatchLabels: map[string]string{"app": name}},
-			Template: pod.Template{Labels: map[string]string{"app": name}, Spec: pod.Spec{
-				Containers: []pod.Container{{Name: containerNameFor(image), Image: image}},
-			}},
-		},
-	}
-	if _, err := r.c.CreateDeployment(d); err != nil {
-		// kubectl create deployment wraps the API server's error.
-		return fmt.Errorf("failed to create deployment: %s", err.Error())
+	if err := kubectl.CreateDeployment(r.c, "", name, image, replicas); err != nil {
+		return err
 	}
 	r.out("deployment.apps/" + name + " created")
 	return nil
-}
-
-// containerNameFor names a container after its image, as `kubectl create
-// deployment` does: the last path segment without tag or digest.
-func containerNameFor(image string) string {
-	name := image[strings.LastIndexByte(image, '/')+1:]
-	name, _, _ = strings.Cut(name, ":")
-	name, _, _ = strings.Cut(name, "@")
-	return strings.ReplaceAll(name, "_", "-")
 }
 
 func (r *Runner) setImage(ln Line) error {
@@ -154,48 +152,19 @@ func (r *Runner) setImage(ln Line) error {
 	if err != nil {
 		return err
 	}
-	if len(rest) == 0 {
-		return fmt.Errorf("at least one image update is required")
-	}
-	record, err := recorded(a)
+	images, err := kubectl.ParseContainerImages(rest)
 	if err != nil {
 		return err
 	}
-	d, err := r.live(name)
+	cause, err := causeOf(ln.Words[:2], a)
 	if err != nil {
 		return err
 	}
-	nd := d.Clone()
-	for _, kv := range rest {
-		cname, image, ok := strings.Cut(kv, "=")
-		if !ok {
-			return fmt.Errorf("all resources must be specified before image changes: %s", kv)
-		}
-		found := false
-		for i := range nd.Spec.Template.Spec.Containers {
-			ct := &nd.Spec.Template.Spec.Containers[i]
-			if cname == "*" || ct.Name == cname {
-				ct.Image = image
-				found = true
-			}
-		}
-		if !found {
-			return fmt.Errorf("unable to find container named %q", cname)
-		}
+	changed, err := kubectl.SetImage(r.c, "", name, images, cause)
+	if changed {
+		r.out(kubectl.ResultLine(name, "image updated"))
 	}
-	if record {
-		// kubectl records the command in the same patch: a new
-		// change-cause alone makes a change worth sending.
-		nd.SetAnnotation(deployment.ChangeCauseAnnotation, changeCause(ln.Words[:2], a))
-	}
-	if nd.Spec.Template.EqualIgnoringHash(&d.Spec.Template) && maps.Equal(nd.Annotations, d.Annotations) {
-		return nil
-	}
-	if _, err := r.c.UpdateDeployment(nd); err != nil {
-		return err
-	}
-	r.out(kubectl.ResultLine(name, "image updated"))
-	return nil
+	return err
 }
 
 func (r *Runner) scale(ln Line) error {
@@ -212,25 +181,12 @@ func (r *Runner) scale(ln Line) error {
 	if !ok || perr != nil || n < 0 {
 		return fmt.Errorf("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
 	}
-	record, err := recorded(a)
+	cause, err := causeOf(ln.Words[:1], a)
 	if err != nil {
 		return err
 	}
-	d, err := r.live(name)
-	if err != nil {
+	if err := kubectl.Scale(r.c, "", name, int32(n), cause); err != nil {
 		return err
-	}
-	nd := d.Clone()
-	nd.Spec.Replicas = deployment.Ptr(int32(n))
-	if _, err := r.c.UpdateDeployment(nd); err != nil {
-		return err
-	}
-	if record {
-		d, _ := r.c.Deployment("", name)
-		d.SetAnnotation(deployment.ChangeCauseAnnotation, changeCause(ln.Words[:1], a))
-		if _, err := r.c.UpdateDeployment(d); err != nil {
-			return err
-		}
 	}
 	r.out(kubectl.ResultLine(name, "scaled"))
 	return nil
@@ -251,10 +207,10 @@ func (r *Runner) rolloutHistory(ln Line) error {
 			return fmt.Errorf("invalid argument %q for \"--revision\" flag: strconv.ParseInt: parsing %q: invalid syntax", v, v)
 		}
 	}
-	if _, err := r.live(name); err != nil {
+	revs, err := kubectl.Revisions(r.c, "", name)
+	if err != nil {
 		return err
 	}
-	revs, _ := r.c.History("", name)
 	text, err := kubectl.History(name, revs, rev)
 	if err != nil {
 		return err
@@ -278,10 +234,7 @@ func (r *Runner) rolloutUndo(ln Line) error {
 			return fmt.Errorf("invalid argument %q for \"--to-revision\" flag: strconv.ParseInt: parsing %q: invalid syntax", v, v)
 		}
 	}
-	if _, err := r.live(name); err != nil {
-		return err
-	}
-	res, err := r.c.Undo("", name, to)
+	res, err := kubectl.Undo(r.c, "", name, to)
 	if err != nil {
 		return err
 	}
@@ -293,7 +246,7 @@ func (r *Runner) rolloutUndo(ln Line) error {
 	return nil
 }
 
-func (r *Runner) rolloutOp(ln Line, op func(ns, name string) error, done string) error {
+func (r *Runner) rolloutOp(ln Line, op func(c kubectl.Client, namespace, name string) error, done string) error {
 	a, err := argsOf(ln)
 	if err != nil {
 		return err
@@ -302,25 +255,19 @@ func (r *Runner) rolloutOp(ln Line, op func(ns, name string) error, done string)
 	if err != nil {
 		return err
 	}
-	if _, err := r.live(name); err != nil {
-		return err
-	}
-	if err := op("", name); err != nil {
+	if err := op(r.c, "", name); err != nil {
 		return err
 	}
 	r.out(kubectl.ResultLine(name, done))
 	return nil
 }
 
-func (r *Runner) rolloutPause(ln Line) error  { return r.rolloutOp(ln, r.c.Pause, "paused") }
-func (r *Runner) rolloutResume(ln Line) error { return r.rolloutOp(ln, r.c.Resume, "resumed") }
-func (r *Runner) rolloutRestart(ln Line) error {
-	return r.rolloutOp(ln, r.c.Restart, "restarted")
-}
+func (r *Runner) rolloutPause(ln Line) error   { return r.rolloutOp(ln, kubectl.Pause, "paused") }
+func (r *Runner) rolloutResume(ln Line) error  { return r.rolloutOp(ln, kubectl.Resume, "resumed") }
+func (r *Runner) rolloutRestart(ln Line) error { return r.rolloutOp(ln, kubectl.Restart, "restarted") }
 
-// rolloutStatus moves the clock from event to event until kubectl's status
-// check is done or failed, nothing is left to wait for, or the timeout
-// passes.
+// rolloutStatus waits as `kubectl rollout status` does; the trace shows
+// only its final verdict, after the events of the whole wait.
 func (r *Runner) rolloutStatus(ln Line) error {
 	a, err := argsOf(ln)
 	if err != nil {
@@ -336,79 +283,22 @@ func (r *Runner) rolloutStatus(ln Line) error {
 			return fmt.Errorf("invalid argument %q for \"--timeout\" flag: time: invalid duration %q", v, v)
 		}
 	}
-	if _, err := r.live(name); err != nil {
+	opts := kubectl.WaitOptions{Timeout: timeout}
+	if !r.trace {
+		// The transcript shows each line kubectl prints as it comes, with
+		// the events of each moment before it.
+		opts.OnStatus = func(st kubectl.RolloutStatus) { r.out(st.Message) }
+		opts.OnClock = r.flushEvents
+	}
+	st, _, err := kubectl.WaitForRollout(r.c, "", name, opts)
+	r.flushEvents()
+	if err != nil {
 		return err
 	}
-	end := r.c.Now().Add(timeout)
-	last := ""
-	for {
-		var st kubectl.RolloutStatus
-		var inForce bool
-		err := r.c.ViewDeployment("", name, func(d *deployment.Deployment) {
-			st = kubectl.Status(d)
-			// Time can still change the rollout's outcome while its
-			// progress deadline can pass or pods are starting.
-			inForce = deadlineCanPass(d)
-		})
-		if err != nil {
-			return notFound(err)
-		}
-		if !r.trace && st.Message != last && !st.Failed {
-			r.out(st.Message)
-		}
-		last = st.Message
-		switch {
-		case st.Failed:
-			r.flushEvents()
-			return fmt.Errorf("%s", st.Message)
-		case st.Done:
-			r.flushEvents()
-			if r.trace {
-				r.out(st.Message)
-			}
-			return nil
-		}
-		next, ok := r.c.NextWakeup()
-		ok = ok && (inForce || r.c.PodEventsPending())
-		if timeout > 0 && (!ok || next.After(end)) {
-			r.c.AdvanceTo(end)
-			r.flushEvents()
-			d, _ := r.live(name)
-			if st := kubectl.Status(d); st.Done {
-				if r.trace {
-					r.out(st.Message)
-				} else if st.Message != last {
-					r.out(st.Message)
-				}
-				return nil
-			} else if st.Failed {
-				return fmt.Errorf("%s", st.Message)
-			}
-			return fmt.Errorf("timed out waiting for the condition")
-		}
-		if !ok {
-			r.flushEvents()
-			return fmt.Errorf("deployment %q has no progress deadline and nothing left to wait for", name)
-		}
-		r.c.Step()
-		if !r.trace {
-			r.flushEvents()
-		}
+	if r.trace {
+		r.out(st.Message)
 	}
-}
-
-// deadlineCanPass tells whether waiting can still make d's progress
-// deadline pass: one is set, d is not paused (upstream never checks a
-// paused Deployment's deadline), and its Progressing condition says
-// neither that the rollout finished nor that the deadline already passed.
-// A finished rollout scaled up with pods that never become available is
-// polled forever, yet can never time out.
-func deadlineCanPass(d *deployment.Deployment) bool {
-	if !deployment.HasProgressDeadline(d) || d.Spec.Paused {
-		return false
-	}
-	c := d.Status.Condition(deployment.Progressing)
-	return c == nil || c.Reason != deployment.ReasonNewRSAvailable && c.Reason != deployment.ReasonTimedOut
+	return nil
 }
 
 func (r *Runner) get(ln Line) error {
@@ -426,13 +316,17 @@ func (r *Runner) get(ln Line) error {
 	var text string
 	switch typ {
 	case "deployments", "deployment", "deploy", "deployments.apps":
-		text, err = kubectl.GetDeployments(r.c, name)
+		text, err = kubectl.GetDeployments(r.c.Deployments(), name, r.c.Now())
 	case "replicasets", "replicaset", "rs", "replicasets.apps":
-		text, err = kubectl.GetReplicaSets(r.c, name)
+		text, err = kubectl.GetReplicaSets(r.c.ReplicaSets(), name, r.c.Now())
 	case "pods", "pod", "po":
-		text, err = kubectl.GetPods(r.c, name)
+		text, err = kubectl.GetPods(r.c.Pods(), name, r.c.Now(), r.c.HasNodes())
 	case "nodes", "node", "no":
-		text, err = kubectl.GetNodes(r.c, name)
+		var nodes []kubectl.Node
+		for _, n := range r.c.NodeStates() {
+			nodes = append(nodes, kubectl.Node{Name: n.Name, Created: n.Created, Unschedulable: n.Unschedulable})
+		}
+		text, err = kubectl.GetNodes(nodes, name, r.c.Now())
 	default:
 		return fmt.Errorf("the server doesn't have a resource type %q", typ)
 	}
@@ -456,23 +350,37 @@ func (r *Runner) describe(ln Line) error {
 		if err != nil {
 			return err
 		}
-		text, err = kubectl.DescribePod(r.c, name)
+		p, err := r.c.Pod("", name)
 		if err != nil {
-			return err
+			return kubectl.FromServer(err)
 		}
+		text = kubectl.DescribePod(p, r.eventsOf("Pod", p.Namespace, p.Name), r.c.Now())
 	} else {
 		name, err := deploymentArg(a)
 		if err != nil {
 			return err
 		}
-		if text, err = kubectl.DescribeDeployment(r.c, name); err != nil {
+		d, err := r.live(name)
+		if err != nil {
 			return err
 		}
+		text = kubectl.DescribeDeployment(d, r.c.ReplicaSetsOf(d), r.eventsOf("Deployment", d.Namespace, d.Name), r.c.Now())
 	}
 	if !r.trace {
 		r.outText(text)
 	}
 	return nil
+}
+
+// eventsOf returns the events about one object, as a describer lists them.
+func (r *Runner) eventsOf(kind, namespace, name string) []kubectl.Event {
+	var out []kubectl.Event
+	for _, e := range r.c.Events() {
+		if e.Kind == kind && e.Namespace == namespace && e.Name == name {
+			out = append(out, kubectl.Event{Time: e.Time, Type: e.Type, Reason: e.Reason, Source: e.Source, Message: e.Message})
+		}
+	}
+	return out
 }
 
 // sleepArgs checks sleep's one argument, a duration of zero or more.
@@ -531,7 +439,7 @@ func (r *Runner) deletePod(ln Line) error {
 	}
 	name := ln.Words[2]
 	if err := r.c.DeletePod("", name); err != nil {
-		return notFound(err)
+		return kubectl.FromServer(err)
 	}
 	r.out(fmt.Sprintf("pod %q deleted", name))
 	return nil

@@ -1,6 +1,10 @@
 package scenario
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/rollsim/rollsim/kubectl"
+)
 
 // nodeArg reads the one node name a node command takes.
 func nodeArg(ln Line, words int) (string, error) {
@@ -17,7 +21,7 @@ func (r *Runner) cordon(ln Line) error {
 	}
 	changed, err := r.c.Cordon(name, true)
 	if err != nil {
-		return notFound(err)
+		return kubectl.FromServer(err)
 	}
 	if changed {
 		r.out("node/" + name + " cordoned")
@@ -34,7 +38,7 @@ func (r *Runner) uncordon(ln Line) error {
 	}
 	changed, err := r.c.Cordon(name, false)
 	if err != nil {
-		return notFound(err)
+		return kubectl.FromServer(err)
 	}
 	if changed {
 		r.out("node/" + name + " uncordoned")
@@ -51,7 +55,7 @@ func (r *Runner) drain(ln Line) error {
 	}
 	changed, err := r.c.Cordon(name, true)
 	if err != nil {
-		return notFound(err)
+		return kubectl.FromServer(err)
 	}
 	if changed {
 		r.out("node/" + name + " cordoned")
@@ -75,7 +79,7 @@ func (r *Runner) deleteNode(ln Line) error {
 		return err
 	}
 	if err := r.c.DeleteNode(name); err != nil {
-		return notFound(err)
+		return kubectl.FromServer(err)
 	}
 	r.out(fmt.Sprintf("node %q deleted", name))
 	return nil

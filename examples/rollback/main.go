@@ -19,10 +19,7 @@ import (
 	"time"
 
 	"github.com/rollsim/rollsim"
-	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/kubectl"
-	"github.com/rollsim/rollsim/manifest"
-	"github.com/rollsim/rollsim/meta"
 )
 
 // manifests holds the lesson's three manifests, so the program runs from
@@ -50,11 +47,15 @@ func run(w io.Writer) error {
 		{"httpd.v3.yml", "upgrade to httpd 2.4.18"},
 	}
 	for _, r := range releases {
-		d, err := apply(c, r.file, r.cause)
-		if err != nil {
+		// `kubectl apply -f FILE`, with the change-cause recorded.
+		if _, err := kubectl.ApplyFile(c, manifests, r.file, r.cause); err != nil {
 			return err
 		}
-		if err := waitForRollout(c, d.Name); err != nil {
+		if _, _, err := c.WaitForRollout("", "httpd", kubectl.WaitOptions{}); err != nil {
+			return err
+		}
+		d, err := c.Deployment("", "httpd")
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "%-4s %s rolled out: %s\n", offset(c.Now()), r.file, d.Image())
@@ -79,7 +80,7 @@ func run(w io.Writer) error {
 	if res.Skipped {
 		return fmt.Errorf("revision %d is already the current template", res.Revision)
 	}
-	if err := waitForRollout(c, "httpd"); err != nil {
+	if _, _, err := c.WaitForRollout("", "httpd", kubectl.WaitOptions{}); err != nil {
 		return err
 	}
 	d, err := c.Deployment("", "httpd")
@@ -103,50 +104,6 @@ func run(w io.Writer) error {
 	return nil
 }
 
-// apply creates the Deployment of an embedded manifest, or updates the
-// live one to the manifest's spec, recording cause as its change-cause.
-// It is a much simplified `kubectl apply -f`.
-func apply(c *rollsim.Cluster, file, cause string) (*deployment.Deployment, error) {
-	d, err := loadDeployment(file)
-	if err != nil {
-		return nil, err
-	}
-	live, err := c.Deployment(d.Namespace, d.Name)
-	switch {
-	case meta.IsNotFound(err):
-		d.SetAnnotation(deployment.ChangeCauseAnnotation, cause)
-		return c.CreateDeployment(d)
-	case err != nil:
-		return nil, err
-	}
-	// Keep the live metadata (it carries the controller's revision
-	// annotation); take the manifest's spec.
-	live.Spec = d.Spec
-	live.SetAnnotation(deployment.ChangeCauseAnnotation, cause)
-	return c.UpdateDeployment(live)
-}
-
-// waitForRollout steps the fake clock from one timed event to the next
-// until `kubectl rollout status` would say the rollout is over.
-func waitForRollout(c *rollsim.Cluster, name string) error {
-	for {
-		d, err := c.Deployment("", name)
-		if err != nil {
-			return err
-		}
-		status := kubectl.Status(d)
-		switch {
-		case status.Done:
-			return nil
-		case status.Failed:
-			return fmt.Errorf("%s", status.Message)
-		}
-		if !c.Step() {
-			return fmt.Errorf("deployment %q is stuck: %s", name, status.Message)
-		}
-	}
-}
-
 // printHistory prints `kubectl rollout history deployment/NAME`, which
 // ends with an empty line.
 func printHistory(w io.Writer, c *rollsim.Cluster, name string) error {
@@ -160,22 +117,6 @@ func printHistory(w io.Writer, c *rollsim.Cluster, name string) error {
 	}
 	fmt.Fprintf(w, "\n%-4s $ kubectl rollout history deployment/%s\n%s", offset(c.Now()), name, out)
 	return nil
-}
-
-// loadDeployment reads the one Deployment of an embedded manifest.
-func loadDeployment(file string) (*deployment.Deployment, error) {
-	data, err := manifests.ReadFile(file)
-	if err != nil {
-		return nil, err
-	}
-	objs, err := manifest.Decode(file, data)
-	if err != nil {
-		return nil, err
-	}
-	if len(objs) != 1 || objs[0].Deployment == nil {
-		return nil, fmt.Errorf("%s: want exactly one Deployment", file)
-	}
-	return objs[0].Deployment, nil
 }
 
 // offset is how far the fake clock has moved since it started, such as "2s".

@@ -72,14 +72,10 @@ func run(w io.Writer) error {
 		return err
 	}
 
-	// Change the image, as `kubectl set image` does: read, modify, write.
-	d, err = c.Deployment("", "httpd")
-	if err != nil {
-		return err
-	}
-	d.Spec.Template.Spec.Containers[0].Image = "httpd:2.2.32"
-	fmt.Fprintf(w, "\nUpdate the image to %s at %s\n", d.Image(), offset(c.Now()))
-	if _, err := c.UpdateDeployment(d); err != nil {
+	// Change the image, as `kubectl set image deployment/httpd
+	// httpd=httpd:2.2.32` does.
+	fmt.Fprintf(w, "\nUpdate the image to %s at %s\n", "httpd:2.2.32", offset(c.Now()))
+	if _, err := c.SetImage("", "httpd", "httpd", "httpd:2.2.32"); err != nil {
 		return err
 	}
 	if err := waitForRollout(w, c, d.Name); err != nil {
@@ -87,7 +83,7 @@ func run(w io.Writer) error {
 	}
 
 	fmt.Fprintln(w, "\n$ kubectl get rs")
-	rs, err := kubectl.GetReplicaSets(c, "")
+	rs, err := kubectl.GetReplicaSets(c.ReplicaSets(), "", c.Now())
 	if err != nil {
 		return err
 	}
@@ -106,39 +102,32 @@ func run(w io.Writer) error {
 	return nil
 }
 
-// waitForRollout steps the fake clock from one timed event to the next
-// (a pod becoming Ready, a progress check) until `kubectl rollout status`
-// would say the rollout is over. After each step that changed them it
-// prints the Deployment's pod counts; the observer has already printed the
-// controller's events.
+// waitForRollout waits as `kubectl rollout status` does, moving the fake
+// clock from one timed event to the next (a pod becoming Ready, a
+// progress check). Each time the clock moves it prints the Deployment's
+// pod counts if they changed (the observer has already printed the
+// controller's events), and at the end kubectl's verdict.
 func waitForRollout(w io.Writer, c *rollsim.Cluster, name string) error {
 	last := ""
-	for {
+	counts := func() {
 		d, err := c.Deployment("", name)
 		if err != nil {
-			return err
+			return
 		}
 		st := d.Status
-		counts := fmt.Sprintf("pods: %d total, %d updated, %d available", st.Replicas, st.UpdatedReplicas, st.AvailableReplicas)
-		if counts != last {
-			fmt.Fprintf(w, "  %-3s %s\n", offset(c.Now()), counts)
-			last = counts
-		}
-		status := kubectl.Status(d)
-		switch {
-		case status.Done:
-			fmt.Fprintf(w, "  %-3s %s\n", offset(c.Now()), status.Message)
-			return nil
-		case status.Failed:
-			return fmt.Errorf("%s", status.Message)
-		}
-		// Step moves the clock to the next timed event and lets every
-		// controller react there. With nothing left to wait for, the
-		// rollout can never finish.
-		if !c.Step() {
-			return fmt.Errorf("deployment %q is stuck: %s", name, status.Message)
+		line := fmt.Sprintf("pods: %d total, %d updated, %d available", st.Replicas, st.UpdatedReplicas, st.AvailableReplicas)
+		if line != last {
+			fmt.Fprintf(w, "  %-3s %s\n", offset(c.Now()), line)
+			last = line
 		}
 	}
+	counts()
+	status, _, err := c.WaitForRollout("", name, kubectl.WaitOptions{OnClock: counts})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "  %-3s %s\n", offset(c.Now()), status.Message)
+	return nil
 }
 
 // loadDeployment reads the one Deployment of an embedded manifest.

@@ -1,4 +1,4 @@
-package rollsim
+package kubectl
 
 import (
 	"fmt"
@@ -24,11 +24,11 @@ type Revision struct {
 	Template pod.Template
 }
 
-// History returns a Deployment's revisions in ascending order, as
+// Revisions returns a Deployment's revisions in ascending order, as
 // `kubectl rollout history` lists them. A ReplicaSet whose revision does
 // not parse is left out; of two with the same number, the later listed wins.
-func (c *Cluster) History(namespace, name string) ([]Revision, error) {
-	d, err := c.deploymentRef(namespace, name)
+func Revisions(c Client, namespace, name string) ([]Revision, error) {
+	d, err := get(c, namespace, name)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +38,7 @@ func (c *Cluster) History(namespace, name string) ([]Revision, error) {
 		if n < 0 {
 			continue
 		}
-		r := Revision{Number: n, ReplicaSet: rs.Name, ChangeCause: rs.Annotations[deployment.ChangeCauseAnnotation], Template: rs.Spec.Template.Clone()}
+		r := Revision{Number: n, ReplicaSet: rs.Name, ChangeCause: rs.Annotations[deployment.ChangeCauseAnnotation], Template: rs.Spec.Template}
 		if r.ChangeCause != "" {
 			if r.Template.Annotations == nil {
 				r.Template.Annotations = map[string]string{}
@@ -78,8 +78,8 @@ func (e *RolloutError) Error() string { return e.Msg }
 // comes back takes the next revision number). It refuses a missing
 // revision and a paused Deployment, and skips a revision whose template is
 // already current; on error nothing changes.
-func (c *Cluster) Undo(namespace, name string, toRevision int64) (UndoResult, error) {
-	d, err := c.deploymentRef(namespace, name)
+func Undo(c Client, namespace, name string, toRevision int64) (UndoResult, error) {
+	d, err := get(c, namespace, name)
 	if err != nil {
 		return UndoResult{}, err
 	}
@@ -87,7 +87,7 @@ func (c *Cluster) Undo(namespace, name string, toRevision int64) (UndoResult, er
 	if toRevision < 0 {
 		return res, &RolloutError{fmt.Sprintf("unable to find specified revision %d in history", toRevision)}
 	}
-	target := c.revisionReplicaSet(d, toRevision)
+	target := revisionReplicaSet(c.ReplicaSetsOf(d), toRevision)
 	if target == nil {
 		if toRevision > 0 {
 			return res, &RolloutError{fmt.Sprintf("unable to find specified revision %d in history", toRevision)}
@@ -101,22 +101,22 @@ func (c *Cluster) Undo(namespace, name string, toRevision int64) (UndoResult, er
 		res.Skipped = true
 		return res, nil
 	}
-	nd := d.Clone()
-	nd.Spec.Template = target.Spec.Template.Clone()
-	delete(nd.Spec.Template.Labels, pod.TemplateHashLabel)
-	deployment.SetAnnotationsFrom(nd, target)
-	if _, err := c.UpdateDeployment(nd); err != nil {
+	d.Spec.Template = target.Spec.Template
+	delete(d.Spec.Template.Labels, pod.TemplateHashLabel)
+	deployment.SetAnnotationsFrom(d, target)
+	if _, err := c.UpdateDeployment(d); err != nil {
 		return res, err
 	}
 	return res, nil
 }
 
-// revisionReplicaSet finds the ReplicaSet of revision n, or with n = 0
-// the one of the second-highest revision, as kubectl does.
-func (c *Cluster) revisionReplicaSet(d *deployment.Deployment, n int64) *replicaset.ReplicaSet {
+// revisionReplicaSet finds among a Deployment's ReplicaSets (oldest
+// first) the one of revision n, or with n = 0 the one of the
+// second-highest revision, as kubectl does.
+func revisionReplicaSet(rss []*replicaset.ReplicaSet, n int64) *replicaset.ReplicaSet {
 	var latest, previous *replicaset.ReplicaSet
 	latestN, previousN := int64(-1), int64(-1)
-	for _, rs := range c.rsByOwner[d.UID] {
+	for _, rs := range rss {
 		v := rs.Revision()
 		if v < 0 {
 			continue
@@ -141,17 +141,17 @@ func (c *Cluster) revisionReplicaSet(d *deployment.Deployment, n int64) *replica
 
 // Pause stops a Deployment's rollouts (`kubectl rollout pause`): template
 // changes wait until Resume; scaling still happens.
-func (c *Cluster) Pause(namespace, name string) error {
-	return c.setPaused(namespace, name, true)
+func Pause(c Client, namespace, name string) error {
+	return setPaused(c, namespace, name, true)
 }
 
 // Resume lets a paused Deployment roll out again (`kubectl rollout resume`).
-func (c *Cluster) Resume(namespace, name string) error {
-	return c.setPaused(namespace, name, false)
+func Resume(c Client, namespace, name string) error {
+	return setPaused(c, namespace, name, false)
 }
 
-func (c *Cluster) setPaused(namespace, name string, paused bool) error {
-	d, err := c.deploymentRef(namespace, name)
+func setPaused(c Client, namespace, name string, paused bool) error {
+	d, err := get(c, namespace, name)
 	if err != nil {
 		return err
 	}
@@ -162,9 +162,8 @@ func (c *Cluster) setPaused(namespace, name string, paused bool) error {
 		}
 		return &RolloutError{fmt.Sprintf("deployments.apps %q is %s", d.Name, state)}
 	}
-	nd := d.Clone()
-	nd.Spec.Paused = paused
-	_, err = c.UpdateDeployment(nd)
+	d.Spec.Paused = paused
+	_, err = c.UpdateDeployment(d)
 	return err
 }
 
@@ -172,23 +171,22 @@ func (c *Cluster) setPaused(namespace, name string, paused bool) error {
 // restart`) by stamping the kubectl.kubernetes.io/restartedAt template
 // annotation with the fake clock's time. A paused Deployment, or a second
 // restart within the same second, is refused.
-func (c *Cluster) Restart(namespace, name string) error {
-	d, err := c.deploymentRef(namespace, name)
+func Restart(c Client, namespace, name string) error {
+	d, err := get(c, namespace, name)
 	if err != nil {
 		return err
 	}
 	if d.Spec.Paused {
 		return &RolloutError{fmt.Sprintf("deployments.apps %q can't restart paused deployment (run rollout resume first)", d.Name)}
 	}
-	stamp := c.now.Format(time.RFC3339)
+	stamp := c.Now().Format(time.RFC3339)
 	if d.Spec.Template.Annotations[deployment.RestartedAtAnnotation] == stamp {
 		return &RolloutError{fmt.Sprintf("failed to create patch for %s: if restart has already been triggered within the past second, please wait before attempting to trigger another", d.Name)}
 	}
-	nd := d.Clone()
-	if nd.Spec.Template.Annotations == nil {
-		nd.Spec.Template.Annotations = map[string]string{}
+	if d.Spec.Template.Annotations == nil {
+		d.Spec.Template.Annotations = map[string]string{}
 	}
-	nd.Spec.Template.Annotations[deployment.RestartedAtAnnotation] = stamp
-	_, err = c.UpdateDeployment(nd)
+	d.Spec.Template.Annotations[deployment.RestartedAtAnnotation] = stamp
+	_, err = c.UpdateDeployment(d)
 	return err
 }

@@ -1,4 +1,4 @@
-package scenario
+package kubectl
 
 import (
 	"encoding/json"
@@ -14,89 +14,106 @@ import (
 	"github.com/rollsim/rollsim/pod"
 )
 
-// apply creates or updates every object of a manifest file, as `kubectl
-// apply -f` does.
-func (r *Runner) apply(ln Line) error {
-	a, err := argsOf(ln)
-	if err != nil {
-		return err
-	}
-	if len(a.positional) > 0 {
-		return fmt.Errorf("Unexpected args: %v\nSee 'kubectl apply -h' for help and examples", a.positional)
-	}
-	file, ok := a.get("filename")
-	if !ok {
-		return fmt.Errorf("must specify one of -f and -k")
-	}
-	record, err := recorded(a)
-	if err != nil {
-		return err
-	}
-	data, err := fs.ReadFile(r.fsys, path.Clean(file))
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("the path %q does not exist", file)
-		}
-		return err
-	}
-	objs, err := manifest.Decode(file, data)
-	if err != nil {
-		return err
-	}
-	cause := ""
-	if record {
-		cause = changeCause(ln.Words[:1], a)
-	}
+// Apply creates or updates every object of a manifest, as `kubectl apply
+// -f` does, and returns kubectl's report, one line per object applied
+// ("deployment.apps/web configured"). Deployments are merged by
+// ApplyDeployment with the manifest's own configuration; Nodes need a
+// NodeClient. A Batcher stores the whole manifest as one change. An object
+// that fails does not stop the others: the errors are joined. cause, when
+// set, is recorded as each Deployment's change-cause, as --record does.
+func Apply(c Client, objs []manifest.Object, cause string) ([]string, error) {
+	var lines []string
 	var errs []error
-	_ = r.c.Batch(func() error {
+	apply := func() error {
 		for _, o := range objs {
-			switch {
-			case o.Deployment != nil:
-				op, err := r.applyDeployment(o.Deployment, o.LastApplied, cause)
-				if err != nil {
-					errs = append(errs, err)
-					continue
-				}
-				r.out("deployment.apps/" + o.Deployment.Name + " " + op)
-			case o.Node != nil:
-				op, err := r.c.ApplyNode(o.Node)
-				if err != nil {
-					errs = append(errs, err)
-					continue
-				}
-				r.out("node/" + o.Node.Name + " " + op)
+			line, err := applyObject(c, &o, cause)
+			if err != nil {
+				errs = append(errs, err)
+				continue
 			}
+			lines = append(lines, line)
 		}
 		return nil
-	})
-	return errors.Join(errs...)
+	}
+	if b, ok := c.(Batcher); ok {
+		_ = b.Batch(apply)
+	} else {
+		_ = apply()
+	}
+	return lines, errors.Join(errs...)
 }
 
-// applyDeployment creates d, or merges it into the live Deployment the way
-// kubectl's three-way merge does for the fields a manifest sets: labels and
-// annotations named by the previous last-applied configuration but no
-// longer by the manifest are removed, the rest replaced; an omitted
-// spec.replicas keeps the live count unless the previous configuration set
-// it. It returns "created", "configured" or "unchanged".
-func (r *Runner) applyDeployment(d *deployment.Deployment, lastApplied, cause string) (string, error) {
+func applyObject(c Client, o *manifest.Object, cause string) (string, error) {
+	switch {
+	case o.Deployment != nil:
+		op, err := ApplyDeployment(c, o.Deployment, o.LastApplied, cause)
+		if err != nil {
+			return "", err
+		}
+		return ResultLine(o.Deployment.Name, op), nil
+	case o.Node != nil:
+		nc, ok := c.(NodeClient)
+		if !ok {
+			return "", fmt.Errorf("%s: document %d: this client cannot apply a Node", o.File, o.Document)
+		}
+		op, err := nc.ApplyNode(o.Node)
+		if err != nil {
+			return "", err
+		}
+		return "node/" + o.Node.Name + " " + op, nil
+	}
+	return "", fmt.Errorf("%s: document %d: no object", o.File, o.Document)
+}
+
+// ApplyFile reads the manifest name from fsys and applies it as Apply
+// does; a missing file is refused in kubectl's words.
+func ApplyFile(c Client, fsys fs.FS, name, cause string) ([]string, error) {
+	data, err := fs.ReadFile(fsys, path.Clean(name))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("the path %q does not exist", name)
+		}
+		return nil, err
+	}
+	objs, err := manifest.Decode(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return Apply(c, objs, cause)
+}
+
+// ApplyDeployment creates d, or merges it into the live Deployment the way
+// kubectl's three-way merge does for the fields a manifest sets: labels
+// and annotations named by the previous last-applied configuration but no
+// longer by this one are removed, the rest replaced; a field neither
+// configuration sets (spec.replicas left out, say) keeps its live value.
+// config is the configuration as the user wrote it, in JSON (a manifest
+// object's LastApplied); "" takes d's own fields, a field being set when
+// it is not nil or zero. cause, when set, is recorded as the
+// change-cause, as --record does. It returns "created", "configured" or
+// "unchanged".
+func ApplyDeployment(c Client, d *deployment.Deployment, config, cause string) (string, error) {
+	if config == "" {
+		config = configurationOf(d)
+	}
 	d = d.Clone()
 	if cause != "" {
 		d.SetAnnotation(deployment.ChangeCauseAnnotation, cause)
-		lastApplied = withAnnotation(lastApplied, deployment.ChangeCauseAnnotation, cause)
+		config = withAnnotation(config, deployment.ChangeCauseAnnotation, cause)
 	}
-	d.SetAnnotation(deployment.LastAppliedAnnotation, lastApplied)
-	live, err := r.c.Deployment(d.Namespace, d.Name)
+	d.SetAnnotation(deployment.LastAppliedAnnotation, config)
+	live, err := c.Deployment(d.Namespace, d.Name)
 	if err != nil {
 		if !meta.IsNotFound(err) {
 			return "", err
 		}
-		if _, err := r.c.CreateDeployment(d); err != nil {
+		if _, err := c.CreateDeployment(d); err != nil {
 			return "", err
 		}
 		return "created", nil
 	}
 	prev := parseApplied(live.Annotations[deployment.LastAppliedAnnotation])
-	next := parseApplied(lastApplied)
+	next := parseApplied(config)
 	nd := live.Clone()
 	nd.Labels = merge(live.Labels, prev.labels("metadata"), d.Labels)
 	nd.Annotations = merge(live.Annotations, prev.annotations("metadata"), d.Annotations)
@@ -105,7 +122,7 @@ func (r *Runner) applyDeployment(d *deployment.Deployment, lastApplied, cause st
 	if equalApplied(live, nd) {
 		return "unchanged", nil
 	}
-	if _, err := r.c.UpdateDeployment(nd); err != nil {
+	if _, err := c.UpdateDeployment(nd); err != nil {
 		return "", err
 	}
 	return "configured", nil
@@ -294,4 +311,84 @@ func merge(live, prev, next map[string]string) map[string]string {
 func equalApplied(live, next *deployment.Deployment) bool {
 	a, b := live, next
 	return maps.Equal(a.Labels, b.Labels) && maps.Equal(a.Annotations, b.Annotations) && a.Spec.Equal(&b.Spec)
+}
+
+// configurationOf writes what a manifest of d would say, as JSON: the
+// fields of d that are set (not nil, not zero) among those the three-way
+// merge consults, with containers by name, image and pull policy. It
+// stands in for the manifest text when a Deployment is applied from Go.
+func configurationOf(d *deployment.Deployment) string {
+	md := map[string]any{"name": d.Name}
+	if d.Namespace != "" {
+		md["namespace"] = d.Namespace
+	}
+	if len(d.Labels) > 0 {
+		md["labels"] = d.Labels
+	}
+	if a := maps.Clone(d.Annotations); len(a) > 0 {
+		delete(a, deployment.LastAppliedAnnotation)
+		md["annotations"] = a
+	}
+	s := &d.Spec
+	spec := map[string]any{}
+	if s.Replicas != nil {
+		spec["replicas"] = *s.Replicas
+	}
+	if s.Selector != nil {
+		spec["selector"] = s.Selector
+	}
+	tmd := map[string]any{}
+	if len(s.Template.Labels) > 0 {
+		tmd["labels"] = s.Template.Labels
+	}
+	if len(s.Template.Annotations) > 0 {
+		tmd["annotations"] = s.Template.Annotations
+	}
+	var containers []map[string]string
+	for _, ct := range s.Template.Spec.Containers {
+		c := map[string]string{"name": ct.Name, "image": ct.Image}
+		if ct.ImagePullPolicy != "" {
+			c["imagePullPolicy"] = string(ct.ImagePullPolicy)
+		}
+		containers = append(containers, c)
+	}
+	spec["template"] = map[string]any{"metadata": tmd, "spec": map[string]any{"containers": containers}}
+	if st := s.Strategy; st.Type != "" || st.RollingUpdate != nil {
+		strategy := map[string]any{}
+		if st.Type != "" {
+			strategy["type"] = st.Type
+		}
+		if ru := st.RollingUpdate; ru != nil {
+			params := map[string]any{}
+			if ru.MaxSurge != nil {
+				params["maxSurge"] = intOrPercent(ru.MaxSurge)
+			}
+			if ru.MaxUnavailable != nil {
+				params["maxUnavailable"] = intOrPercent(ru.MaxUnavailable)
+			}
+			strategy["rollingUpdate"] = params
+		}
+		spec["strategy"] = strategy
+	}
+	if s.MinReadySeconds != 0 {
+		spec["minReadySeconds"] = s.MinReadySeconds
+	}
+	if s.RevisionHistoryLimit != nil {
+		spec["revisionHistoryLimit"] = *s.RevisionHistoryLimit
+	}
+	if s.Paused {
+		spec["paused"] = true
+	}
+	if s.ProgressDeadlineSeconds != nil {
+		spec["progressDeadlineSeconds"] = *s.ProgressDeadlineSeconds
+	}
+	b, _ := json.Marshal(map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": md, "spec": spec})
+	return string(b)
+}
+
+func intOrPercent(v *deployment.IntOrPercent) any {
+	if v.IsPercent {
+		return v.Str
+	}
+	return v.Int
 }

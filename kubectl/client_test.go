@@ -1,0 +1,48 @@
+package kubectl_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/rollsim/rollsim"
+	"github.com/rollsim/rollsim/kubectl"
+)
+
+// plain hides everything of a Cluster but Client, as a front end that
+// only speaks to an API server would offer: no Batch, no ApplyNode.
+type plain struct{ kubectl.Client }
+
+// TestPlainClient plays the same commands through the Cluster and through
+// Client alone: the commands need nothing more, and give the same answers.
+func TestPlainClient(t *testing.T) {
+	lesson := os.DirFS("../examples/rollback")
+	play := func(c kubectl.Client) []any {
+		var got []any
+		record := func(v ...any) { got = append(got, v...) }
+		lines, err := kubectl.ApplyFile(c, lesson, "httpd.v1.yml", "")
+		record(lines, err)
+		st, took, err := kubectl.WaitForRollout(c, "", "httpd", kubectl.WaitOptions{})
+		record(st, took, err)
+		record(kubectl.SetImage(c, "", "httpd", []kubectl.ContainerImage{{Container: "*", Image: "httpd:2.4.17"}}, "upgrade"))
+		record(kubectl.Scale(c, "", "httpd", 4, ""))
+		st, took, err = kubectl.WaitForRollout(c, "", "httpd", kubectl.WaitOptions{})
+		record(st, took, err)
+		record(kubectl.Undo(c, "", "httpd", 0))
+		record(kubectl.Pause(c, "", "httpd"), kubectl.Restart(c, "", "httpd"), kubectl.Resume(c, "", "httpd"))
+		record(kubectl.Restart(c, "", "httpd"))
+		st, took, err = kubectl.WaitForRollout(c, "", "httpd", kubectl.WaitOptions{})
+		record(st, took, err)
+		record(kubectl.Revisions(c, "", "httpd"))
+		return got
+	}
+	want := play(rollsim.New(rollsim.Config{}))
+	got := play(plain{rollsim.New(rollsim.Config{})})
+	assert.Equal(t, want, got)
+
+	_, err := kubectl.ApplyFile(plain{rollsim.New(rollsim.Config{})}, os.DirFS("../examples/capacity"), "nodes.yml", "")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "cannot apply a Node")
+}
