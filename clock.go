@@ -12,7 +12,9 @@ type timerKind uint8
 
 const (
 	podStarts timerKind = iota
+	podReady
 	podAvailable
+	podGone
 	deploymentCheck
 )
 
@@ -99,8 +101,10 @@ func (c *Cluster) NextWakeup() (time.Time, bool) {
 // live reports whether a timer still has something to do.
 func (c *Cluster) live(t *timer) bool {
 	switch t.kind {
-	case podStarts, podAvailable:
+	case podStarts, podReady, podAvailable:
 		return t.pod.InList() != nil
+	case podGone:
+		return c.pods[objKey{t.pod.Namespace, t.pod.Name}] == t.pod
 	case deploymentCheck:
 		return c.requeues[t.dep].Equal(t.at) && c.deployments[key(&t.dep.ObjectMeta)] == t.dep
 	}
@@ -168,6 +172,10 @@ func (c *Cluster) fire(at time.Time) {
 		switch t.kind {
 		case podStarts:
 			c.startPod(t.pod, t.rs)
+		case podReady:
+			c.podPassesProbes(t.pod, t.rs)
+		case podGone:
+			c.removePod(t.rs, t.pod)
 		case podAvailable:
 			c.podMayBeAvailable(t.pod, t.rs)
 		case deploymentCheck:
@@ -191,60 +199,4 @@ func (c *Cluster) NextDeploymentSync(namespace, name string) (time.Time, bool) {
 	}
 	at, ok := c.requeues[d]
 	return at, ok
-}
-
-// startPod runs a bound pod: it is Running and, unless its image is
-// broken, Ready.
-func (c *Cluster) startPod(p *pod.Pod, rs *replicaset.ReplicaSet) {
-	wasReady := p.Ready
-	p.Phase = pod.Running
-	p.NeverReady = p.NeverReady || c.runsBrokenImage(p)
-	if !p.NeverReady {
-		p.Ready = true
-		// The API server keeps condition times to the second; availability
-		// under minReadySeconds counts from the stored time.
-		p.ReadyTime = c.now.Truncate(time.Second)
-	}
-	_ = c.commit(write{typ: Modified, pod: p, apply: func() bool {
-		rs.PodChanged(p, wasReady)
-		return true
-	}})
-	if p.Ready {
-		c.podMayBeAvailable(p, rs)
-	}
-}
-
-func (c *Cluster) runsBrokenImage(p *pod.Pod) bool {
-	for _, ct := range p.Spec.Containers {
-		if c.neverReady[ct.Image] {
-			return true
-		}
-	}
-	return false
-}
-
-// podMayBeAvailable marks a Ready pod available once it has been Ready for
-// its ReplicaSet's minReadySeconds, or sets a timer for then.
-func (c *Cluster) podMayBeAvailable(p *pod.Pod, rs *replicaset.ReplicaSet) {
-	if !p.Ready || p.Available {
-		return
-	}
-	if p.IsAvailable(rs.Spec.MinReadySeconds, c.now) {
-		rs.SetAvailable(p)
-		c.dirtyRS.add(rs)
-		return
-	}
-	c.schedule(timer{at: p.AvailableAt(rs.Spec.MinReadySeconds), order: p.CreationIndex, kind: podAvailable, pod: p, rs: rs})
-}
-
-// PodEventsPending reports whether a pod is still to start or to become
-// available: while one is, waiting can change a rollout even when no
-// progress deadline is in force.
-func (c *Cluster) PodEventsPending() bool {
-	for i := range c.timers {
-		if c.timers[i].kind != deploymentCheck {
-			return true
-		}
-	}
-	return false
 }

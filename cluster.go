@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/internal/kubelet"
 	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/replicaset"
 	"github.com/rollsim/rollsim/scheduler"
@@ -29,9 +30,17 @@ type Config struct {
 	Seed uint64
 	// Start is the fake clock's first instant; zero means Epoch.
 	Start time.Time
-	// PodStartup is how long after binding a pod becomes Ready; zero
-	// means DefaultPodStartup.
+	// PodStartup is how long after binding a pod's containers start (and
+	// it becomes Ready, unless probes make it wait); zero means
+	// DefaultPodStartup.
 	PodStartup time.Duration
+	// PodStartupJitter, when positive, spreads each pod's start-up
+	// uniformly over [PodStartup−PodStartupJitter, PodStartup+PodStartupJitter],
+	// drawn from Seed.
+	PodStartupJitter time.Duration
+	// PodShutdown is how long a deleted pod stays Terminating (at most its
+	// terminationGracePeriodSeconds); zero removes deleted pods at once.
+	PodShutdown time.Duration
 	// Logger receives a debug line for every event and write; nil is silent.
 	Logger *slog.Logger
 	// MaxEvents bounds the event log, dropping the oldest events; 0 keeps
@@ -53,8 +62,7 @@ type Cluster struct {
 	rng        *rand.Rand
 	names      *mathrand.Rand
 	log        *slog.Logger
-	podStartup time.Duration
-	neverReady map[string]bool
+	kubelet    kubelet.Kubelet
 	maxEvents  int
 	syncDeploy func(deployment.Env, *deployment.Deployment) error
 	customSync bool // syncDeploy is Config.DeploymentSync
@@ -112,8 +120,6 @@ func New(cfg Config) *Cluster {
 		rng:         rand.New(rand.NewPCG(cfg.Seed, 0x726f6c6c73696d)),
 		names:       mathrand.New(mathrand.NewSource(int64(cfg.Seed))),
 		log:         cfg.Logger,
-		podStartup:  cfg.PodStartup,
-		neverReady:  map[string]bool{},
 		maxEvents:   cfg.MaxEvents,
 		syncDeploy:  cfg.DeploymentSync,
 		deployments: map[objKey]*deployment.Deployment{},
@@ -132,9 +138,13 @@ func New(cfg Config) *Cluster {
 	if c.syncDeploy == nil {
 		c.syncDeploy = (&deployment.Controller{RememberNewReplicaSet: true}).Sync
 	}
-	if c.podStartup == 0 {
-		c.podStartup = DefaultPodStartup
+	c.kubelet.Startup = cfg.PodStartup
+	if c.kubelet.Startup == 0 {
+		c.kubelet.Startup = DefaultPodStartup
 	}
+	c.kubelet.Jitter = cfg.PodStartupJitter
+	c.kubelet.Shutdown = cfg.PodShutdown
+	c.kubelet.Draw = c.rng.Uint64
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
@@ -147,14 +157,28 @@ func (c *Cluster) Now() time.Time { return c.now }
 
 // SetPodStartup sets how long pods created from now on take from binding
 // to Ready.
-func (c *Cluster) SetPodStartup(d time.Duration) { c.podStartup = d }
+func (c *Cluster) SetPodStartup(d time.Duration) { c.kubelet.Startup = d }
+
+// SetPodStartupJitter spreads the start-up of pods created from now on
+// uniformly over [PodStartup−j, PodStartup+j], drawn from the cluster's
+// seed; 0 turns it off.
+func (c *Cluster) SetPodStartupJitter(j time.Duration) { c.kubelet.Jitter = j }
+
+// SetPodShutdown sets how long a pod deleted from now on stays
+// Terminating: d, or its terminationGracePeriodSeconds if shorter; 0 (the
+// default) removes deleted pods at once.
+func (c *Cluster) SetPodShutdown(d time.Duration) { c.kubelet.Shutdown = d }
+
+// SetCrashLoop marks an image whose containers exit once started and are
+// restarted with the kubelet's back-off; its pods are never Ready.
+func (c *Cluster) SetCrashLoop(image string) { c.kubelet.SetCrashLoop(image) }
 
 // PodStartup returns how long new pods take from binding to Ready.
-func (c *Cluster) PodStartup() time.Duration { return c.podStartup }
+func (c *Cluster) PodStartup() time.Duration { return c.kubelet.Startup }
 
 // SetNeverReady marks an image as broken: pods running it start but never
 // become Ready.
-func (c *Cluster) SetNeverReady(image string) { c.neverReady[image] = true }
+func (c *Cluster) SetNeverReady(image string) { c.kubelet.SetNeverReady(image) }
 
 func (c *Cluster) debug(msg string, args ...any) {
 	if c.log.Enabled(context.Background(), slog.LevelDebug) {

@@ -30,7 +30,7 @@ func (e controllerEnv) Event(obj *meta.ObjectMeta, kind, typ, reason, message st
 // CreatePod makes a pod of rs from its template and binds it.
 func (e controllerEnv) CreatePod(rs *replicaset.ReplicaSet) *pod.Pod {
 	c := e.c
-	p := &pod.Pod{Spec: &rs.Spec.Template.Spec, Phase: pod.Pending, Startup: c.podStartup}
+	p := &pod.Pod{Spec: &rs.Spec.Template.Spec, Phase: pod.Pending, Startup: c.kubelet.StartupFor()}
 	p.Namespace = rs.Namespace
 	for {
 		p.Name = rs.Name + "-" + pod.RandomSuffix(5, c.nameDraw)
@@ -51,14 +51,16 @@ func (e controllerEnv) CreatePod(rs *replicaset.ReplicaSet) *pod.Pod {
 	return p
 }
 
-func (e controllerEnv) DeletePod(rs *replicaset.ReplicaSet, p *pod.Pod) { e.c.removePod(rs, p) }
+func (e controllerEnv) DeletePod(rs *replicaset.ReplicaSet, p *pod.Pod) { e.c.deletePod(rs, p) }
 
 // removePod deletes a pod of rs from the cluster.
 func (c *Cluster) removePod(rs *replicaset.ReplicaSet, p *pod.Pod) {
 	_ = c.commit(write{typ: Deleted, pod: p, apply: func() bool {
 		delete(c.pods, objKey{p.Namespace, p.Name})
 		c.unbind(p, rs)
-		rs.RemovePod(p)
+		if rs != nil && c.replicaSets[key(&rs.ObjectMeta)] == rs {
+			rs.RemovePod(p)
+		}
 		return true
 	}})
 }
@@ -150,7 +152,7 @@ func (e controllerEnv) UpdateReplicaSet(cp *replicaset.ReplicaSet) error {
 
 func (e controllerEnv) ActivePods(rs *replicaset.ReplicaSet) int {
 	if cur := e.c.replicaSets[key(&rs.ObjectMeta)]; cur != nil && cur.UID == rs.UID {
-		return cur.ActivePods()
+		return cur.ActivePods() + cur.TerminatingPods()
 	}
 	return 0
 }

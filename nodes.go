@@ -110,7 +110,7 @@ func (c *Cluster) Drain(name string) ([]string, error) {
 	if changed {
 		c.commitNode(Modified, name)
 	}
-	return c.evict(name), nil
+	return c.evict(name, true), nil
 }
 
 // DeleteNode removes a failed node and every pod bound to it: their
@@ -122,15 +122,16 @@ func (c *Cluster) DeleteNode(name string) error {
 	}
 	_ = c.Batch(func() error {
 		_ = c.commit(write{typ: Deleted, node: n, apply: func() bool { return c.sched.Remove(name) }})
-		c.evict(name)
+		c.evict(name, false)
 		return nil
 	})
 	return nil
 }
 
 // evict deletes every pod on a node, in name order, then lets the
-// controllers react; it returns the pods' names.
-func (c *Cluster) evict(node string) []string {
+// controllers react; it returns the pods' names. Evicted pods (graceful)
+// run out their grace period; the pods of a failed node are gone at once.
+func (c *Cluster) evict(node string, graceful bool) []string {
 	var victims []*pod.Pod
 	for p := range c.onNode[node] {
 		victims = append(victims, p)
@@ -140,7 +141,12 @@ func (c *Cluster) evict(node string) []string {
 	_ = c.Batch(func() error {
 		for i, p := range victims {
 			names[i] = p.Name
-			c.removePod(c.replicaSets[objKey{p.Namespace, p.Owner.Name}], p)
+			rs := c.replicaSets[objKey{p.Namespace, p.Owner.Name}]
+			if graceful {
+				c.deletePod(rs, p)
+			} else {
+				c.removePod(rs, p)
+			}
 		}
 		return nil
 	})
@@ -213,7 +219,9 @@ func (c *Cluster) unbind(p *pod.Pod, rs *replicaset.ReplicaSet) {
 		c.pendingCount--
 		c.colocate(rs, "", -1)
 	case p.NodeName != "":
-		c.colocate(rs, p.NodeName, -1)
+		if !p.Terminating() { // a terminating pod left the count when deleted
+			c.colocate(rs, p.NodeName, -1)
+		}
 		c.sched.Release(p, p.NodeName)
 		delete(c.onNode[p.NodeName], p)
 		c.roomChanged = true

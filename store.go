@@ -330,7 +330,7 @@ func (c *Cluster) deleteReplicaSet(rs *replicaset.ReplicaSet) {
 	var gone []*pod.Pod
 	rs.Pods(func(p *pod.Pod) bool { gone = append(gone, p); return true })
 	for _, p := range gone {
-		c.removePod(rs, p)
+		c.deletePod(rs, p)
 	}
 	_ = c.commit(write{typ: Deleted, rs: rs, apply: func() bool {
 		delete(c.replicaSets, key(&rs.ObjectMeta))
@@ -365,14 +365,16 @@ func (c *Cluster) Pod(namespace, name string) (*pod.Pod, error) {
 // PodCount returns the number of pods in the cluster.
 func (c *Cluster) PodCount() int { return len(c.pods) }
 
-// DeletePod deletes a pod at once; its ReplicaSet replaces it.
+// DeletePod deletes a pod: at once, or, with a pod-shutdown set
+// (SetPodShutdown), it stays Terminating for its grace period. Its
+// ReplicaSet replaces it at once.
 func (c *Cluster) DeletePod(namespace, name string) error {
 	p, ok := c.pods[objKey{nsOr(namespace), name}]
 	if !ok {
 		return &meta.NotFoundError{Resource: "pods", Name: name}
 	}
 	rs := c.replicaSets[objKey{p.Namespace, p.Owner.Name}]
-	c.removePod(rs, p)
+	c.deletePod(rs, p)
 	c.reconcile()
 	return nil
 }

@@ -109,6 +109,9 @@ type Status struct {
 	// UnavailableReplicas is the desired total of its ReplicaSets minus
 	// the available pods, at least 0.
 	UnavailableReplicas int32
+	// TerminatingReplicas counts the pods of its ReplicaSets being
+	// deleted, still running out their grace period.
+	TerminatingReplicas int32
 	// Conditions are Progressing, Available and ReplicaFailure.
 	Conditions []Condition
 	// CollisionCount counts pod-template-hash collisions; nil until one.

@@ -380,6 +380,7 @@ func (s *syncer) calculateStatus(all []*replicaset.ReplicaSet, newRS *replicaset
 		st.Replicas += rs.Status.Replicas
 		st.ReadyReplicas += rs.Status.ReadyReplicas
 		st.AvailableReplicas += rs.Status.AvailableReplicas
+		st.TerminatingReplicas += rs.Status.TerminatingReplicas
 		specSum += rs.Spec.Replicas
 	}
 	if newRS != nil {
@@ -431,7 +432,7 @@ func (s *syncer) isScalingEvent(rsList []*replicaset.ReplicaSet) (bool, error) {
 func statusDeepEqual(a, b *Status) bool {
 	if a.ObservedGeneration != b.ObservedGeneration || a.Replicas != b.Replicas ||
 		a.UpdatedReplicas != b.UpdatedReplicas || a.ReadyReplicas != b.ReadyReplicas ||
-		a.AvailableReplicas != b.AvailableReplicas || a.UnavailableReplicas != b.UnavailableReplicas {
+		a.AvailableReplicas != b.AvailableReplicas || a.UnavailableReplicas != b.UnavailableReplicas || a.TerminatingReplicas != b.TerminatingReplicas {
 		return false
 	}
 	if (a.CollisionCount == nil) != (b.CollisionCount == nil) ||

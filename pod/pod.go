@@ -54,6 +54,17 @@ type Pod struct {
 	// Available is kept by the owning ReplicaSet: Ready for its
 	// minReadySeconds.
 	Available bool
+	// DeletionTimestamp is when the pod was deleted while it still had a
+	// grace period to run out: it is Terminating until DeletionDeadline.
+	// Zero for a pod not being deleted.
+	DeletionTimestamp time.Time
+	// DeletionDeadline is when a Terminating pod is gone.
+	DeletionDeadline time.Time
+	// Restarts counts the restarts of its most restarted container.
+	Restarts int32
+	// CrashLooping marks a pod whose container exited and waits for the
+	// kubelet's back-off before it starts again.
+	CrashLooping bool
 	// Reason explains a Pending pod's state, such as "Unschedulable".
 	Reason string
 	// Message is the human-readable detail of Reason.
@@ -109,9 +120,17 @@ func (p *Pod) AvailableAt(minReadySeconds int32) time.Time {
 	return p.ReadyTime.Add(time.Duration(minReadySeconds) * time.Second)
 }
 
+// Terminating reports whether the pod has been deleted and is running out
+// its grace period.
+func (p *Pod) Terminating() bool { return !p.DeletionTimestamp.IsZero() }
+
 // Status returns the STATUS column kubectl shows for the pod.
 func (p *Pod) Status() string {
 	switch {
+	case p.Terminating():
+		return "Terminating"
+	case p.CrashLooping:
+		return "CrashLoopBackOff"
 	case p.Phase == Running:
 		return "Running"
 	case !p.Bound:

@@ -21,10 +21,11 @@ type Ranked struct {
 // ReplicaSet scales down at now. It follows upstream's ranking of active
 // pods: those on no node first; then Pending, Unknown, Running; then not Ready; then
 // more colocated pods; then Ready more recently (compared on a log2 scale of
-// age); then created more recently (on the same scale). Remaining ties go to
-// the newer pod, as upstream's UID tie-break does when UIDs decrease with
-// creation. Deletion costs and restart counts are not modelled (every pod
-// of a ReplicaSet shares the first, the second is always 0).
+// age); then more restarts; then created more recently (on the same scale).
+// Remaining ties go to the newer pod, as upstream's UID tie-break does when
+// UIDs decrease with creation. Deletion costs are not modelled: every pod
+// of a ReplicaSet shares its template's.
+// upstream: ../controller_utils.go ActivePodsWithRanks.Less
 func DeleteBefore(a, b Ranked, now time.Time) bool {
 	pa, pb := a.Pod, b.Pod
 	if pa.NodeName != pb.NodeName && (pa.NodeName == "" || pb.NodeName == "") {
@@ -44,6 +45,9 @@ func DeleteBefore(a, b Ranked, now time.Time) bool {
 			return d < 0
 		}
 		return pa.NewerThan(&pb.ObjectMeta)
+	}
+	if pa.Restarts != pb.Restarts {
+		return pa.Restarts > pb.Restarts
 	}
 	if !pa.CreationTimestamp.Equal(pb.CreationTimestamp) {
 		if d := AgeRank(pa.CreationTimestamp, now) - AgeRank(pb.CreationTimestamp, now); d != 0 {

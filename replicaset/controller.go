@@ -66,6 +66,6 @@ func Sync(env Env, rs *ReplicaSet) bool {
 
 func statusEqual(a, b *Status) bool {
 	return a.Replicas == b.Replicas && a.FullyLabeledReplicas == b.FullyLabeledReplicas &&
-		a.ReadyReplicas == b.ReadyReplicas && a.AvailableReplicas == b.AvailableReplicas &&
+		a.ReadyReplicas == b.ReadyReplicas && a.AvailableReplicas == b.AvailableReplicas && a.TerminatingReplicas == b.TerminatingReplicas &&
 		a.ObservedGeneration == b.ObservedGeneration && slices.Equal(a.Conditions, b.Conditions)
 }

@@ -24,9 +24,19 @@ type podIndex struct {
 	active    int
 	ready     int
 	available int
+	// terminating counts the deleted pods still running out their grace
+	// period: no longer active, in no tier.
+	terminating int
+	// restarted counts the active pods with a restarted container, which
+	// the ranking deletes before others of their tier.
+	restarted int
 	// readyOutOfOrder is set when a pod became Ready after a pod created
 	// later than it; the Ready tier is then no longer in creation order.
 	readyOutOfOrder bool
+	// unreadyOutOfOrder is the same for the tiers before Ready: a pod
+	// entered one after a pod created later than it (a pod bound or
+	// started out of creation order).
+	unreadyOutOfOrder bool
 	// minReady is the MinReadySeconds every pod's availability was last
 	// judged by (known once counted is set): RecountAvailable has nothing
 	// to do while the spec still says the same.
@@ -54,12 +64,36 @@ func (rs *ReplicaSet) AddPod(p *pod.Pod) {
 		x.minReady, x.counted = rs.Spec.MinReadySeconds, true
 	}
 	x.active++
+	if p.Restarts > 0 {
+		x.restarted++
+	}
 	x.place(p)
 }
 
 // RemovePod forgets a pod of rs that is gone.
 func (rs *ReplicaSet) RemovePod(p *pod.Pod) {
 	x := &rs.pods
+	if p.Terminating() && p.InList() == nil {
+		x.terminating--
+		return
+	}
+	x.deactivate(p)
+}
+
+// PodTerminating records that a pod of rs was deleted and runs out its
+// grace period: it is no longer active, but counted as terminating until
+// RemovePod.
+func (rs *ReplicaSet) PodTerminating(p *pod.Pod) {
+	x := &rs.pods
+	if p.InList() == nil {
+		return
+	}
+	x.deactivate(p)
+	x.terminating++
+}
+
+// deactivate takes an active pod out of the tiers and counts.
+func (x *podIndex) deactivate(p *pod.Pod) {
 	if l := p.InList(); l != nil {
 		l.Remove(p)
 	}
@@ -68,10 +102,25 @@ func (rs *ReplicaSet) RemovePod(p *pod.Pod) {
 		x.ready--
 	}
 	if p.Available {
+		p.Available = false
 		x.available--
+	}
+	if p.Restarts > 0 {
+		x.restarted--
 	}
 	if x.tiers[tierReady].Len() == 0 {
 		x.readyOutOfOrder = false
+	}
+	if x.tiers[tierUnbound].Len()+x.tiers[tierStarting].Len()+x.tiers[tierUnready].Len() == 0 {
+		x.unreadyOutOfOrder = false
+	}
+}
+
+// PodRestarted records that a container of an active pod of rs restarted
+// (p.Restarts has grown from before).
+func (rs *ReplicaSet) PodRestarted(p *pod.Pod, before int32) {
+	if before == 0 && p.Restarts > 0 && p.InList() != nil {
+		rs.pods.restarted++
 	}
 }
 
@@ -79,6 +128,9 @@ func (rs *ReplicaSet) RemovePod(p *pod.Pod) {
 // changed. wasReady tells its readiness before the change.
 func (rs *ReplicaSet) PodChanged(p *pod.Pod, wasReady bool) {
 	x := &rs.pods
+	if p.InList() == nil {
+		return // terminating: no longer indexed
+	}
 	if wasReady != p.Ready {
 		if p.Ready {
 			x.ready++
@@ -140,9 +192,11 @@ func (rs *ReplicaSet) RecountAvailable(now time.Time) []*pod.Pod {
 func (x *podIndex) place(p *pod.Pod) {
 	t := tierOf(p)
 	l := &x.tiers[t]
-	if t == tierReady {
-		if b := l.Back(); b != nil && b != p && b.NewerThan(&p.ObjectMeta) {
+	if b := l.Back(); b != nil && b != p && b.NewerThan(&p.ObjectMeta) {
+		if t == tierReady {
 			x.readyOutOfOrder = true
+		} else {
+			x.unreadyOutOfOrder = true
 		}
 	}
 	l.PushBack(p)
@@ -171,10 +225,17 @@ func (x *podIndex) victims(n int, now time.Time, colocated func(*pod.Pod) int) [
 		x.all(func(p *pod.Pod) bool { out = append(out, p); return true })
 		return out
 	}
-	if colocated != nil {
+	// The tiers give the order directly only while each lists its pods
+	// newest last and no pod's restarts set it apart; otherwise the full
+	// ranking decides.
+	if colocated != nil || x.unreadyOutOfOrder || x.restarted > 0 {
 		ranked := make([]pod.Ranked, 0, x.active)
 		x.all(func(p *pod.Pod) bool {
-			ranked = append(ranked, pod.Ranked{Pod: p, Colocated: colocated(p)})
+			r := pod.Ranked{Pod: p}
+			if colocated != nil {
+				r.Colocated = colocated(p)
+			}
+			ranked = append(ranked, r)
 			return true
 		})
 		slices.SortFunc(ranked, func(a, b pod.Ranked) int {

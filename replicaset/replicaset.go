@@ -82,6 +82,9 @@ type Status struct {
 	ReadyReplicas int32
 	// AvailableReplicas counts active pods Ready for MinReadySeconds.
 	AvailableReplicas int32
+	// TerminatingReplicas counts the pods being deleted that still run
+	// out their grace period.
+	TerminatingReplicas int32
 	// ObservedGeneration is the generation the controller last acted on.
 	ObservedGeneration int64
 	// Conditions such as ReplicaFailure.
@@ -124,12 +127,18 @@ func (rs *ReplicaSet) Observed() Status {
 	st.FullyLabeledReplicas = int32(rs.pods.active)
 	st.ReadyReplicas = int32(rs.pods.ready)
 	st.AvailableReplicas = int32(rs.pods.available)
+	st.TerminatingReplicas = int32(rs.pods.terminating)
 	st.ObservedGeneration = rs.Generation
 	return st
 }
 
-// ActivePods returns the number of pods the ReplicaSet owns now.
+// ActivePods returns the number of pods the ReplicaSet owns now, not
+// counting those being deleted.
 func (rs *ReplicaSet) ActivePods() int { return rs.pods.active }
+
+// TerminatingPods returns the number of its pods being deleted, running
+// out their grace period.
+func (rs *ReplicaSet) TerminatingPods() int { return rs.pods.terminating }
 
 // Pods calls yield for every pod the ReplicaSet owns, in no set order.
 func (rs *ReplicaSet) Pods(yield func(*pod.Pod) bool) { rs.pods.all(yield) }
