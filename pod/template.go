@@ -179,7 +179,7 @@ func (t *Template) EqualIgnoringHash(o *Template) bool {
 	if !specEqual(&t.Spec, &o.Spec) || !labelsEqualIgnoringHash(t.Labels, o.Labels) || !maps.Equal(t.Annotations, o.Annotations) {
 		return false
 	}
-	if t.simple() && o.simple() {
+	if t.simple() && o.simple() || t.keptEqual(o) {
 		return true
 	}
 	// The fields kept as the API's types compare as the controller
@@ -220,6 +220,21 @@ func specEqual(a, b *Spec) bool {
 			x.ImagePullPolicy != y.ImagePullPolicy && x.EffectivePullPolicy() != y.EffectivePullPolicy() ||
 			!slices.Equal(x.Ports, y.Ports) ||
 			!slices.EqualFunc(x.Env, y.Env, envEqual) {
+			return false
+		}
+	}
+	return true
+}
+
+// keptEqual reports whether the fields t and o keep as the API's types
+// are the same as they stand: then they are the same defaulted too. Not
+// being the same as they stand, they may still be once defaulted.
+func (t *Template) keptEqual(o *Template) bool {
+	if !equality.Semantic.DeepEqual(t.Meta, o.Meta) || !equality.Semantic.DeepEqual(t.Spec.Extra, o.Spec.Extra) {
+		return false
+	}
+	for i := range t.Spec.Containers {
+		if !equality.Semantic.DeepEqual(t.Spec.Containers[i].Extra, o.Spec.Containers[i].Extra) {
 			return false
 		}
 	}
