@@ -88,7 +88,7 @@ func validateSimple(t *Template, path string, errs []meta.FieldError) []meta.Fie
 		if c.Image == "" {
 			errs = append(errs, meta.Required(cp()+".image", ""))
 		}
-		if len(c.Ports) > 0 {
+		if len(c.Ports) > 0 && !portsValid(c.Ports) {
 			ports := make([]corev1.ContainerPort, len(c.Ports))
 			for j, p := range c.Ports {
 				ports[j] = corev1.ContainerPort{Name: p.Name, HostPort: p.HostPort, ContainerPort: p.ContainerPort, Protocol: corev1.Protocol(cmpOr(p.Protocol, "TCP")), HostIP: p.HostIP}
@@ -107,7 +107,7 @@ func validateSimple(t *Template, path string, errs []meta.FieldError) []meta.Fie
 		default:
 			errs = oneOf(errs, cp()+".imagePullPolicy", p, "Always", "IfNotPresent", "Never")
 		}
-		if !c.Limits.IsZero() || !c.Requests.IsZero() {
+		if !resourcesValid(c.Requests, c.Limits) {
 			var r corev1.ResourceRequirements
 			r.Limits = withComputeResources(nil, c.Limits)
 			r.Requests = withComputeResources(nil, c.Requests)
@@ -127,6 +127,41 @@ func validateSimple(t *Template, path string, errs []meta.FieldError) []meta.Fie
 		errs = append(errs, meta.NotSupported(sp()+".restartPolicy", restart, "Always"))
 	}
 	return errs
+}
+
+// portsValid reports, without allocating, whether validatePorts would
+// find nothing wrong with ps.
+func portsValid(ps []Port) bool {
+	for i, p := range ps {
+		if p.Name != "" {
+			if len(p.Name) > 15 || !portNameChars.MatchString(p.Name) || !portNameLetter.MatchString(p.Name) ||
+				strings.Contains(p.Name, "--") || p.Name[0] == '-' || p.Name[len(p.Name)-1] == '-' {
+				return false
+			}
+			for _, q := range ps[:i] {
+				if q.Name == p.Name {
+					return false
+				}
+			}
+		}
+		if !validPort(int64(p.ContainerPort)) || p.HostPort != 0 && !validPort(int64(p.HostPort)) {
+			return false
+		}
+		switch cmpOr(p.Protocol, "TCP") {
+		case "SCTP", "TCP", "UDP":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// resourcesValid reports, without allocating, whether validateResources
+// would find nothing wrong with a container's cpu and memory: none
+// negative, no request above its limit where both are set.
+func resourcesValid(req, lim Resources) bool {
+	within := func(r, l int64) bool { return r >= 0 && l >= 0 && (r == 0 || l == 0 || r <= l) }
+	return within(req.MilliCPU, lim.MilliCPU) && within(req.Memory, lim.Memory)
 }
 
 const envNameMsg = "a valid environment variable name must consist only of printable ASCII characters other than '='"
