@@ -29,8 +29,9 @@ import (
 // hostname and subdomain, activeDeadlineSeconds, containers' restart
 // policies and ephemeral containers. The rest (security contexts,
 // affinity, tolerations, topology spread, volume sources' own fields,
-// lifecycle hooks, restart rules, label and annotation syntax, ...) is
-// kept unchecked.
+// lifecycle hooks, restart rules, the total size of annotations, ...) is
+// kept unchecked. Labels, annotation keys and the node selector are
+// checked too.
 func ValidateTemplate(t *Template, sel *meta.Selector, path string, errs []meta.FieldError) []meta.FieldError {
 	// A missing selector selects nothing; an empty one, everything.
 	if sel == nil || !sel.Empty() && !sel.Matches(t.Labels) {
@@ -40,6 +41,8 @@ func ValidateTemplate(t *Template, sel *meta.Selector, path string, errs []meta.
 		}
 		errs = append(errs, meta.Invalid(path+".metadata.labels", labels, "`selector` does not match template `labels`"))
 	}
+	errs = meta.ValidateLabels(t.Labels, path+".labels", errs)
+	errs = meta.ValidateAnnotations(t.Annotations, path+".annotations", errs)
 	if t.simple() {
 		// Most templates: checked in place, without building the API's
 		// object, for the same errors.
@@ -120,10 +123,14 @@ func validateSimple(t *Template, path string, errs []meta.FieldError) []meta.Fie
 			}
 		}
 	}
-	switch restart := cmpOr(t.Spec.RestartPolicy, "Always"); restart {
-	case "Always":
-	default:
+	restart := cmpOr(t.Spec.RestartPolicy, "Always")
+	if restart != "Always" {
 		errs = oneOf(errs, sp()+".restartPolicy", restart, "Always", "OnFailure", "Never")
+	}
+	if len(t.Spec.NodeSelector) > 0 {
+		errs = meta.ValidateLabels(t.Spec.NodeSelector, sp()+".nodeSelector", errs)
+	}
+	if restart != "Always" {
 		errs = append(errs, meta.NotSupported(sp()+".restartPolicy", restart, "Always"))
 	}
 	return errs
@@ -221,6 +228,7 @@ func validatePodSpec(s *corev1.PodSpec, path string, errs []meta.FieldError) []m
 	}
 	errs = oneOf(errs, path+".restartPolicy", string(s.RestartPolicy), "Always", "OnFailure", "Never")
 	errs = oneOf(errs, path+".dnsPolicy", string(s.DNSPolicy), "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
+	errs = meta.ValidateLabels(s.NodeSelector, path+".nodeSelector", errs)
 	if n := s.ServiceAccountName; n != "" {
 		for _, msg := range dnsSubdomainErrors(n) {
 			errs = append(errs, meta.Invalid(path+".serviceAccountName", n, msg))
