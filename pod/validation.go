@@ -41,8 +41,12 @@ func ValidateTemplate(t *Template, sel *meta.Selector, path string, errs []meta.
 		}
 		errs = append(errs, meta.Invalid(path+".metadata.labels", labels, "`selector` does not match template `labels`"))
 	}
-	errs = meta.ValidateLabels(t.Labels, path+".labels", errs)
-	errs = meta.ValidateAnnotations(t.Annotations, path+".annotations", errs)
+	if !meta.LabelsValid(t.Labels) {
+		errs = meta.ValidateLabels(t.Labels, path+".labels", errs)
+	}
+	if !meta.AnnotationsValid(t.Annotations) {
+		errs = meta.ValidateAnnotations(t.Annotations, path+".annotations", errs)
+	}
 	if t.simple() {
 		// Most templates: checked in place, without building the API's
 		// object, for the same errors.
