@@ -10,6 +10,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/api/validate/content"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/rollsim/rollsim/meta"
@@ -26,9 +27,9 @@ import (
 // termination-message policies, resources (quantities not negative,
 // requests within limits), probes (one handler, its port, path and scheme,
 // thresholds), init containers, restart and DNS policies, service account,
-// hostname and subdomain, activeDeadlineSeconds, containers' restart
-// policies and ephemeral containers. The rest (security contexts,
-// affinity, tolerations, topology spread, volume sources' own fields,
+// hostname and subdomain, activeDeadlineSeconds, tolerations, containers'
+// restart policies and ephemeral containers. The rest (security contexts,
+// affinity, topology spread, volume sources' own fields,
 // lifecycle hooks, restart rules, the total size of annotations, ...) is
 // kept unchecked. Labels, annotation keys and the node selector are
 // checked too.
@@ -246,6 +247,46 @@ func validatePodSpec(s *corev1.PodSpec, path string, errs []meta.FieldError) []m
 	}
 	if s.Subdomain != "" {
 		errs = dnsLabel(errs, path+".subdomain", s.Subdomain)
+	}
+	return validateTolerations(s.Tolerations, path+".tolerations", errs)
+}
+
+func validateTolerations(ts []corev1.Toleration, path string, errs []meta.FieldError) []meta.FieldError {
+	for i, t := range ts {
+		tp := fmt.Sprintf("%s[%d]", path, i)
+		if t.Key != "" {
+			for _, msg := range content.IsLabelKey(t.Key) {
+				errs = append(errs, meta.Invalid(tp+".key", t.Key, msg))
+			}
+		}
+		if t.Key == "" && t.Operator != corev1.TolerationOpExists {
+			errs = append(errs, meta.Invalid(tp+".operator", string(t.Operator), "operator must be Exists when `key` is empty, which means \"match all values and all keys\""))
+		}
+		if t.TolerationSeconds != nil && t.Effect != corev1.TaintEffectNoExecute {
+			errs = append(errs, meta.Invalid(tp+".effect", string(t.Effect), "effect must be 'NoExecute' when `tolerationSeconds` is set"))
+		}
+		switch t.Operator {
+		case corev1.TolerationOpEqual, "":
+			if msgs := content.IsLabelValue(t.Value); len(msgs) > 0 {
+				errs = append(errs, meta.Invalid(tp+".operator", t.Value, strings.Join(msgs, ";")))
+			}
+		case corev1.TolerationOpExists:
+			if t.Value != "" {
+				errs = append(errs, meta.Invalid(tp+".operator", t.Value, "value must be empty when `operator` is 'Exists'"))
+			}
+		case corev1.TolerationOpLt, corev1.TolerationOpGt:
+			// Comparisons are an alpha feature, off by default.
+			errs = append(errs, meta.NotSupported(tp+".operator", string(t.Operator), "Equal", "Exists", "Lt", "Gt"))
+		default:
+			errs = append(errs, meta.NotSupported(tp+".operator", string(t.Operator), "Equal", "Exists"))
+		}
+		if t.Effect != "" {
+			switch t.Effect {
+			case corev1.TaintEffectNoSchedule, corev1.TaintEffectPreferNoSchedule, corev1.TaintEffectNoExecute:
+			default:
+				errs = append(errs, meta.NotSupported(tp+".effect", string(t.Effect), "NoSchedule", "PreferNoSchedule", "NoExecute"))
+			}
+		}
 	}
 	return errs
 }
