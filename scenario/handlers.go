@@ -400,23 +400,45 @@ func (r *Runner) sleep(ln Line) error {
 	return nil
 }
 
+// configSettings lists the settings config takes, for its errors.
+const configSettings = "pod-startup=DURATION[~JITTER], pod-shutdown=DURATION, never-ready=IMAGE or crash-loop=IMAGE"
+
+// startupSetting reads pod-startup's value: a duration, optionally with
+// a jitter (2s~500ms), neither negative and the jitter no larger than the
+// duration.
+func startupSetting(v string) (d, jitter time.Duration, err error) {
+	ds, js, hasJitter := strings.Cut(v, "~")
+	d, err = time.ParseDuration(ds)
+	if err == nil && hasJitter {
+		jitter, err = time.ParseDuration(js)
+	}
+	if err != nil || d < 0 || jitter < 0 || jitter > d {
+		return 0, 0, fmt.Errorf("config: invalid pod-startup %q: want a duration, optionally ~ a jitter no larger than it (2s~500ms)", v)
+	}
+	return d, jitter, nil
+}
+
 // configArgs checks config's one setting.
 func configArgs(words []string) error {
 	if len(words) != 1 {
-		return fmt.Errorf("config takes one setting: pod-startup=DURATION or never-ready=IMAGE")
+		return fmt.Errorf("config takes one setting: %s", configSettings)
 	}
 	k, v, _ := strings.Cut(words[0], "=")
 	switch k {
 	case "pod-startup":
-		if d, err := time.ParseDuration(v); err != nil || d < 0 {
-			return fmt.Errorf("config: invalid pod-startup duration %q", v)
+		if _, _, err := startupSetting(v); err != nil {
+			return err
 		}
-	case "never-ready":
+	case "pod-shutdown":
+		if d, err := time.ParseDuration(v); err != nil || d < 0 {
+			return fmt.Errorf("config: invalid pod-shutdown duration %q", v)
+		}
+	case "never-ready", "crash-loop":
 		if v == "" {
-			return fmt.Errorf("config: never-ready needs an image")
+			return fmt.Errorf("config: %s needs an image", k)
 		}
 	default:
-		return fmt.Errorf("config: unknown setting %q: want pod-startup or never-ready", k)
+		return fmt.Errorf("config: unknown setting %q: want %s", k, configSettings)
 	}
 	return nil
 }
@@ -425,10 +447,16 @@ func (r *Runner) config(ln Line) error {
 	k, v, _ := strings.Cut(ln.Words[1], "=")
 	switch k {
 	case "pod-startup":
-		d, _ := time.ParseDuration(v)
+		d, jitter, _ := startupSetting(v)
 		r.c.SetPodStartup(d)
+		r.c.SetPodStartupJitter(jitter)
+	case "pod-shutdown":
+		d, _ := time.ParseDuration(v)
+		r.c.SetPodShutdown(d)
 	case "never-ready":
 		r.c.SetNeverReady(v)
+	case "crash-loop":
+		r.c.SetCrashLoop(v)
 	}
 	return nil
 }

@@ -162,8 +162,12 @@ func (r *Runner) state() {
 		rss := r.c.ReplicaSetsOf(d)
 		sortByRevision(rss)
 		for _, rs := range rss {
-			fmt.Fprintf(r.w, "state: rs/%s revision=%d replicas=%d ready=%d available=%d image=%s\n",
-				rs.Name, rs.Revision(), rs.Spec.Replicas, rs.Status.ReadyReplicas, rs.Status.AvailableReplicas, rs.Image())
+			terminating := ""
+			if n := rs.Status.TerminatingReplicas; n > 0 {
+				terminating = fmt.Sprintf(" terminating=%d", n)
+			}
+			fmt.Fprintf(r.w, "state: rs/%s revision=%d replicas=%d ready=%d available=%d image=%s%s\n",
+				rs.Name, rs.Revision(), rs.Spec.Replicas, rs.Status.ReadyReplicas, rs.Status.AvailableReplicas, rs.Image(), terminating)
 		}
 	}
 	if r.c.HasNodes() {

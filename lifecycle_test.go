@@ -1,0 +1,97 @@
+package rollsim_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/rollsim/rollsim"
+)
+
+// podsBy counts the cluster's pods by their kubectl STATUS.
+func podsBy(c *rollsim.Cluster) map[string]int {
+	out := map[string]int{}
+	for _, p := range c.Pods() {
+		out[p.Status()]++
+	}
+	return out
+}
+
+// On a full cluster a pod deleted by the rollout keeps its node's room
+// while it terminates: its replacement waits Pending until it is gone.
+func TestTerminatingPodsHoldTheirNode(t *testing.T) {
+	c := fullCluster(t, "0", "1")
+	c.SetPodShutdown(20 * time.Second)
+	start := c.Now()
+	setImage(t, c, "web", "nginx:1.28")
+
+	assert.Equal(t, map[string]int{"Running": 2, "Terminating": 1, "Pending": 1}, podsBy(c))
+	d, err := c.Deployment("", "web")
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, d.Status.TerminatingReplicas)
+	assert.EqualValues(t, 3, d.Status.Replicas, "two old pods and the new pending one: the terminating pod is not active")
+	var terminating int32
+	for _, rs := range c.ReplicaSetsOf(d) {
+		terminating += rs.Status.TerminatingReplicas
+	}
+	assert.EqualValues(t, 1, terminating)
+
+	// Still there a moment before its grace period ends; gone at its end,
+	// when the waiting pod is bound in its place.
+	c.AdvanceTo(start.Add(20*time.Second - time.Millisecond))
+	assert.Equal(t, 1, podsBy(c)["Terminating"])
+	assert.Equal(t, 1, c.PendingPods())
+	c.AdvanceTo(start.Add(20 * time.Second))
+	assert.Zero(t, podsBy(c)["Terminating"])
+	assert.Zero(t, c.PendingPods())
+
+	// Each old pod's turn takes its grace period and the new pod's start.
+	require.True(t, c.RunUntil(complete("web"), 5*time.Minute))
+	assert.Equal(t, start.Add(3*(20*time.Second+time.Second)), c.Now())
+	assert.Equal(t, map[string]int{"Running": 3}, podsBy(c))
+}
+
+// A terminationGracePeriodSeconds shorter than the shutdown setting wins,
+// and a deleted pod is replaced at once.
+func TestDeletedPodIsReplacedAtOnce(t *testing.T) {
+	c := rollsim.New(rollsim.Config{Seed: 1, PodShutdown: time.Minute})
+	d := newDeployment("web", "web:1", 2)
+	grace := int64(7)
+	d.Spec.Template.Spec.Extra = &corev1.PodSpec{TerminationGracePeriodSeconds: &grace}
+	_, err := c.CreateDeployment(d)
+	require.NoError(t, err)
+	settle(c)
+	victim := c.Pods()[0]
+	start := c.Now()
+	require.NoError(t, c.DeletePod("", victim.Name))
+	assert.Equal(t, map[string]int{"Running": 1, "Terminating": 1, "ContainerCreating": 1}, podsBy(c))
+	p, err := c.Pod("", victim.Name)
+	require.NoError(t, err)
+	assert.Equal(t, start, p.DeletionTimestamp)
+	assert.Equal(t, start.Add(7*time.Second), p.DeletionDeadline)
+	c.Advance(7 * time.Second)
+	_, err = c.Pod("", victim.Name)
+	assert.Error(t, err, "gone after its grace period")
+	assert.Equal(t, map[string]int{"Running": 2}, podsBy(c))
+}
+
+// A readiness probe delays Ready, and so the rollout, to the probe's first
+// counting run.
+func TestReadinessProbeDelaysTheRollout(t *testing.T) {
+	c := rollsim.New(rollsim.Config{Seed: 1})
+	d := newDeployment("web", "web:1", 1)
+	d.Spec.Template.Spec.Containers[0].Extra = &corev1.Container{ReadinessProbe: &corev1.Probe{
+		ProbeHandler:        corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromInt32(80)}},
+		InitialDelaySeconds: 5, PeriodSeconds: 3, SuccessThreshold: 2,
+	}}
+	_, err := c.CreateDeployment(d)
+	require.NoError(t, err)
+	start := c.Now()
+	require.True(t, c.RunUntil(complete("web"), time.Minute))
+	// Started at 1s; counting runs at 6s and 9s after the start.
+	assert.Equal(t, start.Add(time.Second+9*time.Second), c.Now())
+}
