@@ -15,6 +15,8 @@ const (
 	podReady
 	podAvailable
 	podGone
+	podExits
+	podRestarts
 	deploymentCheck
 )
 
@@ -101,7 +103,7 @@ func (c *Cluster) NextWakeup() (time.Time, bool) {
 // live reports whether a timer still has something to do.
 func (c *Cluster) live(t *timer) bool {
 	switch t.kind {
-	case podStarts, podReady, podAvailable:
+	case podStarts, podReady, podAvailable, podExits, podRestarts:
 		return t.pod.InList() != nil
 	case podGone:
 		return c.pods[objKey{t.pod.Namespace, t.pod.Name}] == t.pod
@@ -176,6 +178,10 @@ func (c *Cluster) fire(at time.Time) {
 			c.podPassesProbes(t.pod, t.rs)
 		case podGone:
 			c.removePod(t.rs, t.pod)
+		case podExits:
+			c.containerExits(t.pod, t.rs)
+		case podRestarts:
+			c.containerRestarts(t.pod, t.rs)
 		case podAvailable:
 			c.podMayBeAvailable(t.pod, t.rs)
 		case deploymentCheck:

@@ -16,6 +16,15 @@ import (
 // once unless its image is broken or its probes make it wait.
 func (c *Cluster) startPod(p *pod.Pod, rs *replicaset.ReplicaSet) {
 	p.Phase = pod.Running
+	if c.kubelet.CrashLoops(p.Spec) {
+		p.NeverReady = true
+		_ = c.commit(write{typ: Modified, pod: p, apply: func() bool {
+			rs.PodChanged(p, p.Ready)
+			return true
+		}})
+		c.schedule(timer{at: c.now.Add(p.Startup), order: p.CreationIndex, kind: podExits, pod: p, rs: rs})
+		return
+	}
 	p.NeverReady = p.NeverReady || c.kubelet.NeverReady(p.Spec)
 	wait := kubelet.ReadyAfter(p.Spec)
 	if p.NeverReady || wait > 0 {
@@ -43,6 +52,36 @@ func (c *Cluster) podPassesProbes(p *pod.Pod, rs *replicaset.ReplicaSet) {
 		return true
 	}})
 	c.podMayBeAvailable(p, rs)
+}
+
+// containerExits is a crash-looping container exiting, pod-startup after
+// it started: the kubelet starts it again at once the first time, after
+// its back-off later.
+func (c *Cluster) containerExits(p *pod.Pod, rs *replicaset.ReplicaSet) {
+	wait := kubelet.BackOff(p.Restarts)
+	if wait == 0 {
+		c.containerRestarts(p, rs)
+		return
+	}
+	_ = c.commit(write{typ: Modified, pod: p, apply: func() bool {
+		p.CrashLooping = true
+		return true
+	}})
+	c.schedule(timer{at: c.now.Add(wait), order: p.CreationIndex, kind: podRestarts, pod: p, rs: rs})
+}
+
+// containerRestarts starts a crash-looping container again; it will exit
+// pod-startup later.
+func (c *Cluster) containerRestarts(p *pod.Pod, rs *replicaset.ReplicaSet) {
+	before := p.Restarts
+	_ = c.commit(write{typ: Modified, pod: p, apply: func() bool {
+		p.Restarts++
+		p.LastRestart = c.now
+		p.CrashLooping = false
+		rs.PodRestarted(p, before)
+		return true
+	}})
+	c.schedule(timer{at: c.now.Add(p.Startup), order: p.CreationIndex, kind: podExits, pod: p, rs: rs})
 }
 
 // podMayBeAvailable marks a Ready pod available once it has been Ready for
@@ -82,10 +121,16 @@ func (c *Cluster) deletePod(rs *replicaset.ReplicaSet, p *pod.Pod) {
 
 // PodEventsPending reports whether a pod is still to start, to become
 // Ready or available, or to finish terminating: while one is, waiting can
-// change a rollout even when no progress deadline is in force.
+// change a rollout even when no progress deadline is in force. A
+// crash-looping container's exits and restarts go on forever and never
+// make a pod Ready: they do not count.
 func (c *Cluster) PodEventsPending() bool {
 	for i := range c.timers {
-		if c.timers[i].kind != deploymentCheck && c.live(&c.timers[i]) {
+		switch c.timers[i].kind {
+		case deploymentCheck, podExits, podRestarts:
+			continue
+		}
+		if c.live(&c.timers[i]) {
 			return true
 		}
 	}

@@ -88,7 +88,13 @@ func GetPods(pods []*pod.Pod, name string, now time.Time, wide bool) (string, er
 			}
 			ready = fmt.Sprintf("%d/%d", r, n)
 		}
-		row := []string{p.Name, ready, p.Status(), "0", Age(p.CreationTimestamp, now)}
+		restarts := "0"
+		if p.Restarts > 0 {
+			// As kubectl shows a restart: the count and how long ago the
+			// last one was.
+			restarts = fmt.Sprintf("%d (%s ago)", p.Restarts, Age(p.LastRestart, now))
+		}
+		row := []string{p.Name, ready, p.Status(), restarts, Age(p.CreationTimestamp, now)}
 		if wide {
 			row = append(row, orNone(p.NodeName))
 		}

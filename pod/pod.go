@@ -67,8 +67,10 @@ type Pod struct {
 	DeletionTimestamp time.Time
 	// DeletionDeadline is when a Terminating pod is gone.
 	DeletionDeadline time.Time
-	// Restarts counts the restarts of its most restarted container.
-	Restarts int32
+	// Restarts counts the restarts of its most restarted container, and
+	// LastRestart is when the last one was.
+	Restarts    int32
+	LastRestart time.Time
 	// CrashLooping marks a pod whose container exited and waits for the
 	// kubelet's back-off before it starts again.
 	CrashLooping bool

@@ -144,3 +144,25 @@ func (k *Kubelet) GracePeriod(spec *pod.Spec) time.Duration {
 	grace := time.Duration(spec.TerminationGracePeriodSeconds()) * time.Second
 	return max(min(k.Shutdown, grace), 0)
 }
+
+// The kubelet's back-off of a crash-looping container: the first restart
+// comes as soon as the container has exited; each later one waits
+// initialBackOff, doubled at every restart, at most maxBackOff.
+const (
+	initialBackOff = 10 * time.Second
+	maxBackOff     = 5 * time.Minute
+)
+
+// BackOff returns how long after a crash-looping container exits the
+// kubelet starts it again, given how many times it was restarted
+// before.
+func BackOff(restarts int32) time.Duration {
+	if restarts <= 0 {
+		return 0
+	}
+	d := initialBackOff
+	for i := int32(1); i < restarts && d < maxBackOff; i++ {
+		d *= 2
+	}
+	return min(d, maxBackOff)
+}

@@ -87,3 +87,13 @@ func TestImagesMarked(t *testing.T) {
 	assert.True(t, k.NeverReady(spec), "any container's image counts")
 	assert.True(t, k.CrashLoops(spec))
 }
+
+func TestBackOff(t *testing.T) {
+	var got []time.Duration
+	for n := int32(0); n < 8; n++ {
+		got = append(got, BackOff(n))
+	}
+	assert.Equal(t, []time.Duration{0, 10 * time.Second, 20 * time.Second, 40 * time.Second, 80 * time.Second,
+		160 * time.Second, 300 * time.Second, 300 * time.Second}, got)
+	assert.Equal(t, 300*time.Second, BackOff(1000), "no overflow")
+}
