@@ -204,7 +204,7 @@ func (k *Checker) availabilityFloor(v *view) error {
 	// the surge ceiling whenever they ask for more, available pods or not.
 	pausedAboveCeiling := d.Spec.Paused && k.lastHigh > ceiling(d)
 	if k.disrupted || raised || pausedAboveCeiling || p != nil && (d.DesiredReplicas() != p.DesiredReplicas() ||
-		d.Spec.Strategy.Type != p.Spec.Strategy.Type || deployment.MaxUnavailable(d) < deployment.MaxUnavailable(p)) {
+		d.Spec.Strategy.Type != p.Spec.Strategy.Type || MustResolve(d).Unavailable < MustResolve(p).Unavailable) {
 		k.floorArmed = false
 	}
 	var err error

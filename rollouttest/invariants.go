@@ -2,6 +2,7 @@ package rollouttest
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -18,7 +19,7 @@ import (
 // invariant), or the error of looking the Deployment up.
 
 // CheckSurgeCeiling checks that the Deployment runs at most replicas +
-// maxSurge pods (deployment.MaxSurge; 0 for Recreate) and that its
+// maxSurge pods (resolved by Resolve; 0 for Recreate) and that its
 // ReplicaSets ask for no more than that in total.
 //
 // Preconditions: no change lowered the ceiling (a smaller spec.replicas or
@@ -42,7 +43,7 @@ func (v *view) surgeCeiling(allowed int32) error {
 }
 
 func ceilingText(d *deployment.Deployment, allowed int32) string {
-	s := fmt.Sprintf("replicas %d + maxSurge %d", d.DesiredReplicas(), deployment.MaxSurge(d))
+	s := fmt.Sprintf("replicas %d + maxSurge %d", d.DesiredReplicas(), MustResolve(d).Surge)
 	if allowed != ceiling(d) {
 		return fmt.Sprintf("the %d pods left over from a lowered ceiling (%s)", allowed, s)
 	}
@@ -50,7 +51,7 @@ func ceilingText(d *deployment.Deployment, allowed int32) string {
 }
 
 // CheckAvailabilityFloor checks that at least replicas − maxUnavailable
-// (deployment.MaxUnavailable) of the Deployment's pods are available.
+// (resolved by Resolve) of the Deployment's pods are available.
 //
 // Preconditions, which the caller must know to hold (Checker tracks them):
 //   - the strategy is RollingUpdate (Recreate takes every pod down);
@@ -82,7 +83,7 @@ func CheckAvailabilityFloor(c *rollsim.Cluster, namespace, name string) error {
 func (v *view) availabilityFloor() error {
 	if f := floor(v.d); v.avail < f {
 		return v.violation(ErrAvailabilityFloor, "%d pods available, fewer than %d (replicas %d − maxUnavailable %d)",
-			v.avail, f, v.d.DesiredReplicas(), deployment.MaxUnavailable(v.d))
+			v.avail, f, v.d.DesiredReplicas(), MustResolve(v.d).Unavailable)
 	}
 	return nil
 }
@@ -134,8 +135,7 @@ func (v *view) revisions() error {
 // CheckHistoryLimit checks that a Deployment whose rollout is complete
 // keeps at most revisionHistoryLimit old ReplicaSets besides its current
 // one. It checks nothing while the Deployment's status does not say the
-// rollout is complete (deployment.Complete, with the current generation
-// observed), nor without a limit: the controller cleans up old revisions
+// rollout is complete (Complete), nor without a limit: the controller cleans up old revisions
 // only then.
 //
 // Preconditions: none beyond a cluster at rest.
@@ -148,7 +148,7 @@ func CheckHistoryLimit(c *rollsim.Cluster, namespace, name string) error {
 }
 
 func (v *view) historyLimit() error {
-	if !deployment.HasRevisionHistoryLimit(v.d) || !v.complete() {
+	if l := v.d.Spec.RevisionHistoryLimit; l == nil || *l == math.MaxInt32 || !v.complete() {
 		return nil
 	}
 	old := len(v.rss)
@@ -285,7 +285,7 @@ func (v *view) done() bool {
 	if int32(len(v.pods[v.current.Name])) != v.total {
 		return false
 	}
-	if deployment.HasProgressDeadline(v.d) {
+	if hasDeadline(v.d) {
 		cond := v.d.Status.Condition(deployment.Progressing)
 		return cond != nil && cond.Reason == deployment.ReasonNewRSAvailable
 	}
@@ -423,4 +423,11 @@ func progressText(v *view) string {
 		parts = append(parts, "Progressing "+cond.Reason)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// hasDeadline reports whether d has a progress deadline: unset or
+// 2³¹ − 1 means none.
+func hasDeadline(d *deployment.Deployment) bool {
+	p := d.Spec.ProgressDeadlineSeconds
+	return p != nil && *p != math.MaxInt32
 }

@@ -127,10 +127,8 @@ func newView(c *rollsim.Cluster, namespace, name string, pods []*pod.Pod) (*view
 }
 
 // complete reports whether the Deployment's stored status says its
-// rollout finished, as the controller judges it.
-func (v *view) complete() bool {
-	return deployment.Complete(v.d, &v.d.Status) && v.d.Status.ObservedGeneration >= v.d.Generation
-}
+// rollout finished (see Complete).
+func (v *view) complete() bool { return Complete(v.d) }
 
 func countPods(ps []*pod.Pod) (total, ready, avail int32) {
 	for _, p := range ps {
@@ -150,15 +148,11 @@ func rollingUpdate(d *deployment.Deployment) bool {
 	return d.Spec.Strategy.Type == deployment.RollingUpdate
 }
 
-// ceiling is replicas + MaxSurge: the most pods a rollout may run.
-func ceiling(d *deployment.Deployment) int32 {
-	return d.DesiredReplicas() + deployment.MaxSurge(d)
-}
+// ceiling is replicas + maxSurge: the most pods a rollout may run.
+func ceiling(d *deployment.Deployment) int32 { return MustResolve(d).Ceiling(d) }
 
-// floor is replicas − MaxUnavailable: the fewest available pods a rolling
+// floor is replicas − maxUnavailable: the fewest available pods a rolling
 // update may leave.
-func floor(d *deployment.Deployment) int32 {
-	return d.DesiredReplicas() - deployment.MaxUnavailable(d)
-}
+func floor(d *deployment.Deployment) int32 { return MustResolve(d).Floor(d) }
 
 func key(m *meta.ObjectMeta) string { return m.Namespace + "/" + m.Name }
