@@ -46,10 +46,22 @@ type Checker struct {
 	c               *rollsim.Cluster
 	namespace, name string
 
+	// Budget bounds the cluster's work between check points and over the
+	// run (DefaultBudget unless changed): a control loop that never
+	// settles then fails with ErrRunaway instead of running for ever.
+	Budget Budget
+	// Undo performs an Undo op; nil means rollsim.Cluster.Undo, which
+	// does what `kubectl rollout undo` does. Set it to check a rollback
+	// of your own (a plugin, an operator's undo) against the undo
+	// invariant; CheckReplay plays the Checker's ops with it too.
+	Undo func(c *rollsim.Cluster, namespace, name string, toRevision int64) error
+
 	ops        []Op
 	neverReady map[string]bool
 	disrupted  bool
 	checks     int
+	coverage   Coverage
+	extra      []namedCheck
 
 	prev       *deployment.Deployment // as at the previous rest point
 	floorArmed bool
@@ -57,16 +69,48 @@ type Checker struct {
 	slack      int32            // pods allowed above a lowered surge ceiling
 	lastHigh   int32            // max(pods, Σ spec.replicas) at the previous rest point
 	revisions  map[string]int64 // by ReplicaSet UID, at the previous rest point
+	sizes      map[string]int32 // spec.replicas by ReplicaSet UID, at the previous rest point
 	currentUID string           // of the last current ReplicaSet seen
+
+	deadline deadlineMemory
+
+	// The work done when the last check point was reached.
+	syncs, events int
+	// ScalingReplicaSet events of the Deployment seen while an op that
+	// may scale it runs.
+	watching bool
+	scaled   []scaleEvent
+}
+
+type namedCheck struct {
+	name  string
+	check func(*rollsim.Cluster) error
 }
 
 // NewChecker returns a Checker of the named Deployment of c, which need
-// not exist yet (Do of an Apply creates it).
+// not exist yet (Do of an Apply creates it). It watches c's events from
+// now on (Cluster.Observe): make one Checker per Deployment, not one per
+// check.
 func NewChecker(c *rollsim.Cluster, namespace, name string) *Checker {
 	if namespace == "" {
 		namespace = meta.DefaultNamespace
 	}
-	return &Checker{c: c, namespace: namespace, name: name, neverReady: map[string]bool{}, revisions: map[string]int64{}}
+	k := &Checker{c: c, namespace: namespace, name: name, Budget: DefaultBudget,
+		neverReady: map[string]bool{}, revisions: map[string]int64{}, coverage: Coverage{}}
+	for _, inv := range []error{ErrOwnership, ErrStatus, ErrRevisions, ErrHistoryLimit, ErrAvailabilityFloor, ErrSurgeCeiling,
+		ErrPaused, ErrRecreate, ErrUndo, ErrProportional, ErrCompletion, ErrRunaway} {
+		k.coverage[inv.Error()] = Tally{}
+	}
+	k.coverage[DeadlineEarly], k.coverage[DeadlineLate] = Tally{}, Tally{}
+	k.syncs, k.events = work(c), c.EventCount()
+	c.Observe(k.observe)
+	return k
+}
+
+// work is the syncs a cluster has done.
+func work(c *rollsim.Cluster) int {
+	st := c.Stats()
+	return st.DeploymentSyncs + st.ReplicaSetSyncs
 }
 
 // Cluster returns the cluster the Checker watches.
@@ -78,6 +122,28 @@ func (k *Checker) Ops() []Op { return k.ops }
 
 // Checks returns how many rest points have been checked.
 func (k *Checker) Checks() int { return k.checks }
+
+// Coverage returns, per invariant, how often the Checker checked it and
+// how often its preconditions kept it from doing so. Sum it over the runs
+// of a property test (Coverage.Add) and fail the test when an invariant
+// it means to exercise was never armed (Coverage.Unarmed).
+func (k *Checker) Coverage() Coverage {
+	out := Coverage{}
+	out.Add(k.coverage)
+	return out
+}
+
+// AddCheck adds an invariant of the caller's own, which the Checker then
+// runs at every check point, after its own: after every op and at every
+// timed event an Advance or CheckCompletion stops at. check returns nil,
+// a violation, or an error wrapping ErrPrecondition when its
+// preconditions do not hold; Coverage counts it under name.
+func (k *Checker) AddCheck(name string, check func(c *rollsim.Cluster) error) {
+	k.extra = append(k.extra, namedCheck{name, check})
+	if _, ok := k.coverage[name]; !ok {
+		k.coverage[name] = Tally{}
+	}
+}
 
 // Disrupted tells the Checker that a pod of the Deployment was deleted
 // other than through Do: the availability floor is not checked until it
@@ -101,9 +167,11 @@ func (k *Checker) Do(op Op) error {
 }
 
 // Perform is Do without the check at the end: it applies op, noting what
-// the preconditions need, and checks only at the timed events an Advance
-// stops at before its end. Call Check next; a state-machine test calls
-// Perform in its actions and Check as its invariant.
+// the preconditions need, and checks what only the op itself shows (the
+// target of an undo, the proportions of a scale) and, while time passes,
+// everything at the timed events an Advance stops at before its end. Call
+// Check next; a state-machine test calls Perform in its actions and Check
+// as its invariant.
 func (k *Checker) Perform(op Op) error {
 	k.ops = append(k.ops, op)
 	switch op.Kind {
@@ -113,19 +181,36 @@ func (k *Checker) Perform(op Op) error {
 		k.neverReady[op.Image] = true
 	case Advance:
 		return k.advance(op.Duration)
+	case Undo:
+		return k.checkUndo(op.Revision)
+	case Scale, Apply:
+		return k.checkScale(op)
 	}
 	_ = op.Apply(k.c, k.namespace, k.name)
 	return nil
+}
+
+// apply performs op as the Checker does: with its Undo, if set.
+func (k *Checker) apply(c *rollsim.Cluster, op Op) error {
+	if op.Kind == Undo && k.Undo != nil {
+		return k.Undo(c, k.namespace, k.name, op.Revision)
+	}
+	return op.Apply(c, k.namespace, k.name)
 }
 
 // advance moves the clock to now+d as Cluster.Advance does, checking at
 // every timed event on the way.
 func (k *Checker) advance(d time.Duration) error {
 	end := k.c.Now().Add(d)
+	var at time.Time
+	same := 0
 	for {
 		next, ok := k.c.NextWakeup()
 		if !ok || next.After(end) {
 			break
+		}
+		if err := k.sameInstant(next, &at, &same); err != nil {
+			return err
 		}
 		k.c.Step()
 		if err := k.Check(); err != nil {
@@ -136,10 +221,27 @@ func (k *Checker) advance(d time.Duration) error {
 	return nil
 }
 
+// sameInstant counts the wake-ups handled at one instant against the
+// Budget.
+func (k *Checker) sameInstant(next time.Time, at *time.Time, same *int) error {
+	if !next.Equal(*at) {
+		*at, *same = next, 0
+	}
+	*same++
+	if b := k.Budget.WakeupsPerInstant; b > 0 && *same > b {
+		return &Violation{Invariant: ErrRunaway, Namespace: k.namespace, Name: k.name, Time: next,
+			Detail: fmt.Sprintf("%d timed events at one instant, budget %d: a controller keeps asking to be woken at once, so the clock cannot move", *same, b)}
+	}
+	return nil
+}
+
 // Check checks every invariant whose preconditions hold now, and moves the
 // Checker's memory on to this rest point. It returns the violations found
 // (joined), nil if none, and nil while the Deployment does not exist.
 func (k *Checker) Check() error {
+	if err := k.budget(); err != nil {
+		return err
+	}
 	pods := k.c.Pods()
 	v, err := newView(k.c, k.namespace, k.name, pods)
 	if err != nil {
@@ -150,24 +252,72 @@ func (k *Checker) Check() error {
 		return err
 	}
 	k.checks++
+	cov := k.coverage
+	cov.arm(ErrOwnership.Error(), true)
+	cov.arm(ErrStatus.Error(), true)
+	cov.arm(ErrRevisions.Error(), true)
+	cov.arm(ErrSurgeCeiling.Error(), true)
+	cov.arm(ErrHistoryLimit.Error(), v.historyLimited())
+	sizes := k.sizes
+	k.sizes = sizesOf(v)
 	errs := []error{
 		checkOwnership(k.c, pods),
 		v.status(),
 		v.revisions(),
 		k.revisionsIncreasing(v),
 		v.historyLimit(),
+		k.paused(v, sizes),
+		k.recreate(v, sizes),
+		k.progressDeadline(v),
 		k.availabilityFloor(v), // before surgeCeiling moves lastHigh on
 		k.surgeCeiling(v),
+	}
+	for _, x := range k.extra {
+		err := x.check(k.c)
+		pre := errors.Is(err, ErrPrecondition)
+		cov.arm(x.name, !pre)
+		if !pre {
+			errs = append(errs, err)
+		}
 	}
 	k.disrupted = false
 	k.prev = v.d
 	return errors.Join(errs...)
 }
 
+// budget checks the work done since the last check point against the
+// Budget, and moves the count on.
+func (k *Checker) budget() error {
+	syncs, events := work(k.c), k.c.EventCount()
+	ds, de := syncs-k.syncs, events-k.events
+	k.syncs, k.events = syncs, events
+	b := k.Budget
+	var detail string
+	switch {
+	case b.SyncsPerStep > 0 && ds > b.SyncsPerStep:
+		detail = fmt.Sprintf("%d syncs since the last check point, budget %d", ds, b.SyncsPerStep)
+	case b.EventsPerStep > 0 && de > b.EventsPerStep:
+		detail = fmt.Sprintf("%d events since the last check point, budget %d", de, b.EventsPerStep)
+	case b.Syncs > 0 && syncs > b.Syncs:
+		detail = fmt.Sprintf("%d syncs in the run, budget %d", syncs, b.Syncs)
+	case b.Events > 0 && events > b.Events:
+		detail = fmt.Sprintf("%d events in the run, budget %d", events, b.Events)
+	}
+	k.coverage.arm(ErrRunaway.Error(), true)
+	if detail == "" {
+		return nil
+	}
+	st := k.c.Stats()
+	return &Violation{Invariant: ErrRunaway, Namespace: k.namespace, Name: k.name, Time: k.c.Now(),
+		Detail: fmt.Sprintf("%s (the cluster has run %d reconcile rounds, %d Deployment and %d ReplicaSet syncs, %d writes): a controller that rewrites what it reads never settles",
+			detail, st.Rounds, st.DeploymentSyncs, st.ReplicaSetSyncs, st.Writes)}
+}
+
 // forget drops the memory of a Deployment that is gone.
 func (k *Checker) forget() {
 	k.prev, k.floorArmed, k.minReady, k.slack, k.lastHigh = nil, false, nil, 0, 0
-	k.revisions, k.currentUID = map[string]int64{}, ""
+	k.revisions, k.sizes, k.currentUID = map[string]int64{}, nil, ""
+	k.deadline = deadlineMemory{}
 }
 
 func (k *Checker) surgeCeiling(v *view) error {
@@ -189,6 +339,7 @@ func (k *Checker) availabilityFloor(v *view) error {
 	d, p := v.d, k.prev
 	if !rollingUpdate(d) {
 		k.floorArmed = false
+		k.coverage.arm(ErrAvailabilityFloor.Error(), false)
 		return nil
 	}
 	minReady := map[string]int32{}
@@ -211,6 +362,7 @@ func (k *Checker) availabilityFloor(v *view) error {
 	if k.floorArmed {
 		err = v.availabilityFloor()
 	}
+	k.coverage.arm(ErrAvailabilityFloor.Error(), k.floorArmed)
 	k.floorArmed = v.avail >= floor(d)
 	return err
 }
@@ -270,16 +422,39 @@ func (k *Checker) CheckCompletion(limit time.Duration) error {
 		}
 	}
 	start := k.c.Now()
-	err = checkCompletion(k.c, k.namespace, k.name, limit, k.Check)
+	var at time.Time
+	same := 0
+	err = checkCompletion(k.c, k.namespace, k.name, limit, func() error {
+		if err := k.sameInstant(k.c.Now(), &at, &same); err != nil {
+			return err
+		}
+		return k.Check()
+	}, true)
 	if elapsed := k.c.Now().Sub(start); elapsed > 0 {
 		k.ops = append(k.ops, Op{Kind: Advance, Duration: elapsed})
 	}
+	k.coverage.arm(ErrCompletion.Error(), !errors.Is(err, ErrPrecondition))
 	return err
+}
+
+// CheckCompletionInTime is CheckCompletion with the limit the Deployment's
+// spec sets: CompletionBound at the cluster's pod startup time, plus one
+// Period for a rollout that did not start from a settled Deployment.
+func (k *Checker) CheckCompletionInTime() error {
+	d, err := k.c.Deployment(k.namespace, k.name)
+	if err != nil {
+		return err
+	}
+	bound, err := CompletionBound(d, k.c.PodStartup())
+	if err != nil {
+		return err
+	}
+	return k.CheckCompletion(bound + Period(d, k.c.PodStartup()))
 }
 
 // CheckReplay plays the Checker's Ops on a new cluster made from cfg, which
 // must be the Config its cluster was made from, and checks that it ends
 // exactly like the Checker's cluster (see the function CheckReplay).
 func (k *Checker) CheckReplay(cfg rollsim.Config) error {
-	return CheckReplay(k.c, cfg, k.namespace, k.name, k.ops)
+	return checkReplay(k.c, cfg, k.namespace, k.name, k.ops, k.apply)
 }

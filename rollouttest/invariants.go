@@ -147,8 +147,15 @@ func CheckHistoryLimit(c *rollsim.Cluster, namespace, name string) error {
 	return v.historyLimit()
 }
 
+// historyLimited reports whether the history limit applies now: a limit
+// is set and the rollout is complete.
+func (v *view) historyLimited() bool {
+	l := v.d.Spec.RevisionHistoryLimit
+	return l != nil && *l != math.MaxInt32 && v.complete()
+}
+
 func (v *view) historyLimit() error {
-	if l := v.d.Spec.RevisionHistoryLimit; l == nil || *l == math.MaxInt32 || !v.complete() {
+	if !v.historyLimited() {
 		return nil
 	}
 	old := len(v.rss)
@@ -345,16 +352,19 @@ func (v *view) neverReadyPod() *pod.Pod {
 // the start; a current pod that started but is not Ready betrays the
 // third. An error wrapping ErrPrecondition reports them.
 func CheckCompletion(c *rollsim.Cluster, namespace, name string, limit time.Duration) error {
-	return checkCompletion(c, namespace, name, limit, nil)
+	return checkCompletion(c, namespace, name, limit, nil, true)
 }
 
-// checkCompletion is CheckCompletion with a check run at every stop.
-func checkCompletion(c *rollsim.Cluster, namespace, name string, limit time.Duration, each func() error) error {
+// checkCompletion is CheckCompletion with a check run at every stop; with
+// preconditions false it follows any rollout, and reports one whose pods
+// never become Ready as not finished.
+func checkCompletion(c *rollsim.Cluster, namespace, name string, limit time.Duration, each func() error, preconditions bool) error {
 	v, err := newView(c, namespace, name, nil)
 	if err != nil {
 		return err
 	}
 	switch {
+	case !preconditions:
 	case v.d.Spec.Paused:
 		return fmt.Errorf("%w: deployment %s/%s is paused", ErrPrecondition, v.d.Namespace, v.d.Name)
 	case c.HasNodes():
@@ -381,7 +391,7 @@ func checkCompletion(c *rollsim.Cluster, namespace, name string, limit time.Dura
 					break
 				}
 			}
-			if p := v.neverReadyPod(); p != nil {
+			if p := v.neverReadyPod(); p != nil && preconditions {
 				return fmt.Errorf("%w: pod %s of the current ReplicaSet never became Ready (image %s is never-ready)", ErrPrecondition, p.Name, p.Image())
 			}
 			return v.violation(ErrCompletion, "rollout not finished %s after it was checked: %s", limit, progressText(v))

@@ -60,7 +60,7 @@ func MeasureRollout(cfg rollsim.Config, d *deployment.Deployment, change func(*d
 		r.MinAvailable = min(r.MinAvailable, v.avail)
 		r.MaxPods = max(r.MaxPods, v.total)
 		return nil
-	})
+	}, true)
 	r.Took = c.Now().Sub(start)
 	switch {
 	case err == nil:

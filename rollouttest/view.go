@@ -32,6 +32,24 @@ var (
 	ErrStatus = errors.New("status matches pods")
 	// ErrReplay: the same calls on the same seed gave another cluster.
 	ErrReplay = errors.New("deterministic replay")
+	// ErrPaused: a paused Deployment made a ReplicaSet or grew one
+	// without being asked to scale up.
+	ErrPaused = errors.New("paused deployment does not roll")
+	// ErrUndo: an accepted undo left another template than the one of
+	// the revision asked for.
+	ErrUndo = errors.New("undo restores the revision's template")
+	// ErrProportional: scaling a Deployment with several active
+	// ReplicaSets did not share the change in proportion to their sizes.
+	ErrProportional = errors.New("proportional scaling")
+	// ErrProgressDeadline: ProgressDeadlineExceeded before the deadline
+	// passed without progress, or not once it had.
+	ErrProgressDeadline = errors.New("progress deadline")
+	// ErrRecreate: a Recreate Deployment ran new pods while old ones were
+	// still there.
+	ErrRecreate = errors.New("recreate never overlaps")
+	// ErrRunaway: the cluster did more work than the Checker's Budget
+	// allows: a control loop that does not settle.
+	ErrRunaway = errors.New("control loop settles")
 	// ErrPrecondition: a check was asked for while its preconditions did
 	// not hold; it says nothing about the invariant.
 	ErrPrecondition = errors.New("precondition not met")
