@@ -242,8 +242,7 @@ func (k *Checker) Check() error {
 	if err := k.budget(); err != nil {
 		return err
 	}
-	pods := k.c.Pods()
-	v, err := newView(k.c, k.namespace, k.name, pods)
+	d, err := k.c.Deployment(k.namespace, k.name)
 	if err != nil {
 		if meta.IsNotFound(err) {
 			k.forget()
@@ -251,6 +250,8 @@ func (k *Checker) Check() error {
 		}
 		return err
 	}
+	pods, rss := k.c.Pods(), k.c.ReplicaSets()
+	v := gather(k.c, d, ownedBy(d, rss), pods)
 	k.checks++
 	cov := k.coverage
 	cov.arm(ErrOwnership.Error(), true)
@@ -261,7 +262,7 @@ func (k *Checker) Check() error {
 	sizes := k.sizes
 	k.sizes = sizesOf(v)
 	errs := []error{
-		checkOwnership(k.c, pods),
+		checkOwnership(k.c, pods, rss),
 		v.status(),
 		v.revisions(),
 		k.revisionsIncreasing(v),

@@ -177,32 +177,34 @@ func (v *view) historyLimit() error {
 // Preconditions: every ReplicaSet was made by a Deployment controller
 // (two hand-made ReplicaSets may select the same pods on purpose).
 func CheckOwnership(c *rollsim.Cluster) error {
-	return checkOwnership(c, c.Pods())
+	return checkOwnership(c, c.Pods(), c.ReplicaSets())
 }
 
-func checkOwnership(c *rollsim.Cluster, pods []*pod.Pod) error {
+// checkOwnership is CheckOwnership of the cluster's pods and ReplicaSets.
+func checkOwnership(c *rollsim.Cluster, pods []*pod.Pod, rss []*replicaset.ReplicaSet) error {
 	violation := func(format string, args ...any) error {
 		return &Violation{Invariant: ErrOwnership, Time: c.Now(), Detail: fmt.Sprintf(format, args...)}
 	}
-	rss := c.ReplicaSets()
-	byName := map[string]*replicaset.ReplicaSet{}
-	deployments := map[string]*deployment.Deployment{}
-	for _, d := range c.Deployments() {
-		deployments[key(&d.ObjectMeta)] = d
-	}
+	byName := make(map[string]*replicaset.ReplicaSet, len(rss))
 	for _, rs := range rss {
 		byName[key(&rs.ObjectMeta)] = rs
 		if rs.Owner == nil {
 			continue
 		}
-		d, ok := deployments[rs.Namespace+"/"+rs.Owner.Name]
-		switch {
-		case !ok:
+		var err error
+		found := c.ViewDeployment(rs.Namespace, rs.Owner.Name, func(d *deployment.Deployment) {
+			switch {
+			case d.UID != rs.Owner.UID:
+				err = violation("ReplicaSet %s is owned by an earlier Deployment %s (UID %s, now %s)", key(&rs.ObjectMeta), d.Name, rs.Owner.UID, d.UID)
+			case !d.Spec.Selector.Matches(rs.Spec.Template.Labels):
+				err = violation("ReplicaSet %s makes pods that its Deployment %s does not select", key(&rs.ObjectMeta), d.Name)
+			}
+		})
+		if found != nil {
 			return violation("ReplicaSet %s is owned by missing Deployment %s", key(&rs.ObjectMeta), rs.Owner.Name)
-		case d.UID != rs.Owner.UID:
-			return violation("ReplicaSet %s is owned by an earlier Deployment %s (UID %s, now %s)", key(&rs.ObjectMeta), d.Name, rs.Owner.UID, d.UID)
-		case !d.Spec.Selector.Matches(rs.Spec.Template.Labels):
-			return violation("ReplicaSet %s makes pods that its Deployment %s does not select", key(&rs.ObjectMeta), d.Name)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for _, p := range pods {

@@ -1,6 +1,7 @@
 package rollouttest
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
@@ -28,11 +29,12 @@ func sizesOf(v *view) map[string]int32 {
 }
 
 // paused checks that a Deployment paused at the previous rest point and
-// still paused now did not roll: it made no ReplicaSet, and grew none
-// unless its ReplicaSets asked for fewer pods than its surge ceiling now
-// allows (after a scale up, a larger maxSurge, a switch to RollingUpdate):
-// a paused Deployment shares that room out in proportion. before holds
-// the sizes at the previous rest point.
+// still paused now did not roll: it made no ReplicaSet, and, unless the
+// step changed its spec, grew none. (A spec change, such as a new replica
+// count or maxSurge, makes a paused Deployment scale its ReplicaSets in
+// proportion, which may grow some; a fully available current ReplicaSet
+// may see the old ones taken down.) before holds the sizes at the
+// previous rest point.
 //
 // Preconditions: paused at both rest points.
 func (k *Checker) paused(v *view, before map[string]int32) error {
@@ -42,19 +44,14 @@ func (k *Checker) paused(v *view, before map[string]int32) error {
 	if !armed {
 		return nil
 	}
-	var asked int32
-	for _, n := range before {
-		asked += n
-	}
-	room := asked < ceiling(v.d)
 	for _, rs := range v.rss {
 		was, ok := before[rs.UID]
 		switch {
 		case !ok:
 			return v.violation(ErrPaused, "paused, it made ReplicaSet %s (%s)", rs.Name, rs.Image())
-		case rs.Spec.Replicas > was && !room:
-			return v.violation(ErrPaused, "paused, it grew ReplicaSet %s (%s) from %d to %d though its ReplicaSets asked for %d, no fewer than its ceiling of %d",
-				rs.Name, rs.Image(), was, rs.Spec.Replicas, asked, ceiling(v.d))
+		case rs.Spec.Replicas > was && v.d.Generation == p.Generation:
+			return v.violation(ErrPaused, "paused, it grew ReplicaSet %s (%s) from %d to %d with its spec unchanged",
+				rs.Name, rs.Image(), was, rs.Spec.Replicas)
 		}
 	}
 	return nil
@@ -94,7 +91,8 @@ type deadlineMemory struct {
 	seen      bool
 	progress  time.Time // the last rest point that surely reset the deadline
 	change    time.Time // the last rest point at which anything changed
-	signature string    // of everything that may count as progress
+	signature []byte    // of everything that may count as progress
+	scratch   []byte    // the next signature, kept to be reused
 	open      bool      // a rollout started and has not completed since
 	exceeded  bool      // ProgressDeadlineExceeded at the previous rest point
 	available int32
@@ -126,18 +124,31 @@ func (k *Checker) progressDeadline(v *view) error {
 	cond := d.Status.Condition(deployment.Progressing)
 	exceeded := cond != nil && cond.Reason == deployment.ReasonTimedOut
 	st := &d.Status
-	sig := fmt.Sprintf("%d %t %s %d/%d/%d/%d/%d %d", d.Generation, d.Spec.Paused, d.Spec.Template.Image(), st.Replicas, st.UpdatedReplicas, st.ReadyReplicas, st.AvailableReplicas, st.UnavailableReplicas, v.specSum)
-	uids := make(map[string]bool, len(v.rss))
+	sig := m.scratch[:0]
+	sig = strconv.AppendInt(sig, d.Generation, 10)
+	sig = strconv.AppendBool(sig, d.Spec.Paused)
+	for _, n := range []int32{st.Replicas, st.UpdatedReplicas, st.ReadyReplicas, st.AvailableReplicas, st.UnavailableReplicas, v.specSum} {
+		sig = strconv.AppendInt(append(sig, ' '), int64(n), 10)
+	}
+	uids := m.uids
+	if !m.seen || len(uids) != len(v.rss) {
+		uids = make(map[string]bool, len(v.rss))
+	}
 	created := false
 	for _, rs := range v.rss {
-		uids[rs.UID] = true
 		created = created || m.seen && !m.uids[rs.UID]
-		sig += " " + rs.UID + ":" + strconv.Itoa(int(rs.Spec.Replicas))
+		sig = strconv.AppendInt(append(append(sig, ' '), rs.UID...), int64(rs.Spec.Replicas), 10)
 		// A pod replaced within one instant shows only by its name; the
 		// controller may have seen the counts dip and recover, which is
 		// progress.
 		for _, p := range v.pods[rs.Name] {
-			sig += " " + p.Name
+			sig = append(append(sig, ' '), p.Name...)
+		}
+	}
+	if created || len(uids) != len(v.rss) || !m.seen {
+		clear(uids)
+		for _, rs := range v.rss {
+			uids[rs.UID] = true
 		}
 	}
 	p := k.prev
@@ -148,7 +159,7 @@ func (k *Checker) progressDeadline(v *view) error {
 		p != nil && p.Generation == d.Generation && st.AvailableReplicas > m.available:
 		m.progress = now
 	}
-	if !m.seen || sig != m.signature {
+	if !m.seen || !bytes.Equal(sig, m.signature) {
 		m.change = now
 	}
 	if !m.seen || p != nil && !p.Spec.Template.EqualIgnoringHash(&d.Spec.Template) || created {
@@ -179,7 +190,8 @@ func (k *Checker) progressDeadline(v *view) error {
 		}
 		err = v.violation(ErrProgressDeadline, "nothing changed for %s, past the deadline of %s, yet Progressing says %s", now.Sub(m.change), limit, reason)
 	}
-	m.seen, m.signature, m.exceeded, m.available, m.uids = true, sig, exceeded, st.AvailableReplicas, uids
+	m.seen, m.exceeded, m.available, m.uids = true, exceeded, st.AvailableReplicas, uids
+	m.signature, m.scratch = sig, m.signature
 	return err
 }
 

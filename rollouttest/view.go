@@ -3,6 +3,7 @@ package rollouttest
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/rollsim/rollsim"
@@ -119,8 +120,14 @@ func newView(c *rollsim.Cluster, namespace, name string, pods []*pod.Pod) (*view
 	if pods == nil {
 		pods = c.Pods()
 	}
-	v := &view{now: c.Now(), d: d, rss: c.ReplicaSetsOf(d), pods: map[string][]*pod.Pod{}}
-	owned := map[string]bool{}
+	return gather(c, d, c.ReplicaSetsOf(d), pods), nil
+}
+
+// gather builds the view of d from its ReplicaSets, oldest first, and the
+// cluster's pods.
+func gather(c *rollsim.Cluster, d *deployment.Deployment, rss []*replicaset.ReplicaSet, pods []*pod.Pod) *view {
+	v := &view{now: c.Now(), d: d, rss: rss, pods: make(map[string][]*pod.Pod, len(rss))}
+	owned := make(map[string]bool, len(rss))
 	for _, rs := range v.rss {
 		owned[rs.Name] = true
 		v.specSum += rs.Spec.Replicas
@@ -141,7 +148,24 @@ func newView(c *rollsim.Cluster, namespace, name string, pods []*pod.Pod) (*view
 			v.avail++
 		}
 	}
-	return v, nil
+	return v
+}
+
+// ownedBy returns, oldest first, the ReplicaSets of rss that d owns.
+func ownedBy(d *deployment.Deployment, rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
+	var out []*replicaset.ReplicaSet
+	for _, rs := range rss {
+		if rs.Owner != nil && rs.Owner.UID == d.UID && rs.Namespace == d.Namespace {
+			out = append(out, rs)
+		}
+	}
+	slices.SortFunc(out, func(a, b *replicaset.ReplicaSet) int {
+		if a.NewerThan(&b.ObjectMeta) {
+			return 1
+		}
+		return -1
+	})
+	return out
 }
 
 // complete reports whether the Deployment's stored status says its
