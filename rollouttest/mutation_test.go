@@ -381,9 +381,12 @@ func (e floorSplitEnv) UpdateReplicaSet(rs *replicaset.ReplicaSet, specChanged b
 func floorsProportionalSplit(env deployment.Env, d *deployment.Deployment) error {
 	e := floorSplitEnv{Env: env, newMax: d.DesiredReplicas() + deployment.MaxSurge(d),
 		sizes: map[*replicaset.ReplicaSet]int32{}, oldMax: map[*replicaset.ReplicaSet]int32{}}
-	scaling := false
+	scaling, active := false, 0
 	for _, rs := range env.ReplicaSets(d) {
 		e.sizes[rs] = rs.Spec.Replicas
+		if rs.Spec.Replicas > 0 {
+			active++
+		}
 		if n, err := strconv.Atoi(rs.Annotations[deployment.MaxReplicasAnnotation]); err == nil {
 			e.oldMax[rs] = int32(n)
 		}
@@ -391,7 +394,7 @@ func floorsProportionalSplit(env deployment.Env, d *deployment.Deployment) error
 			scaling = true
 		}
 	}
-	if !scaling {
+	if !scaling || active < 2 || d.Spec.Strategy.Type != deployment.RollingUpdate {
 		return deployment.Sync(env, d)
 	}
 	return deployment.Sync(e, d)
