@@ -151,14 +151,16 @@ type failures struct {
 	msgs []string
 }
 
-func (f *failures) Helper()                           {}
-func (f *failures) Name() string                      { return f.name }
-func (f *failures) Logf(string, ...any)               {}
-func (f *failures) Log(...any)                        {}
-func (f *failures) Skipf(string, ...any)              {}
-func (f *failures) Skip(...any)                       {}
-func (f *failures) SkipNow()                          {}
-func (f *failures) Errorf(format string, args ...any) { f.msgs = append(f.msgs, fmt.Sprintf(format, args...)) }
+func (f *failures) Helper()              {}
+func (f *failures) Name() string         { return f.name }
+func (f *failures) Logf(string, ...any)  {}
+func (f *failures) Log(...any)           {}
+func (f *failures) Skipf(string, ...any) {}
+func (f *failures) Skip(...any)          {}
+func (f *failures) SkipNow()             {}
+func (f *failures) Errorf(format string, args ...any) {
+	f.msgs = append(f.msgs, fmt.Sprintf(format, args...))
+}
 func (f *failures) Error(args ...any)                 { f.msgs = append(f.msgs, fmt.Sprint(args...)) }
 func (f *failures) Fatalf(format string, args ...any) { f.Errorf(format, args...) }
 func (f *failures) Fatal(args ...any)                 { f.Error(args...) }
