@@ -55,6 +55,13 @@ type Checker struct {
 	// of your own (a plugin, an operator's undo) against the undo
 	// invariant; CheckReplay plays the Checker's ops with it too.
 	Undo func(c *rollsim.Cluster, namespace, name string, toRevision int64) error
+	// Sparse says that the Checker sees only some rest points: the
+	// cluster is driven by other means (a scenario runner that moves the
+	// clock itself) and Check is called after each command. The one check
+	// that must see every rest point, that a rollout stalled past its
+	// progress deadline says so, is then left out: a change between two
+	// check points would go unseen.
+	Sparse bool
 
 	ops        []Op
 	neverReady map[string]bool

@@ -180,7 +180,7 @@ func (k *Checker) progressDeadline(v *view) error {
 		err = v.violation(ErrProgressDeadline, "ProgressDeadlineExceeded %s after the last progress, deadline %s", now.Sub(m.progress), limit)
 	}
 	finished := cond != nil && cond.Reason == deployment.ReasonNewRSAvailable && st.Replicas == st.UpdatedReplicas
-	late := hasDeadline(d) && m.open && !d.Spec.Paused && !finished && !v.stuckRecreateScaling() &&
+	late := !k.Sparse && hasDeadline(d) && m.open && !d.Spec.Paused && !finished && !v.stuckRecreateScaling() &&
 		!now.Before(m.change.Add(limit+time.Second+10*time.Millisecond))
 	k.coverage.arm(DeadlineLate, late)
 	if late && !exceeded && err == nil {
