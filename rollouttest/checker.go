@@ -60,7 +60,8 @@ type Checker struct {
 	// clock itself) and Check is called after each command. The one check
 	// that must see every rest point, that a rollout stalled past its
 	// progress deadline says so, is then left out: a change between two
-	// check points would go unseen.
+	// check points would go unseen. The other progress-deadline check
+	// then dates a progress it sees to the previous check point.
 	Sparse bool
 
 	ops        []Op

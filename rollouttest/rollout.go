@@ -89,6 +89,7 @@ func (k *Checker) recreate(v *view, before map[string]int32) error {
 // deadlineMemory is what the progress-deadline check remembers.
 type deadlineMemory struct {
 	seen      bool
+	last      time.Time // the previous check point
 	progress  time.Time // the last rest point that surely reset the deadline
 	change    time.Time // the last rest point at which anything changed
 	signature []byte    // of everything that may count as progress
@@ -155,9 +156,18 @@ func (k *Checker) progressDeadline(v *view) error {
 	// More pods available with the spec unchanged can only come from the
 	// clock moving: the controller saw progress.
 	switch {
-	case !m.seen, created, p != nil && p.Spec.Paused && !d.Spec.Paused,
+	case !m.seen:
+		// Nothing is known before: the Deployment's creation is the
+		// earliest its last progress can be.
+		m.progress = d.CreationTimestamp
+	case created, p != nil && p.Spec.Paused && !d.Spec.Paused,
 		p != nil && p.Generation == d.Generation && st.AvailableReplicas > m.available:
+		// Densely checked, the change happened now; sparsely, at some
+		// instant since the previous check point.
 		m.progress = now
+		if k.Sparse {
+			m.progress = m.last
+		}
 	}
 	if !m.seen || !bytes.Equal(sig, m.signature) {
 		m.change = now
@@ -190,7 +200,7 @@ func (k *Checker) progressDeadline(v *view) error {
 		}
 		err = v.violation(ErrProgressDeadline, "nothing changed for %s, past the deadline of %s, yet Progressing says %s", now.Sub(m.change), limit, reason)
 	}
-	m.seen, m.exceeded, m.available, m.uids = true, exceeded, st.AvailableReplicas, uids
+	m.seen, m.last, m.exceeded, m.available, m.uids = true, now, exceeded, st.AvailableReplicas, uids
 	m.signature, m.scratch = sig, m.signature
 	return err
 }
