@@ -37,6 +37,16 @@ import (
 //     Deployment's ReplicaSets, or leaves it paused with more pods before
 //     the step than the surge ceiling allows after it; it is then checked
 //     again from the next rest point at which it holds.
+//   - A paused Deployment not rolling, Recreate not overlapping, and the
+//     progress deadline, at every rest point where their preconditions
+//     hold (see docs/property-testing.md); undo and proportional scaling
+//     in Perform, around the op that asks for them.
+//   - The Budget at every check point.
+//
+// All limits (maxSurge, maxUnavailable, completion) are the kit's own
+// (Resolve, Complete), never the controller's. Coverage tells how often
+// each invariant was checked, and how often its preconditions kept it
+// from being checked.
 //
 // Drive the cluster through Do, which applies an Op and checks after it
 // and, while time passes, at every timed event on the way. When changing
