@@ -8,6 +8,7 @@ import (
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/meta"
+	"github.com/rollsim/rollsim/pod"
 )
 
 // Checker follows one Deployment of a Cluster from step to step and checks
@@ -81,7 +82,7 @@ type Checker struct {
 	coverage   Coverage
 	extra      []namedCheck
 
-	prev       *deployment.Deployment // as at the previous rest point
+	prev       *restPoint // the Deployment at the previous rest point
 	floorArmed bool
 	minReady   map[string]int32 // by ReplicaSet UID, at the previous rest point
 	slack      int32            // pods allowed above a lowered surge ceiling
@@ -260,14 +261,26 @@ func (k *Checker) Check() error {
 	if err := k.budget(); err != nil {
 		return err
 	}
-	d, err := k.c.Deployment(k.namespace, k.name)
+	var errs []error
+	// The stored Deployment is only read, and nothing of it is kept past
+	// the call: a copy of it at every check point would cost more than
+	// all the checks together.
+	err := k.c.ViewDeployment(k.namespace, k.name, func(d *deployment.Deployment) {
+		errs = k.check(d)
+	})
+	if meta.IsNotFound(err) {
+		k.forget()
+		return nil
+	}
 	if err != nil {
-		if meta.IsNotFound(err) {
-			k.forget()
-			return nil
-		}
 		return err
 	}
+	return errors.Join(errs...)
+}
+
+// check is Check of the Deployment d, which it must neither change nor
+// keep.
+func (k *Checker) check(d *deployment.Deployment) []error {
 	pods, rss := k.c.Pods(), k.c.ReplicaSets()
 	v := gather(k.c, d, ownedBy(d, rss), pods)
 	k.checks++
@@ -300,9 +313,38 @@ func (k *Checker) Check() error {
 		}
 	}
 	k.disrupted = false
-	k.prev = v.d
-	return errors.Join(errs...)
+	k.prev = k.prev.next(d)
+	return errs
 }
+
+// restPoint is what the Checker keeps of the Deployment at the previous
+// rest point.
+type restPoint struct {
+	generation  int64
+	paused      bool
+	replicas    int32
+	strategy    string
+	unavailable int32
+	ceiling     int32
+	template    pod.Template // copied only when the generation changes
+}
+
+// next returns the restPoint of d, reusing r's copy of the template when
+// the spec did not change.
+func (r *restPoint) next(d *deployment.Deployment) *restPoint {
+	f := MustResolve(d)
+	n := &restPoint{generation: d.Generation, paused: d.Spec.Paused, replicas: desired(d), strategy: d.Spec.Strategy.Type,
+		unavailable: f.Unavailable, ceiling: f.Ceiling(d)}
+	if r != nil && r.generation == d.Generation {
+		n.template = r.template
+	} else {
+		n.template = d.Spec.Template.Clone()
+	}
+	return n
+}
+
+// rolling reports whether the Deployment used RollingUpdate.
+func (r *restPoint) rolling() bool { return r.strategy == deployment.RollingUpdate }
 
 // budget checks the work done since the last check point against the
 // Budget, and moves the count on.
@@ -341,7 +383,7 @@ func (k *Checker) forget() {
 
 func (k *Checker) surgeCeiling(v *view) error {
 	c := ceiling(v.d)
-	if k.prev != nil && c < ceiling(k.prev) {
+	if k.prev != nil && c < k.prev.ceiling {
 		k.slack = max(k.slack, k.lastHigh)
 	}
 	err := v.surgeCeiling(max(c, k.slack))
@@ -373,8 +415,8 @@ func (k *Checker) availabilityFloor(v *view) error {
 	// A paused Deployment scales its ReplicaSets in proportion down to
 	// the surge ceiling whenever they ask for more, available pods or not.
 	pausedAboveCeiling := d.Spec.Paused && k.lastHigh > ceiling(d)
-	if k.disrupted || raised || pausedAboveCeiling || p != nil && (d.DesiredReplicas() != p.DesiredReplicas() ||
-		d.Spec.Strategy.Type != p.Spec.Strategy.Type || MustResolve(d).Unavailable < MustResolve(p).Unavailable) {
+	if k.disrupted || raised || pausedAboveCeiling || p != nil && (desired(d) != p.replicas ||
+		d.Spec.Strategy.Type != p.strategy || MustResolve(d).Unavailable < p.unavailable) {
 		k.floorArmed = false
 	}
 	var err error

@@ -39,7 +39,7 @@ func sizesOf(v *view) map[string]int32 {
 // Preconditions: paused at both rest points.
 func (k *Checker) paused(v *view, before map[string]int32) error {
 	p := k.prev
-	armed := p != nil && p.Spec.Paused && v.d.Spec.Paused && before != nil
+	armed := p != nil && p.paused && v.d.Spec.Paused && before != nil
 	k.coverage.arm(ErrPaused.Error(), armed)
 	if !armed {
 		return nil
@@ -49,7 +49,7 @@ func (k *Checker) paused(v *view, before map[string]int32) error {
 		switch {
 		case !ok:
 			return v.violation(ErrPaused, "paused, it made ReplicaSet %s (%s)", rs.Name, rs.Image())
-		case rs.Spec.Replicas > was && v.d.Generation == p.Generation:
+		case rs.Spec.Replicas > was && v.d.Generation == p.generation:
 			return v.violation(ErrPaused, "paused, it grew ReplicaSet %s (%s) from %d to %d with its spec unchanged",
 				rs.Name, rs.Image(), was, rs.Spec.Replicas)
 		}
@@ -67,7 +67,7 @@ func (k *Checker) paused(v *view, before map[string]int32) error {
 // ReplicaSet that the ReplicaSet controller keeps at its size).
 func (k *Checker) recreate(v *view, before map[string]int32) error {
 	p := k.prev
-	armed := p != nil && before != nil && !rollingUpdate(p) && !rollingUpdate(v.d)
+	armed := p != nil && before != nil && !p.rolling() && !rollingUpdate(v.d)
 	k.coverage.arm(ErrRecreate.Error(), armed)
 	if !armed || v.current == nil || v.current.Spec.Replicas <= before[v.current.UID] {
 		return nil
@@ -160,8 +160,8 @@ func (k *Checker) progressDeadline(v *view) error {
 		// Nothing is known before: the Deployment's creation is the
 		// earliest its last progress can be.
 		m.progress = d.CreationTimestamp
-	case created, p != nil && p.Spec.Paused && !d.Spec.Paused,
-		p != nil && p.Generation == d.Generation && st.AvailableReplicas > m.available:
+	case created, p != nil && p.paused && !d.Spec.Paused,
+		p != nil && p.generation == d.Generation && st.AvailableReplicas > m.available:
 		// Densely checked, the change happened now; sparsely, at some
 		// instant since the previous check point.
 		m.progress = now
@@ -172,7 +172,7 @@ func (k *Checker) progressDeadline(v *view) error {
 	if !m.seen || !bytes.Equal(sig, m.signature) {
 		m.change = now
 	}
-	if !m.seen || p != nil && !p.Spec.Template.EqualIgnoringHash(&d.Spec.Template) || created {
+	if !m.seen || p != nil && !p.template.EqualIgnoringHash(&d.Spec.Template) || created {
 		m.open = true
 	}
 	if Complete(d) {
