@@ -316,7 +316,10 @@ func (k *Checker) checkScale(op Op) error {
 		case op.Kind == Scale:
 			same = op.Replicas == desired(d)
 		case op.Deployment != nil:
-			same = desired(op.Deployment) == desired(d)
+			// Another image or strategy type rules the check out too,
+			// whatever the replicas.
+			same = desired(op.Deployment) == desired(d) || op.Deployment.Image() != d.Image() ||
+				op.Deployment.Spec.Strategy.Type != d.Spec.Strategy.Type && op.Deployment.Spec.Strategy.Type != ""
 		}
 	})
 	if same {
@@ -343,7 +346,7 @@ func (k *Checker) checkScale(op Op) error {
 	}
 	armed := desired(after) != desired(before) && after.Spec.Template.EqualIgnoringHash(&before.Spec.Template) &&
 		after.Spec.Strategy.Type == before.Spec.Strategy.Type && after.Spec.Paused == before.Spec.Paused &&
-		len(k.c.Deployments()) == 1 && scalingEvent(after, rss) && !sameSizeSameSecond(rss)
+		scalingEvent(after, rss) && !sameSizeSameSecond(rss) && len(k.c.Deployments()) == 1
 	k.coverage.arm(ErrProportional.Error(), armed)
 	if !armed {
 		return nil
