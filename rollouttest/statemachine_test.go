@@ -107,8 +107,15 @@ func TestClusterStateMachine(t *testing.T) {
 	rapid.Check(t, m.run)
 	t.Logf("coverage of %s:\n%s", t.Name(), m.coverage)
 	// Every invariant must have been checked: one whose preconditions
-	// never held would pass whatever the controller did.
-	assert.Empty(t, m.coverage.Unarmed(), "invariants never checked:\n%s", m.coverage)
+	// never held would pass whatever the controller did. Without pauses
+	// and never-ready releases, nothing pauses or stalls.
+	unarmed := m.coverage.Unarmed()
+	if limits.Finishing {
+		unarmed = slices.DeleteFunc(unarmed, func(name string) bool {
+			return name == rollouttest.ErrPaused.Error() || name == rollouttest.DeadlineEarly || name == rollouttest.DeadlineLate
+		})
+	}
+	assert.Empty(t, unarmed, "invariants never checked:\n%s", m.coverage)
 }
 
 // finish resumes the Deployment, replaces a never-ready image (the
