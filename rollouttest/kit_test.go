@@ -139,3 +139,21 @@ func TestLimitsFlags(t *testing.T) {
 	err := fs.Parse([]string{"-limits.replicas=many"})
 	assert.ErrorContains(t, err, "limits.replicas: want a whole number")
 }
+
+// Under Limits.Finishing every sequence leaves a rollout that completes in
+// the time its spec allows, with no precondition to excuse it.
+func TestFinishingOpsFinish(t *testing.T) {
+	l := rollouttest.Limits{Finishing: true}
+	rapid.Check(t, func(t *rapid.T) {
+		k := rollouttest.NewChecker(rollsim.New(rollsim.Config{}), "", "app")
+		ops := append([]rollouttest.Op{rollouttest.OpOf(rollouttest.Apply, l).Draw(t, "create")}, rollouttest.Ops(l, 20).Draw(t, "ops")...)
+		for _, op := range ops {
+			if err := k.Do(op); err != nil {
+				t.Fatalf("during %v: %v", op, err)
+			}
+		}
+		if err := k.CheckCompletionInTime(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
