@@ -141,6 +141,9 @@ func (e controllerEnv) UpdateReplicaSet(cp *replicaset.ReplicaSet) error {
 		}
 		return true
 	}})
+	if err == nil {
+		cp.ResourceVersion, cp.Generation = cur.ResourceVersion, cur.Generation
+	}
 	if minReadyChanged {
 		// Availability follows minReadySeconds.
 		for _, p := range cur.RecountAvailable(c.now) {
@@ -157,7 +160,13 @@ func (e controllerEnv) ActivePods(rs *replicaset.ReplicaSet) int {
 	return 0
 }
 
-func (e controllerEnv) DeleteReplicaSet(rs *replicaset.ReplicaSet) { e.c.deleteReplicaSet(rs) }
+// DeleteReplicaSet deletes the stored ReplicaSet rs stands for (rs may be
+// a replacement sync's copy).
+func (e controllerEnv) DeleteReplicaSet(rs *replicaset.ReplicaSet) {
+	if cur := e.c.replicaSets[key(&rs.ObjectMeta)]; cur != nil && cur.UID == rs.UID {
+		e.c.deleteReplicaSet(cur)
+	}
+}
 
 // stored returns the stored Deployment d is a copy of (nil when it is
 // gone): usually the one being synced, found without a lookup.

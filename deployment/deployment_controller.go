@@ -25,7 +25,9 @@ type Env interface {
 	// UpdateReplicaSet stores rs, a changed copy (replicaset.ReplicaSet's
 	// UpdateCopy) of a ReplicaSet the Env listed: its annotations and
 	// spec. A change of spec bumps the generation. A ResourceVersion that
-	// is no longer the stored one's is a *meta.ConflictError.
+	// is no longer the stored one's is a *meta.ConflictError. Once stored,
+	// rs carries the stored ResourceVersion and Generation, as an update's
+	// answer does.
 	UpdateReplicaSet(rs *replicaset.ReplicaSet) error
 	// DeleteReplicaSet removes rs.
 	DeleteReplicaSet(rs *replicaset.ReplicaSet)

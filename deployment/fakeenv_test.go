@@ -81,6 +81,7 @@ func (f *fakeEnv) UpdateReplicaSet(cp *replicaset.ReplicaSet) error {
 	rs.Annotations, rs.Spec.Replicas, rs.Spec.MinReadySeconds = cp.Annotations, cp.Spec.Replicas, cp.Spec.MinReadySeconds
 	f.nextIndex++
 	rs.ResourceVersion = f.nextIndex
+	cp.ResourceVersion, cp.Generation = rs.ResourceVersion, rs.Generation
 	f.updated = append(f.updated, rs.Name)
 	return nil
 }

@@ -90,7 +90,7 @@ func (s *syncer) getNewReplicaSet(existing *replicaset.ReplicaSet, old []*replic
 		if annotationsChanged || minReadyChanged {
 			cp.Spec.MinReadySeconds = d.Spec.MinReadySeconds
 			s.changes++
-			if err := s.env.UpdateReplicaSet(cp); err != nil {
+			if err := s.updateReplicaSet(existing, cp); err != nil {
 				return nil, err
 			}
 			return existing, nil
@@ -294,7 +294,7 @@ func (s *syncer) scaleReplicaSet(rs *replicaset.ReplicaSet, size int32, force bo
 	cp := &s.rsCopy
 	cp.Spec.Replicas = size
 	setReplicasAnnotations(cp, desired, maxReplicas)
-	if err := s.env.UpdateReplicaSet(cp); err != nil {
+	if err := s.updateReplicaSet(rs, cp); err != nil {
 		s.err = err
 		return false
 	}
@@ -302,6 +302,23 @@ func (s *syncer) scaleReplicaSet(rs *replicaset.ReplicaSet, size int32, force bo
 		s.event("Normal", "ScalingReplicaSet", scaledMessage(rs.Name, from, size))
 	}
 	return resize
+}
+
+// updateReplicaSet stores cp, a changed copy of view, and brings view up
+// to what was stored, as upstream goes on with the object its update
+// returns: when view is the Env's own object it shows the write already,
+// when it is a copy (a replacement sync's) it must, or a later write of
+// it in the same sync would be stale.
+func (s *syncer) updateReplicaSet(view, cp *replicaset.ReplicaSet) error {
+	if err := s.env.UpdateReplicaSet(cp); err != nil {
+		return err
+	}
+	if view != cp {
+		view.Annotations = cp.Annotations
+		view.Spec.Replicas, view.Spec.MinReadySeconds = cp.Spec.Replicas, cp.Spec.MinReadySeconds
+		view.ResourceVersion, view.Generation = cp.ResourceVersion, cp.Generation
+	}
+	return nil
 }
 
 // scaledMessage words a ScalingReplicaSet event: "Scaled up replica set

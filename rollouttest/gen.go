@@ -1,7 +1,10 @@
 package rollouttest
 
 import (
+	"flag"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -40,6 +43,54 @@ type Limits struct {
 	// differ only in them are distinct revisions; ones that differ only in
 	// writing a default out are not.
 	KeptFields bool
+	// Finishing keeps to what lets every rollout finish: the generated
+	// Deployments never use Recreate (a switch to it in mid-rollout with a
+	// new replica count stalls, as upstream), and AnyOp, Ops and Actions
+	// draw no Pause and no NeverReady. OpOf still draws the kind it is
+	// asked for.
+	Finishing bool
+}
+
+// RegisterFlags registers a flag for every field of l on fs, named prefix
+// followed by replicas, int, min-ready-seconds, history-limit, advance,
+// images, broken-images (comma-separated), finishing and kept-fields, so that a hunt
+// can be widened from the command line:
+//
+//	var limits rollouttest.Limits
+//	func init() { limits.RegisterFlags(flag.CommandLine, "limits.") }
+//
+//	go test -run StateMachine -limits.replicas=40 -limits.int=10
+func (l *Limits) RegisterFlags(fs *flag.FlagSet, prefix string) {
+	int32Var := func(p *int32, name, usage string) {
+		fs.Func(prefix+name, usage, func(s string) error {
+			n, err := strconv.ParseInt(s, 10, 32)
+			if err != nil {
+				return fmt.Errorf("%s: want a whole number: %w", prefix+name, err)
+			}
+			*p = int32(n)
+			return nil
+		})
+	}
+	listVar := func(p *[]string, name, usage string) {
+		fs.Func(prefix+name, usage, func(s string) error {
+			*p = nil
+			for _, x := range strings.Split(s, ",") {
+				if x = strings.TrimSpace(x); x != "" {
+					*p = append(*p, x)
+				}
+			}
+			return nil
+		})
+	}
+	int32Var(&l.MaxReplicas, "replicas", "rollouttest: most spec.replicas drawn (default 6)")
+	int32Var(&l.MaxInt, "int", "rollouttest: largest whole-number maxSurge and maxUnavailable drawn (default 3)")
+	int32Var(&l.MaxMinReadySeconds, "min-ready-seconds", "rollouttest: largest minReadySeconds drawn (default 2)")
+	int32Var(&l.MaxHistoryLimit, "history-limit", "rollouttest: largest revisionHistoryLimit drawn (default 3)")
+	fs.DurationVar(&l.MaxAdvance, prefix+"advance", l.MaxAdvance, "rollouttest: longest Advance drawn (default 8s)")
+	listVar(&l.Images, "images", "rollouttest: comma-separated images of releases (default app:1,app:2,app:3)")
+	listVar(&l.BrokenImages, "broken-images", "rollouttest: comma-separated images of never-ready releases (default app:broken-1,app:broken-2)")
+	fs.BoolVar(&l.Finishing, prefix+"finishing", l.Finishing, "rollouttest: draw only what lets every rollout finish")
+	fs.BoolVar(&l.KeptFields, prefix+"kept-fields", l.KeptFields, "rollouttest: draw kept-but-not-simulated template fields too")
 }
 
 func (l Limits) withDefaults() Limits {
@@ -117,6 +168,10 @@ func Strategy(maxInt int32) *rapid.Generator[deployment.Strategy] {
 // within l (or left unset for the defaults). It is never paused.
 func Deployment(name string, l Limits) *rapid.Generator[*deployment.Deployment] {
 	l = l.withDefaults()
+	strategy := Strategy(l.MaxInt)
+	if l.Finishing {
+		strategy = rapid.OneOf(RollingUpdate(l.MaxInt), rapid.Just(deployment.Strategy{}))
+	}
 	return rapid.Custom(func(t *rapid.T) *deployment.Deployment {
 		labels := map[string]string{"app": name}
 		d := &deployment.Deployment{
@@ -128,7 +183,7 @@ func Deployment(name string, l Limits) *rapid.Generator[*deployment.Deployment] 
 					Labels: map[string]string{"app": name},
 					Spec:   pod.Spec{Containers: []pod.Container{{Name: name, Image: rapid.SampledFrom(l.Images).Draw(t, "image")}}},
 				},
-				Strategy:        Strategy(l.MaxInt).Draw(t, "strategy"),
+				Strategy:        strategy.Draw(t, "strategy"),
 				MinReadySeconds: rapid.Int32Range(0, l.MaxMinReadySeconds).Draw(t, "minReadySeconds"),
 			},
 		}
@@ -206,15 +261,85 @@ func advance(maxAdvance time.Duration) *rapid.Generator[time.Duration] {
 	)
 }
 
-// AnyOp draws an Op of any kind within l, time advancing most often.
-func AnyOp(l Limits) *rapid.Generator[Op] {
-	kinds := append(Kinds(), Advance, Advance, Advance)
+// Weights say how often each Kind is drawn, relative to the others; a
+// Kind left out (or weighted 0 or less) is never drawn.
+type Weights map[Kind]int
+
+// DefaultWeights draws every Kind once as often as the others, and
+// Advance four times as often: time must pass for rollouts to move.
+func DefaultWeights() Weights {
+	w := Weights{}
+	for _, k := range Kinds() {
+		w[k] = 1
+	}
+	w[Advance] = 4
+	return w
+}
+
+// kinds lists w's kinds in Kind order, each repeated by its weight, less
+// those that l.Finishing leaves out.
+func (w Weights) kinds(l Limits) []Kind {
+	var out []Kind
+	for _, k := range Kinds() {
+		if l.Finishing && (k == Pause || k == NeverReady) {
+			continue
+		}
+		for range w[k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// WeightedOp draws an Op within l, its Kind drawn by w.
+func WeightedOp(l Limits, w Weights) *rapid.Generator[Op] {
+	kinds := w.kinds(l)
+	if len(kinds) == 0 {
+		panic("rollouttest: WeightedOp: no kind has a positive weight")
+	}
 	return rapid.Custom(func(t *rapid.T) Op {
 		return OpOf(rapid.SampledFrom(kinds).Draw(t, "kind"), l).Draw(t, "op")
 	})
 }
 
-// Ops draws a sequence of up to maxLen ops within l.
+// AnyOp draws an Op of any kind within l (DefaultWeights).
+func AnyOp(l Limits) *rapid.Generator[Op] { return WeightedOp(l, DefaultWeights()) }
+
+// Ops draws a sequence of up to maxLen ops within l (DefaultWeights).
 func Ops(l Limits, maxLen int) *rapid.Generator[[]Op] {
 	return rapid.SliceOfN(AnyOp(l), 0, maxLen)
+}
+
+// Actions returns the actions of a rapid state-machine test (for
+// rapid.T.Repeat) that drives k with ops drawn within l: one action per
+// Kind, weighted by w (nil: DefaultWeights) by repeating it under
+// numbered names ("advance", "advance 2", ...), each applying its op with
+// Checker.Perform, and the "" action, which rapid runs after every action,
+// checking every invariant with Checker.Check.
+func Actions(k *Checker, l Limits, w Weights) map[string]func(*rapid.T) {
+	if w == nil {
+		w = DefaultWeights()
+	}
+	actions := map[string]func(*rapid.T){
+		"": func(t *rapid.T) {
+			if err := k.Check(); err != nil {
+				t.Fatal(err)
+			}
+		},
+	}
+	seen := map[Kind]int{}
+	for _, kind := range w.kinds(l) {
+		seen[kind]++
+		name := kind.String()
+		if n := seen[kind]; n > 1 {
+			name += " " + strconv.Itoa(n)
+		}
+		actions[name] = func(t *rapid.T) {
+			op := OpOf(kind, l).Draw(t, "op")
+			if err := k.Perform(op); err != nil {
+				t.Fatalf("during %v: %v", op, err)
+			}
+		}
+	}
+	return actions
 }

@@ -37,3 +37,24 @@ func TestSettingsKeepTheirPromise(t *testing.T) {
 		}
 	})
 }
+
+// TestRolloutsTakeTheirWaves is the user's own property of
+// docs/property-testing.md: a rollout from one settled release to the next
+// takes exactly its spec's waves, each a pod startup plus minReadySeconds.
+func TestRolloutsTakeTheirWaves(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		d := rollouttest.Deployment("web", rollouttest.Limits{MaxReplicas: 30, MaxInt: 5}).Draw(t, "deployment")
+		startup := time.Duration(rapid.IntRange(1, 30).Draw(t, "startupSeconds")) * time.Second
+		bound, err := rollouttest.CompletionBound(d, startup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := rollouttest.MeasureRollout(rollsim.Config{PodStartup: startup}, d, newImage("app:new"), time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.Completed || r.Took != bound {
+			t.Fatalf("took %s (completed: %v), its waves take %s", r.Took, r.Completed, bound)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package rollouttest
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -18,7 +19,7 @@ import (
 // invariant), or the error of looking the Deployment up.
 
 // CheckSurgeCeiling checks that the Deployment runs at most replicas +
-// maxSurge pods (deployment.MaxSurge; 0 for Recreate) and that its
+// maxSurge pods (resolved by Resolve; 0 for Recreate) and that its
 // ReplicaSets ask for no more than that in total.
 //
 // Preconditions: no change lowered the ceiling (a smaller spec.replicas or
@@ -42,7 +43,7 @@ func (v *view) surgeCeiling(allowed int32) error {
 }
 
 func ceilingText(d *deployment.Deployment, allowed int32) string {
-	s := fmt.Sprintf("replicas %d + maxSurge %d", d.DesiredReplicas(), deployment.MaxSurge(d))
+	s := fmt.Sprintf("replicas %d + maxSurge %d", d.DesiredReplicas(), MustResolve(d).Surge)
 	if allowed != ceiling(d) {
 		return fmt.Sprintf("the %d pods left over from a lowered ceiling (%s)", allowed, s)
 	}
@@ -50,7 +51,7 @@ func ceilingText(d *deployment.Deployment, allowed int32) string {
 }
 
 // CheckAvailabilityFloor checks that at least replicas − maxUnavailable
-// (deployment.MaxUnavailable) of the Deployment's pods are available.
+// (resolved by Resolve) of the Deployment's pods are available.
 //
 // Preconditions, which the caller must know to hold (Checker tracks them):
 //   - the strategy is RollingUpdate (Recreate takes every pod down);
@@ -82,7 +83,7 @@ func CheckAvailabilityFloor(c *rollsim.Cluster, namespace, name string) error {
 func (v *view) availabilityFloor() error {
 	if f := floor(v.d); v.avail < f {
 		return v.violation(ErrAvailabilityFloor, "%d pods available, fewer than %d (replicas %d − maxUnavailable %d)",
-			v.avail, f, v.d.DesiredReplicas(), deployment.MaxUnavailable(v.d))
+			v.avail, f, v.d.DesiredReplicas(), MustResolve(v.d).Unavailable)
 	}
 	return nil
 }
@@ -134,8 +135,7 @@ func (v *view) revisions() error {
 // CheckHistoryLimit checks that a Deployment whose rollout is complete
 // keeps at most revisionHistoryLimit old ReplicaSets besides its current
 // one. It checks nothing while the Deployment's status does not say the
-// rollout is complete (deployment.Complete, with the current generation
-// observed), nor without a limit: the controller cleans up old revisions
+// rollout is complete (Complete), nor without a limit: the controller cleans up old revisions
 // only then.
 //
 // Preconditions: none beyond a cluster at rest.
@@ -147,8 +147,15 @@ func CheckHistoryLimit(c *rollsim.Cluster, namespace, name string) error {
 	return v.historyLimit()
 }
 
+// historyLimited reports whether the history limit applies now: a limit
+// is set and the rollout is complete.
+func (v *view) historyLimited() bool {
+	l := v.d.Spec.RevisionHistoryLimit
+	return l != nil && *l != math.MaxInt32 && v.complete()
+}
+
 func (v *view) historyLimit() error {
-	if !deployment.HasRevisionHistoryLimit(v.d) || !v.complete() {
+	if !v.historyLimited() {
 		return nil
 	}
 	old := len(v.rss)
@@ -170,32 +177,34 @@ func (v *view) historyLimit() error {
 // Preconditions: every ReplicaSet was made by a Deployment controller
 // (two hand-made ReplicaSets may select the same pods on purpose).
 func CheckOwnership(c *rollsim.Cluster) error {
-	return checkOwnership(c, c.Pods())
+	return checkOwnership(c, c.Pods(), c.ReplicaSets())
 }
 
-func checkOwnership(c *rollsim.Cluster, pods []*pod.Pod) error {
+// checkOwnership is CheckOwnership of the cluster's pods and ReplicaSets.
+func checkOwnership(c *rollsim.Cluster, pods []*pod.Pod, rss []*replicaset.ReplicaSet) error {
 	violation := func(format string, args ...any) error {
 		return &Violation{Invariant: ErrOwnership, Time: c.Now(), Detail: fmt.Sprintf(format, args...)}
 	}
-	rss := c.ReplicaSets()
-	byName := map[string]*replicaset.ReplicaSet{}
-	deployments := map[string]*deployment.Deployment{}
-	for _, d := range c.Deployments() {
-		deployments[key(&d.ObjectMeta)] = d
-	}
+	byName := make(map[string]*replicaset.ReplicaSet, len(rss))
 	for _, rs := range rss {
 		byName[key(&rs.ObjectMeta)] = rs
 		if rs.Owner == nil {
 			continue
 		}
-		d, ok := deployments[rs.Namespace+"/"+rs.Owner.Name]
-		switch {
-		case !ok:
+		var err error
+		found := c.ViewDeployment(rs.Namespace, rs.Owner.Name, func(d *deployment.Deployment) {
+			switch {
+			case d.UID != rs.Owner.UID:
+				err = violation("ReplicaSet %s is owned by an earlier Deployment %s (UID %s, now %s)", key(&rs.ObjectMeta), d.Name, rs.Owner.UID, d.UID)
+			case !d.Spec.Selector.Matches(rs.Spec.Template.Labels):
+				err = violation("ReplicaSet %s makes pods that its Deployment %s does not select", key(&rs.ObjectMeta), d.Name)
+			}
+		})
+		if found != nil {
 			return violation("ReplicaSet %s is owned by missing Deployment %s", key(&rs.ObjectMeta), rs.Owner.Name)
-		case d.UID != rs.Owner.UID:
-			return violation("ReplicaSet %s is owned by an earlier Deployment %s (UID %s, now %s)", key(&rs.ObjectMeta), d.Name, rs.Owner.UID, d.UID)
-		case !d.Spec.Selector.Matches(rs.Spec.Template.Labels):
-			return violation("ReplicaSet %s makes pods that its Deployment %s does not select", key(&rs.ObjectMeta), d.Name)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	for _, p := range pods {
@@ -285,7 +294,7 @@ func (v *view) done() bool {
 	if int32(len(v.pods[v.current.Name])) != v.total {
 		return false
 	}
-	if deployment.HasProgressDeadline(v.d) {
+	if hasDeadline(v.d) {
 		cond := v.d.Status.Condition(deployment.Progressing)
 		return cond != nil && cond.Reason == deployment.ReasonNewRSAvailable
 	}
@@ -345,16 +354,19 @@ func (v *view) neverReadyPod() *pod.Pod {
 // the start; a current pod that started but is not Ready betrays the
 // third. An error wrapping ErrPrecondition reports them.
 func CheckCompletion(c *rollsim.Cluster, namespace, name string, limit time.Duration) error {
-	return checkCompletion(c, namespace, name, limit, nil)
+	return checkCompletion(c, namespace, name, limit, nil, true)
 }
 
-// checkCompletion is CheckCompletion with a check run at every stop.
-func checkCompletion(c *rollsim.Cluster, namespace, name string, limit time.Duration, each func() error) error {
+// checkCompletion is CheckCompletion with a check run at every stop; with
+// preconditions false it follows any rollout, and reports one whose pods
+// never become Ready as not finished.
+func checkCompletion(c *rollsim.Cluster, namespace, name string, limit time.Duration, each func() error, preconditions bool) error {
 	v, err := newView(c, namespace, name, nil)
 	if err != nil {
 		return err
 	}
 	switch {
+	case !preconditions:
 	case v.d.Spec.Paused:
 		return fmt.Errorf("%w: deployment %s/%s is paused", ErrPrecondition, v.d.Namespace, v.d.Name)
 	case c.HasNodes():
@@ -381,7 +393,7 @@ func checkCompletion(c *rollsim.Cluster, namespace, name string, limit time.Dura
 					break
 				}
 			}
-			if p := v.neverReadyPod(); p != nil {
+			if p := v.neverReadyPod(); p != nil && preconditions {
 				return fmt.Errorf("%w: pod %s of the current ReplicaSet never became Ready (image %s is never-ready)", ErrPrecondition, p.Name, p.Image())
 			}
 			return v.violation(ErrCompletion, "rollout not finished %s after it was checked: %s", limit, progressText(v))
@@ -423,4 +435,11 @@ func progressText(v *view) string {
 		parts = append(parts, "Progressing "+cond.Reason)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// hasDeadline reports whether d has a progress deadline: unset or
+// 2³¹ − 1 means none.
+func hasDeadline(d *deployment.Deployment) bool {
+	p := d.Spec.ProgressDeadlineSeconds
+	return p != nil && *p != math.MaxInt32
 }

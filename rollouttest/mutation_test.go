@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -76,6 +77,7 @@ type noGrowEnv struct {
 
 func (e noGrowEnv) UpdateReplicaSet(rs *replicaset.ReplicaSet) error {
 	if before, ok := e.sizes[rs.Name]; ok && rs.Spec.Replicas > before && rs.Spec.Template.EqualIgnoringHash(&e.d.Spec.Template) {
+		rs.Spec.Replicas = before // the sync goes on with the size it had
 		return nil
 	}
 	return e.Env.UpdateReplicaSet(rs)
@@ -341,6 +343,228 @@ func TestFloorPreconditions(t *testing.T) {
 				assert.ErrorIs(t, rollouttest.CheckAvailabilityFloor(k.Cluster(), "", "web"), rollouttest.ErrAvailabilityFloor)
 			}
 			require.NoError(t, doAll(k, []rollouttest.Op{advance(time.Minute)}))
+		})
+	}
+}
+
+// The broken controllers below are those a kit that took its limits from
+// the code under test let through. Each must be caught by the kit alone.
+
+// floorSurge resolves a percent maxSurge rounding down instead of up, as
+// if both fenceposts shared the rounding of maxUnavailable.
+func floorSurge(env deployment.Env, d *deployment.Deployment) error {
+	ru := d.Spec.Strategy.RollingUpdate
+	if d.Spec.Strategy.Type != deployment.RollingUpdate || ru == nil || ru.MaxSurge == nil || !ru.MaxSurge.IsPercent {
+		return deployment.Sync(env, d)
+	}
+	floored, err := ru.MaxSurge.Scaled(d.DesiredReplicas(), false)
+	if err != nil {
+		return err
+	}
+	broken := d.Clone()
+	broken.Spec.Strategy.RollingUpdate.MaxSurge = deployment.Int(floored)
+	return deployment.Sync(env, broken)
+}
+
+// floorSplitEnv floors the share each ReplicaSet takes when the controller
+// scales them in proportion, instead of rounding it: the leftover then
+// goes nowhere, and the next sync lets the current ReplicaSet fill the gap,
+// so that at rest the sizes are often the right ones.
+type floorSplitEnv struct {
+	deployment.Env
+	newMax int32
+	sizes  map[string]int32
+	oldMax map[string]int32
+}
+
+func (e floorSplitEnv) UpdateReplicaSet(rs *replicaset.ReplicaSet) error {
+	if was, ok := e.sizes[rs.Name]; ok && was > 0 && e.oldMax[rs.Name] > 0 && rs.Spec.Replicas != was {
+		rs.Spec.Replicas = int32(int64(was) * int64(e.newMax) / int64(e.oldMax[rs.Name]))
+	}
+	return e.Env.UpdateReplicaSet(rs)
+}
+
+func floorsProportionalSplit(env deployment.Env, d *deployment.Deployment) error {
+	e := floorSplitEnv{Env: env, newMax: d.DesiredReplicas() + deployment.MaxSurge(d),
+		sizes: map[string]int32{}, oldMax: map[string]int32{}}
+	scaling, active := false, 0
+	for _, rs := range env.ReplicaSets(d) {
+		e.sizes[rs.Name] = rs.Spec.Replicas
+		if rs.Spec.Replicas > 0 {
+			active++
+		}
+		if n, err := strconv.Atoi(rs.Annotations[deployment.MaxReplicasAnnotation]); err == nil {
+			e.oldMax[rs.Name] = int32(n)
+		}
+		if n, err := strconv.Atoi(rs.Annotations[deployment.DesiredReplicasAnnotation]); err == nil && rs.Spec.Replicas > 0 && int32(n) != d.DesiredReplicas() {
+			scaling = true
+		}
+	}
+	if !scaling || active < 2 || d.Spec.Strategy.Type != deployment.RollingUpdate {
+		return deployment.Sync(env, d)
+	}
+	return deployment.Sync(e, d)
+}
+
+// ignoresPause syncs a paused Deployment as if it were not.
+func ignoresPause(env deployment.Env, d *deployment.Deployment) error {
+	if !d.Spec.Paused {
+		return deployment.Sync(env, d)
+	}
+	broken := d.Clone()
+	broken.Spec.Paused = false
+	return deployment.Sync(env, broken)
+}
+
+// recreatesByRolling rolls a Recreate Deployment out as a RollingUpdate of
+// 25% and 25%.
+func recreatesByRolling(env deployment.Env, d *deployment.Deployment) error {
+	if d.Spec.Strategy.Type != deployment.Recreate {
+		return deployment.Sync(env, d)
+	}
+	broken := d.Clone()
+	broken.Spec.Strategy = deployment.Strategy{Type: deployment.RollingUpdate, RollingUpdate: &deployment.RollingUpdateParams{
+		MaxSurge: deployment.Percent("25%"), MaxUnavailable: deployment.Percent("25%")}}
+	return deployment.Sync(env, broken)
+}
+
+// halvesDeadline times progress against half the progress deadline.
+func halvesDeadline(env deployment.Env, d *deployment.Deployment) error {
+	if !deployment.HasProgressDeadline(d) {
+		return deployment.Sync(env, d)
+	}
+	broken := d.Clone()
+	broken.Spec.ProgressDeadlineSeconds = deployment.Ptr(max(*d.Spec.ProgressDeadlineSeconds/2, d.Spec.MinReadySeconds+1))
+	return deployment.Sync(env, broken)
+}
+
+// neverTimesOutEnv drops every status write that would say the deadline
+// passed.
+type neverTimesOutEnv struct{ deployment.Env }
+
+func (e neverTimesOutEnv) UpdateDeploymentStatus(d *deployment.Deployment) error {
+	if c := d.Status.Condition(deployment.Progressing); c != nil && c.Reason == deployment.ReasonTimedOut {
+		return nil
+	}
+	return e.Env.UpdateDeploymentStatus(d)
+}
+
+func neverTimesOut(env deployment.Env, d *deployment.Deployment) error {
+	return deployment.Sync(neverTimesOutEnv{env}, d)
+}
+
+// loopsForEver stamps a new annotation on the Deployment at every sync:
+// each write asks for another sync.
+func loopsForEver(env deployment.Env, d *deployment.Deployment) error {
+	if err := deployment.Sync(env, d); err != nil {
+		return err
+	}
+	n, _ := strconv.Atoi(d.Annotations["example.com/syncs"])
+	d.SetAnnotation("example.com/syncs", strconv.Itoa(n+1))
+	// A conflict with the sync's own write only delays the next round:
+	// either write asks for another sync.
+	_ = env.UpdateDeploymentStatus(d)
+	return nil
+}
+
+// undoesToCurrent is a rollback that reads "undo to 0" as "undo to the
+// highest revision": the current one, which kubectl skips.
+func undoesToCurrent(c *rollsim.Cluster, namespace, name string, toRevision int64) error {
+	if toRevision == 0 {
+		h, err := c.History(namespace, name)
+		if err != nil {
+			return err
+		}
+		if len(h) > 0 {
+			toRevision = h[len(h)-1].Number
+		}
+	}
+	_, err := c.Undo(namespace, name, toRevision)
+	return err
+}
+
+func withStrategy(d *deployment.Deployment, surge, unavailable string) *deployment.Deployment {
+	return rolling(d, surge, unavailable)
+}
+
+func scale(n int32) rollouttest.Op { return rollouttest.Op{Kind: rollouttest.Scale, Replicas: n} }
+
+func TestBrokenControllersAreCaught(t *testing.T) {
+	recreate := web(3)
+	recreate.Spec.Strategy = deployment.Strategy{Type: deployment.Recreate}
+	deadline := func(d *deployment.Deployment, seconds int32) *deployment.Deployment {
+		d.Spec.ProgressDeadlineSeconds = deployment.Ptr(seconds)
+		return d
+	}
+	tests := []struct {
+		name      string
+		invariant error
+		sync      syncFunc
+		undo      func(*rollsim.Cluster, string, string, int64) error
+		ops       []rollouttest.Op
+	}{{
+		name:      "maxSurge percent rounded down",
+		invariant: rollouttest.ErrAvailabilityFloor,
+		sync:      floorSurge,
+		ops:       releases(withStrategy(web(3), "25%", "25%"), "web:2"),
+	}, {
+		name:      "proportional split floored",
+		invariant: rollouttest.ErrProportional,
+		sync:      floorsProportionalSplit,
+		// The API's example: 8 and 5 pods of a ceiling of 13 (10 + 3),
+		// scaled to 15: 11 and 7.
+		ops: []rollouttest.Op{apply(withStrategy(web(10), "3", "2")), advance(time.Minute),
+			{Kind: rollouttest.NeverReady, Image: "web:broken"}, advance(time.Minute), scale(15)},
+	}, {
+		name:      "paused Deployment rolls",
+		invariant: rollouttest.ErrPaused,
+		sync:      ignoresPause,
+		ops:       []rollouttest.Op{apply(web(3)), advance(time.Minute), {Kind: rollouttest.Pause}, setImage("web:2"), advance(time.Minute)},
+	}, {
+		name:      "undo to 0 aims at the current revision",
+		invariant: rollouttest.ErrUndo,
+		undo:      undoesToCurrent,
+		ops:       append(releases(web(2), "web:2"), rollouttest.Op{Kind: rollouttest.Undo}),
+	}, {
+		name:      "control loop that never settles",
+		invariant: rollouttest.ErrRunaway,
+		sync:      loopsForEver,
+		ops:       []rollouttest.Op{apply(web(2))},
+	}, {
+		name:      "Recreate rolled out as a RollingUpdate",
+		invariant: rollouttest.ErrRecreate,
+		sync:      recreatesByRolling,
+		ops:       releases(recreate, "web:2"),
+	}, {
+		name:      "progress deadline exceeded early",
+		invariant: rollouttest.ErrProgressDeadline,
+		sync:      halvesDeadline,
+		ops: []rollouttest.Op{apply(deadline(web(2), 10)), advance(time.Minute),
+			{Kind: rollouttest.NeverReady, Image: "web:broken"}, advance(time.Minute)},
+	}, {
+		name:      "progress deadline never exceeded",
+		invariant: rollouttest.ErrProgressDeadline,
+		sync:      neverTimesOut,
+		ops: []rollouttest.Op{apply(deadline(web(2), 10)), advance(time.Minute),
+			{Kind: rollouttest.NeverReady, Image: "web:broken"}, advance(time.Minute)},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			run := func(broken bool) error {
+				cfg := rollsim.Config{Seed: 7}
+				if broken {
+					cfg.DeploymentSync = tt.sync
+				}
+				k := rollouttest.NewChecker(rollsim.New(cfg), "", "web")
+				if broken {
+					k.Undo = tt.undo
+				}
+				return doAll(k, tt.ops)
+			}
+			require.NoError(t, run(false), "the real controller")
+			err := run(true)
+			require.ErrorIs(t, err, tt.invariant, "the broken controller")
+			t.Logf("caught: %v", err)
 		})
 	}
 }

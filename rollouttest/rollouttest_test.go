@@ -37,9 +37,10 @@ func TestGeneratedStrategiesAreValid(t *testing.T) {
 		deployment.Default(d)
 		require.NoError(t, deployment.Validate(d, nil))
 		if d.Spec.Strategy.Type == deployment.RollingUpdate {
-			assert.GreaterOrEqual(t, deployment.MaxSurge(d), int32(0))
-			assert.GreaterOrEqual(t, deployment.MaxUnavailable(d), int32(0))
-			assert.False(t, deployment.MaxSurge(d) == 0 && deployment.MaxUnavailable(d) == 0 && d.DesiredReplicas() > 0,
+			f := rollouttest.MustResolve(d)
+			assert.GreaterOrEqual(t, f.Surge, int32(0))
+			assert.GreaterOrEqual(t, f.Unavailable, int32(0))
+			assert.False(t, f.Surge == 0 && f.Unavailable == 0 && d.DesiredReplicas() > 0,
 				"a rolling update that can never move")
 		}
 	})

@@ -3,6 +3,7 @@ package rollouttest
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/rollsim/rollsim"
@@ -32,6 +33,24 @@ var (
 	ErrStatus = errors.New("status matches pods")
 	// ErrReplay: the same calls on the same seed gave another cluster.
 	ErrReplay = errors.New("deterministic replay")
+	// ErrPaused: a paused Deployment made a ReplicaSet or grew one
+	// without being asked to scale up.
+	ErrPaused = errors.New("paused deployment does not roll")
+	// ErrUndo: an accepted undo left another template than the one of
+	// the revision asked for.
+	ErrUndo = errors.New("undo restores the revision's template")
+	// ErrProportional: scaling a Deployment with several active
+	// ReplicaSets did not share the change in proportion to their sizes.
+	ErrProportional = errors.New("proportional scaling")
+	// ErrProgressDeadline: ProgressDeadlineExceeded before the deadline
+	// passed without progress, or not once it had.
+	ErrProgressDeadline = errors.New("progress deadline")
+	// ErrRecreate: a Recreate Deployment ran new pods while old ones were
+	// still there.
+	ErrRecreate = errors.New("recreate never overlaps")
+	// ErrRunaway: the cluster did more work than the Checker's Budget
+	// allows: a control loop that does not settle.
+	ErrRunaway = errors.New("control loop settles")
 	// ErrPrecondition: a check was asked for while its preconditions did
 	// not hold; it says nothing about the invariant.
 	ErrPrecondition = errors.New("precondition not met")
@@ -101,8 +120,14 @@ func newView(c *rollsim.Cluster, namespace, name string, pods []*pod.Pod) (*view
 	if pods == nil {
 		pods = c.Pods()
 	}
-	v := &view{now: c.Now(), d: d, rss: c.ReplicaSetsOf(d), pods: map[string][]*pod.Pod{}}
-	owned := map[string]bool{}
+	return gather(c, d, c.ReplicaSetsOf(d), pods), nil
+}
+
+// gather builds the view of d from its ReplicaSets, oldest first, and the
+// cluster's pods.
+func gather(c *rollsim.Cluster, d *deployment.Deployment, rss []*replicaset.ReplicaSet, pods []*pod.Pod) *view {
+	v := &view{now: c.Now(), d: d, rss: rss, pods: make(map[string][]*pod.Pod, len(rss))}
+	owned := make(map[string]bool, len(rss))
 	for _, rs := range v.rss {
 		owned[rs.Name] = true
 		v.specSum += rs.Spec.Replicas
@@ -123,14 +148,29 @@ func newView(c *rollsim.Cluster, namespace, name string, pods []*pod.Pod) (*view
 			v.avail++
 		}
 	}
-	return v, nil
+	return v
+}
+
+// ownedBy returns, oldest first, the ReplicaSets of rss that d owns.
+func ownedBy(d *deployment.Deployment, rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
+	var out []*replicaset.ReplicaSet
+	for _, rs := range rss {
+		if rs.Owner != nil && rs.Owner.UID == d.UID && rs.Namespace == d.Namespace {
+			out = append(out, rs)
+		}
+	}
+	slices.SortFunc(out, func(a, b *replicaset.ReplicaSet) int {
+		if a.NewerThan(&b.ObjectMeta) {
+			return 1
+		}
+		return -1
+	})
+	return out
 }
 
 // complete reports whether the Deployment's stored status says its
-// rollout finished, as the controller judges it.
-func (v *view) complete() bool {
-	return deployment.Complete(v.d, &v.d.Status) && v.d.Status.ObservedGeneration >= v.d.Generation
-}
+// rollout finished (see Complete).
+func (v *view) complete() bool { return Complete(v.d) }
 
 func countPods(ps []*pod.Pod) (total, ready, avail int32) {
 	for _, p := range ps {
@@ -150,15 +190,11 @@ func rollingUpdate(d *deployment.Deployment) bool {
 	return d.Spec.Strategy.Type == deployment.RollingUpdate
 }
 
-// ceiling is replicas + MaxSurge: the most pods a rollout may run.
-func ceiling(d *deployment.Deployment) int32 {
-	return d.DesiredReplicas() + deployment.MaxSurge(d)
-}
+// ceiling is replicas + maxSurge: the most pods a rollout may run.
+func ceiling(d *deployment.Deployment) int32 { return MustResolve(d).Ceiling(d) }
 
-// floor is replicas − MaxUnavailable: the fewest available pods a rolling
+// floor is replicas − maxUnavailable: the fewest available pods a rolling
 // update may leave.
-func floor(d *deployment.Deployment) int32 {
-	return d.DesiredReplicas() - deployment.MaxUnavailable(d)
-}
+func floor(d *deployment.Deployment) int32 { return MustResolve(d).Floor(d) }
 
 func key(m *meta.ObjectMeta) string { return m.Namespace + "/" + m.Name }

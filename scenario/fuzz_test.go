@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/rollsim/rollsim/rollouttest"
 	"github.com/rollsim/rollsim/scenario"
 )
 
@@ -120,8 +121,11 @@ var errorLine = regexp.MustCompile(`^out: (error: \S|Error from server \S|The \S
 
 // FuzzRun plays arbitrary scenarios in trace mode: no panic; the run ends
 // with success, ErrCommandFailed or a *ParseError; the trace has only
-// trace lines; and a failed command says why, as kubectl would. Run more
-// with `go test ./scenario -run '^$' -fuzz FuzzRun`.
+// trace lines; a failed command says why, as kubectl would; and after
+// every command every Deployment keeps the invariants of rollouttest (a
+// sparse Checker per Deployment, told of pod deletions, node changes that
+// evict pods and never-ready images). Run more with
+// `go test ./scenario -run '^$' -fuzz FuzzRun -fuzzminimizetime 30s`.
 func FuzzRun(f *testing.F) {
 	addScenarioSeeds(f)
 	for _, s := range []string{
@@ -130,6 +134,7 @@ func FuzzRun(f *testing.F) {
 		"apply -f node.yml\napply -f web.yml\nrollout status deployment/web --timeout=10s\ndrain node-a\nget pods\n",
 		"create deployment web --image=web:1 --replicas=3\nrollout pause deployment/web\nrollout undo deployment/web\n",
 		"scale deployment/web --replicas=x\nrollout history deployment/web --revision=-1\nsleep forever\n",
+		"apply -f web.yml\nsleep 30s\nset image deployment/web web=web:2\nsleep 1s\nscale deployment/web --replicas=9\nsleep 30s\nrollout undo deployment/web\nsleep 30s\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -142,7 +147,7 @@ func FuzzRun(f *testing.F) {
 			fsys[k] = v
 		}
 		var out bytes.Buffer
-		err := scenario.RunFS(fsys, "fuzz.scenario", &out, scenario.Options{Trace: true, Seed: 1})
+		err := runChecked(t, fsys, &out)
 		var perr *scenario.ParseError
 		switch {
 		case err == nil, errors.Is(err, scenario.ErrCommandFailed):
@@ -170,6 +175,58 @@ func FuzzRun(f *testing.F) {
 			require.True(t, failed, "a command failed without saying why:\n%s", out.String())
 		}
 	})
+}
+
+// runChecked plays fuzz.scenario of fsys as scenario.RunFS does in trace
+// mode, and checks every Deployment's invariants after every command.
+func runChecked(t *testing.T, fsys fstest.MapFS, out *bytes.Buffer) error {
+	lines, perr := scenario.Parse("fuzz.scenario", fsys["fuzz.scenario"].Data)
+	r := scenario.NewRunner(fsys, out, scenario.Options{Trace: true, Seed: 1})
+	c := r.Cluster()
+	checkers := map[string]*rollouttest.Checker{}
+	for _, ln := range lines {
+		r.Exec(ln)
+		for _, k := range checkers {
+			tellChecker(k, ln.Words)
+		}
+		for _, d := range c.Deployments() {
+			key := d.Namespace + "/" + d.Name
+			if checkers[key] == nil {
+				k := rollouttest.NewChecker(c, d.Namespace, d.Name)
+				k.Sparse = true
+				checkers[key] = k
+			}
+		}
+		for key, k := range checkers {
+			require.NoError(t, k.Check(), "deployment %s after line %d: %s", key, ln.Number, ln.Text)
+		}
+	}
+	if perr != nil {
+		return perr
+	}
+	r.Finish()
+	if r.Failed() {
+		return scenario.ErrCommandFailed
+	}
+	return nil
+}
+
+// tellChecker tells k what a command did that the invariants' preconditions
+// need to know: pods taken away from outside, images marked never-ready.
+func tellChecker(k *rollouttest.Checker, words []string) {
+	switch {
+	case len(words) >= 2 && words[0] == "delete" && (words[1] == "pod" || words[1] == "node" || strings.HasPrefix(words[1], "pod/") || strings.HasPrefix(words[1], "node/")),
+		len(words) >= 1 && words[0] == "drain":
+		k.Disrupted()
+	case len(words) >= 2 && words[0] == "config":
+		for _, w := range words[1:] {
+			if image, ok := strings.CutPrefix(w, "never-ready="); ok {
+				for _, i := range strings.Split(image, ",") {
+					k.NeverReady(i)
+				}
+			}
+		}
+	}
 }
 
 // TestFuzzSeedsPresent checks that the committed seed corpora are where

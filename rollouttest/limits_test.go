@@ -1,0 +1,120 @@
+package rollouttest_test
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+
+	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/rollouttest"
+)
+
+func rolling(d *deployment.Deployment, surge, unavailable string) *deployment.Deployment {
+	s, err := deployment.ParseIntOrPercent(surge)
+	if err != nil {
+		panic(err)
+	}
+	u, err := deployment.ParseIntOrPercent(unavailable)
+	if err != nil {
+		panic(err)
+	}
+	d.Spec.Strategy = deployment.Strategy{Type: deployment.RollingUpdate,
+		RollingUpdate: &deployment.RollingUpdateParams{MaxSurge: s, MaxUnavailable: u}}
+	return d
+}
+
+// The API's own table of examples: 25% and 25% at various sizes.
+func TestResolveDefaultPercents(t *testing.T) {
+	for _, tt := range []struct{ replicas, surge, unavailable int32 }{
+		{0, 0, 0}, {1, 1, 0}, {2, 1, 0}, {3, 1, 0}, {4, 1, 1}, {5, 2, 1}, {10, 3, 2}, {20, 5, 5},
+	} {
+		for name, d := range map[string]*deployment.Deployment{
+			"explicit":           rolling(web(tt.replicas), "25%", "25%"),
+			"defaulted strategy": web(tt.replicas),
+		} {
+			f, err := rollouttest.Resolve(d)
+			require.NoError(t, err)
+			assert.Equal(t, rollouttest.Fenceposts{Surge: tt.surge, Unavailable: tt.unavailable}, f, "%s, %d replicas", name, tt.replicas)
+			assert.Equal(t, tt.replicas+tt.surge, f.Ceiling(d))
+			assert.Equal(t, tt.replicas-tt.unavailable, f.Floor(d))
+		}
+	}
+}
+
+func TestResolve(t *testing.T) {
+	for _, tt := range []struct {
+		replicas           int32
+		surge, unavailable string
+		wantS, wantU       int32
+	}{
+		{10, "0", "0", 0, 1}, // both 0: one may be unavailable, or nothing moves
+		{3, "0%", "0%", 0, 1},
+		{3, "2", "5", 2, 3},     // never more unavailable than replicas
+		{0, "1", "1", 1, 0},     // nothing to take down
+		{7, "10%", "10%", 1, 0}, // 0.7 rounds up to 1 and down to 0
+		{7, "1%", "1%", 1, 0},
+		{9, "50%", "50%", 5, 4},
+		{1, "99999999999%", "1", 1e9, 1},
+		{3, "99999999999%", "1", math.MaxInt32, 1}, // past int32: the most there is
+	} {
+		d := rolling(web(tt.replicas), tt.surge, tt.unavailable)
+		f, err := rollouttest.Resolve(d)
+		require.NoError(t, err)
+		assert.Equal(t, rollouttest.Fenceposts{Surge: tt.wantS, Unavailable: tt.wantU}, f, "%d replicas, %s/%s", tt.replicas, tt.surge, tt.unavailable)
+	}
+
+	d := web(4)
+	d.Spec.Strategy = deployment.Strategy{Type: deployment.Recreate}
+	f, err := rollouttest.Resolve(d)
+	require.NoError(t, err)
+	assert.Equal(t, rollouttest.Fenceposts{}, f)
+	assert.Equal(t, int32(4), f.Ceiling(d))
+
+	for _, bad := range []*deployment.IntOrPercent{deployment.Int(-1), deployment.Percent("x%"), deployment.Percent("%"), deployment.Percent("5")} {
+		d := web(4)
+		d.Spec.Strategy = deployment.Strategy{Type: deployment.RollingUpdate,
+			RollingUpdate: &deployment.RollingUpdateParams{MaxSurge: bad, MaxUnavailable: deployment.Int(1)}}
+		_, err := rollouttest.Resolve(d)
+		assert.ErrorContains(t, err, "maxSurge", "%v", bad)
+	}
+}
+
+// The kit and the controller resolve alike: two independent readings of
+// the same rules, so that a bug in either shows.
+func TestResolveAgreesWithTheController(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		d := web(rapid.Int32Range(0, 500).Draw(t, "replicas"))
+		d.Spec.Strategy = rollouttest.Strategy(20).Draw(t, "strategy")
+		f := rollouttest.MustResolve(d)
+		deployment.Default(d)
+		if got, want := f.Surge, deployment.MaxSurge(d); got != want {
+			t.Fatalf("surge %d, controller %d", got, want)
+		}
+		if got, want := f.Unavailable, deployment.MaxUnavailable(d); got != want {
+			t.Fatalf("unavailable %d, controller %d", got, want)
+		}
+	})
+}
+
+func TestWaves(t *testing.T) {
+	for _, tt := range []struct {
+		replicas           int32
+		surge, unavailable string
+		want               int32
+	}{
+		{10, "1", "0", 10}, {10, "25%", "1", 3}, {10, "100%", "25%", 1}, {10, "0", "25%", 5}, {0, "1", "0", 0}, {5, "0", "0", 5},
+	} {
+		w, err := rollouttest.Waves(rolling(web(tt.replicas), tt.surge, tt.unavailable))
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, w, "%d replicas, %s/%s", tt.replicas, tt.surge, tt.unavailable)
+	}
+	d := web(3)
+	d.Spec.MinReadySeconds = 2
+	bound, err := rollouttest.CompletionBound(d, time.Second)
+	require.NoError(t, err)
+	assert.Equal(t, 3*3*time.Second, bound, "3 waves of 1+2 seconds")
+}
