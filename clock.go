@@ -108,7 +108,8 @@ func (c *Cluster) live(t *timer) bool {
 	case podGone:
 		return c.pods[objKey{t.pod.Namespace, t.pod.Name}] == t.pod
 	case deploymentCheck:
-		return c.requeues[t.dep].Equal(t.at) && c.deployments[key(&t.dep.ObjectMeta)] == t.dep
+		at, ok := c.requeues.At(t.dep)
+		return ok && at.Equal(t.at) && c.deployments[key(&t.dep.ObjectMeta)] == t.dep
 	}
 	return false
 }
@@ -185,8 +186,8 @@ func (c *Cluster) fire(at time.Time) {
 		case podAvailable:
 			c.podMayBeAvailable(t.pod, t.rs)
 		case deploymentCheck:
-			delete(c.requeues, t.dep)
-			c.dirtyDeploy.add(t.dep)
+			c.requeues.Remove(t.dep)
+			c.dirtyDeploy.Add(t.dep)
 		}
 	}
 	c.reconcile()
@@ -203,6 +204,5 @@ func (c *Cluster) NextDeploymentSync(namespace, name string) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
-	at, ok := c.requeues[d]
-	return at, ok
+	return c.requeues.At(d)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/internal/kubelet"
+	"github.com/rollsim/rollsim/internal/workqueue"
 	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/replicaset"
 	"github.com/rollsim/rollsim/scheduler"
@@ -68,9 +69,6 @@ type Cluster struct {
 	customSync bool // syncDeploy is Config.DeploymentSync
 	batching   bool
 
-	// The Deployment controller's rate limiter (a shared token bucket).
-	bucketTokens float64
-	bucketLast   time.Time
 
 	// Scheduling: pods waiting for room (oldest first; bound or deleted
 	// ones are dropped lazily), pods per node, and active pods per owner
@@ -92,13 +90,13 @@ type Cluster struct {
 	sched       *scheduler.Scheduler
 
 	timers timerQueue
-	// requeues holds each Deployment's waiting entry in the controller's
-	// work queue, failures its rate-limited requeues since its last
-	// successful sync.
-	requeues    map[*deployment.Deployment]time.Time
-	failures    map[*deployment.Deployment]int
-	dirtyRS     dirtySet[*replicaset.ReplicaSet]
-	dirtyDeploy dirtySet[*deployment.Deployment]
+	// The controllers' work queues: the keys queued for a sync, and the
+	// Deployment controller's waiting entries (one per Deployment) and
+	// rate limiter.
+	dirtyRS     workqueue.Set[*replicaset.ReplicaSet]
+	dirtyDeploy workqueue.Set[*deployment.Deployment]
+	requeues    workqueue.Waiting[*deployment.Deployment]
+	limiter     workqueue.RateLimiter[*deployment.Deployment]
 	// The objects one round of reconcile syncs, kept for the next round.
 	syncRS   []*replicaset.ReplicaSet
 	syncDeps []*deployment.Deployment
@@ -126,8 +124,6 @@ func New(cfg Config) *Cluster {
 		replicaSets: map[objKey]*replicaset.ReplicaSet{},
 		rsByOwner:   map[string][]*replicaset.ReplicaSet{},
 		pods:        map[objKey]*pod.Pod{},
-		requeues:    map[*deployment.Deployment]time.Time{},
-		failures:    map[*deployment.Deployment]int{},
 		onNode:      map[string]map[*pod.Pod]struct{}{},
 		colo:        map[string]map[string]int{},
 	}

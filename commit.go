@@ -191,20 +191,20 @@ func (c *Cluster) handle(w *write) {
 	switch {
 	case w.dep != nil:
 		if w.typ == Deleted {
-			c.dirtyDeploy.remove(w.dep)
-			delete(c.requeues, w.dep)
-			delete(c.failures, w.dep)
+			c.dirtyDeploy.Remove(w.dep)
+			c.requeues.Remove(w.dep)
+			c.limiter.Forget(w.dep)
 			return
 		}
-		c.dirtyDeploy.add(w.dep)
+		c.dirtyDeploy.Add(w.dep)
 	case w.rs != nil:
 		if w.typ == Deleted {
-			c.dirtyRS.remove(w.rs)
+			c.dirtyRS.Remove(w.rs)
 		} else {
-			c.dirtyRS.add(w.rs)
+			c.dirtyRS.Add(w.rs)
 		}
 		if d := c.owner(w.rs); d != nil {
-			c.dirtyDeploy.add(d)
+			c.dirtyDeploy.Add(d)
 		}
 	case w.pod != nil:
 		if w.pod.Owner == nil {
@@ -214,9 +214,9 @@ func (c *Cluster) handle(w *write) {
 		if rs == nil || rs.UID != w.pod.Owner.UID {
 			return
 		}
-		c.dirtyRS.add(rs)
+		c.dirtyRS.Add(rs)
 		if d := c.owner(rs); w.typ == Deleted && d != nil && d.Spec.Strategy.Type == deployment.Recreate {
-			c.dirtyDeploy.add(d)
+			c.dirtyDeploy.Add(d)
 		}
 	}
 }

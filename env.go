@@ -229,37 +229,16 @@ func (e controllerEnv) UpdateDeployment(d *deployment.Deployment) error {
 	return c.commit(write{typ: Modified, dep: cur, expect: d.ResourceVersion, apply: func() bool { return storeDeploymentSpec(cur, d, false) }})
 }
 
-// RequeueRateLimited models upstream's default controller rate limiter:
-// the longer of 5ms doubling per rate-limited requeue of d since its last
-// successful sync (capped at 1000s) and the delay of a token bucket of 10
-// per second with a burst of 100, shared by every Deployment.
+// RequeueRateLimited asks for a sync of d after the delay of upstream's
+// default controller rate limiter (workqueue.RateLimiter).
 func (e controllerEnv) RequeueRateLimited(d *deployment.Deployment) {
 	c := e.c
 	cur := c.stored(d)
 	if cur == nil {
 		return
 	}
-	n := c.failures[cur]
-	c.failures[cur] = n + 1
-	delay := maxRateLimitDelay
-	if n < 20 {
-		delay = min(delay, (5*time.Millisecond)<<n)
-	}
-	if c.bucketLast.IsZero() {
-		c.bucketTokens, c.bucketLast = 100, c.now
-	}
-	c.bucketTokens = min(100, c.bucketTokens+c.now.Sub(c.bucketLast).Seconds()*10)
-	c.bucketLast = c.now
-	c.bucketTokens--
-	if c.bucketTokens < 0 {
-		delay = max(delay, time.Duration(-c.bucketTokens/10*float64(time.Second)))
-	}
-	e.RequeueAt(d, c.now.Add(delay))
+	e.RequeueAt(d, c.now.Add(c.limiter.When(cur, c.now)))
 }
-
-// maxRateLimitDelay caps the per-Deployment back-off of rate-limited
-// requeues, as client-go's default controller rate limiter does.
-const maxRateLimitDelay = 1000 * time.Second
 
 // maxSyncRetries is how many rate-limited retries of a failing sync the
 // Deployment controller makes before it drops the Deployment's key until
@@ -276,14 +255,12 @@ func (e controllerEnv) RequeueAt(d *deployment.Deployment, t time.Time) {
 		return
 	}
 	if !t.After(c.now) {
-		c.dirtyDeploy.add(cur)
+		c.dirtyDeploy.Add(cur)
 		return
 	}
-	if at, ok := c.requeues[cur]; ok && !at.After(t) {
-		return
+	if c.requeues.Offer(cur, t) {
+		c.schedule(timer{at: t, order: cur.CreationIndex, kind: deploymentCheck, dep: cur})
 	}
-	c.requeues[cur] = t
-	c.schedule(timer{at: t, order: cur.CreationIndex, kind: deploymentCheck, dep: cur})
 }
 
 // syncDone handles the outcome of a Deployment's sync as upstream's
@@ -293,13 +270,13 @@ func (e controllerEnv) RequeueAt(d *deployment.Deployment, t time.Time) {
 func (c *Cluster) syncDone(env controllerEnv, d *deployment.Deployment, err error) {
 	switch {
 	case err == nil:
-		delete(c.failures, d)
-	case c.failures[d] < maxSyncRetries:
+		c.limiter.Forget(d)
+	case c.limiter.NumRequeues(d) < maxSyncRetries:
 		c.debug("sync failed", "kind", "Deployment", "name", d.Name, "err", err)
 		env.RequeueRateLimited(d)
 	default:
 		c.debug("sync failed, dropped", "kind", "Deployment", "name", d.Name, "err", err)
-		delete(c.failures, d)
+		c.limiter.Forget(d)
 	}
 }
 
@@ -326,23 +303,23 @@ func (c *Cluster) reconcile() {
 	}()
 	for round := 0; ; round++ {
 		c.schedulePending()
-		if c.dirtyRS.len()+c.dirtyDeploy.len() == 0 {
+		if c.dirtyRS.Len()+c.dirtyDeploy.Len() == 0 {
 			break
 		}
 		if round == maxRounds {
 			c.log.Error("controllers did not settle", "rounds", round)
-			c.dirtyRS.clear()
-			c.dirtyDeploy.clear()
+			c.dirtyRS.Clear()
+			c.dirtyDeploy.Clear()
 			return
 		}
 		c.stats.Rounds++
-		rss = c.dirtyRS.drain(rss[:0])
+		rss = c.dirtyRS.Drain(rss[:0])
 		slices.SortFunc(rss, func(a, b *replicaset.ReplicaSet) int { return cmpKey(&a.ObjectMeta, &b.ObjectMeta) })
 		for _, rs := range rss {
 			replicaset.Sync(env, rs)
 		}
 		c.stats.ReplicaSetSyncs += len(rss)
-		deps = c.dirtyDeploy.drain(deps[:0])
+		deps = c.dirtyDeploy.Drain(deps[:0])
 		slices.SortFunc(deps, func(a, b *deployment.Deployment) int { return cmpKey(&a.ObjectMeta, &b.ObjectMeta) })
 		for _, d := range deps {
 			if c.deployments[key(&d.ObjectMeta)] != d {

@@ -92,7 +92,7 @@ func (c *Cluster) podMayBeAvailable(p *pod.Pod, rs *replicaset.ReplicaSet) {
 	}
 	if p.IsAvailable(rs.Spec.MinReadySeconds, c.now) {
 		rs.SetAvailable(p)
-		c.dirtyRS.add(rs)
+		c.dirtyRS.Add(rs)
 		return
 	}
 	c.schedule(timer{at: p.AvailableAt(rs.Spec.MinReadySeconds), order: p.CreationIndex, kind: podAvailable, pod: p, rs: rs})
