@@ -365,6 +365,7 @@ func NewCluster() (*Cluster, error) {
 	c.srv = newServer(clock)
 	c.srv.onPodCreating = c.bindOnCreate
 	c.srv.onPodTerminating = c.terminating
+	c.srv.onPodGone = c.forgetPod
 	c.srv.isBound = func(name string) bool { st := c.pods[name]; return st != nil && st.bound }
 	dInf := deploymentInformer{c.srv.informers[resDeployments]}
 	rsInf := replicaSetInformer{c.srv.informers[resReplicaSets]}

@@ -262,13 +262,7 @@ func (c *Cluster) terminating(p *corev1.Pod) bool {
 	if d <= 0 {
 		return false
 	}
-	rest := c.timers[:0]
-	for _, t := range c.timers {
-		if t.key != p.Name {
-			rest = append(rest, t)
-		}
-	}
-	c.timers = rest
+	c.dropTimers(p.Name)
 	st.terminating = true
 	c.addTimer(c.clock.Now().Add(d), timerPodGone, p.Name)
 	return true
@@ -278,5 +272,22 @@ func (c *Cluster) terminating(p *corev1.Pod) bool {
 func (c *Cluster) removePod(name string) {
 	zero := int64(0)
 	_ = c.srv.client.CoreV1().Pods(metav1.NamespaceDefault).Delete(c.ctx, name, metav1.DeleteOptions{GracePeriodSeconds: &zero})
+}
+
+// dropTimers cancels the kubelet's pending events of a pod.
+func (c *Cluster) dropTimers(name string) {
+	rest := c.timers[:0]
+	for _, t := range c.timers {
+		if t.key != name {
+			rest = append(rest, t)
+		}
+	}
+	c.timers = rest
+}
+
+// forgetPod is told by the API server (under its lock) that a pod is gone:
+// the kubelet has nothing left to do for it.
+func (c *Cluster) forgetPod(name string) {
+	c.dropTimers(name)
 	delete(c.pods, name)
 }

@@ -69,7 +69,9 @@ type server struct {
 	// isBound tells whether a pod without a nodeName was bound anyway (the
 	// cluster had no Node objects when it was created).
 	isBound func(name string) bool
-	client  *fake.Clientset
+	// onPodGone is told (under mu) that a pod was removed from the store.
+	onPodGone func(name string)
+	client    *fake.Clientset
 }
 
 func newServer(clock *fakeClock) *server {
@@ -433,6 +435,9 @@ func (s *server) delete(res, name string) error {
 		return apierrors.NewNotFound(groupResource(res), name)
 	}
 	s.commit(res, cur, nil)
+	if res == resPods && s.onPodGone != nil {
+		s.onPodGone(name)
+	}
 	// Garbage collection: whatever this object controlled goes too.
 	curAcc, _ := meta.Accessor(cur)
 	for _, r := range []string{resReplicaSets, resPods} {
