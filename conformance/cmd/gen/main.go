@@ -2,6 +2,11 @@
 // each one's golden.trace with the recorder.
 //
 //	gen -seed N -n 200 -out testdata/corpus
+//	gen -seed 4 -first 301 -n 30 -lifecycle -out testdata/corpus
+//
+// -nodes, -timing and -lifecycle add their own kinds of steps. -lifecycle
+// draws its numbers only when set, so the other modes give the same
+// scenarios as before it existed.
 //
 // The same seed and count always give the same scenarios. Only commands and
 // flags of the scenario format are used.
