@@ -110,7 +110,9 @@ func (c *Cluster) deletePod(rs *replicaset.ReplicaSet, p *pod.Pod) {
 		return
 	}
 	_ = c.commit(write{typ: Modified, pod: p, apply: func() bool {
-		p.DeletionTimestamp = c.now
+		// The API server stores when the pod will be gone, to the
+		// second; the kubelet removes it when its grace period ends.
+		p.DeletionTimestamp = c.now.Add(grace).Truncate(time.Second)
 		p.DeletionDeadline = c.now.Add(grace)
 		c.colocate(rs, p.NodeName, -1)
 		rs.PodTerminating(p)

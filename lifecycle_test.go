@@ -71,7 +71,7 @@ func TestDeletedPodIsReplacedAtOnce(t *testing.T) {
 	assert.Equal(t, map[string]int{"Running": 1, "Terminating": 1, "ContainerCreating": 1}, podsBy(c))
 	p, err := c.Pod("", victim.Name)
 	require.NoError(t, err)
-	assert.Equal(t, start, p.DeletionTimestamp)
+	assert.Equal(t, start.Add(7*time.Second), p.DeletionTimestamp)
 	assert.Equal(t, start.Add(7*time.Second), p.DeletionDeadline)
 	c.Advance(7 * time.Second)
 	_, err = c.Pod("", victim.Name)

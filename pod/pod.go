@@ -61,11 +61,12 @@ type Pod struct {
 	// Available is kept by the owning ReplicaSet: Ready for its
 	// minReadySeconds.
 	Available bool
-	// DeletionTimestamp is when the pod was deleted while it still had a
-	// grace period to run out: it is Terminating until DeletionDeadline.
-	// Zero for a pod not being deleted.
+	// DeletionTimestamp is set when the pod is deleted while it still has
+	// a grace period to run out: the API server's record of when it will
+	// be gone (the end of the grace period, to the second). Zero for a pod
+	// not being deleted.
 	DeletionTimestamp time.Time
-	// DeletionDeadline is when a Terminating pod is gone.
+	// DeletionDeadline is the exact instant a Terminating pod is gone.
 	DeletionDeadline time.Time
 	// Restarts counts the restarts of its most restarted container, and
 	// LastRestart is when the last one was.

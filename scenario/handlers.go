@@ -469,7 +469,7 @@ func (r *Runner) deletePod(ln Line) error {
 	if err := r.c.DeletePod("", name); err != nil {
 		return kubectl.FromServer(err)
 	}
-	r.out(fmt.Sprintf("pod %q deleted", name))
+	r.out(fmt.Sprintf("pod %q deleted from default namespace", name))
 	return nil
 }
 

@@ -765,6 +765,296 @@ rollout status deployment/web --timeout=2300ms
 rollout status deployment/web
 """, **{"web.v1.yml": dep("web", image="web:1.0", replicas=3, mrs=2, pds=20)})
 
+
+# --- pod lifecycle: probes, graceful termination, crash loops ----------------
+def with_container(manifest, text):
+    """Appends container-level fields (indented under the container)."""
+    return manifest + text.strip("\n") + "\n"
+
+
+def with_pod_spec(manifest, text):
+    """Inserts pod-level fields before the containers list."""
+    return manifest.replace("    spec:\n      containers:\n",
+                            "    spec:\n" + text.strip("\n") + "\n      containers:\n")
+
+
+def probe(kind, initial=None, period=None, success=None):
+    out = [f"        {kind}:", "          httpGet:", "            path: /healthz",
+           "            port: 8080"]
+    if initial is not None:
+        out.append(f"          initialDelaySeconds: {initial}")
+    if period is not None:
+        out.append(f"          periodSeconds: {period}")
+    if success is not None:
+        out.append(f"          successThreshold: {success}")
+    return "\n".join(out) + "\n"
+
+
+def second_container(manifest, name, image, text=""):
+    return manifest + f"      - name: {name}\n        image: {image}\n" + text
+
+
+# Readiness probe with initialDelaySeconds 5 and periodSeconds 2: ticks at
+# start + 0, 2, 4 do not count, the one at 6 does: Ready 1s + 6s after the
+# pod is bound. minReadySeconds 3 counts from that Ready time.
+scenario("probes-readiness-initial-delay", """
+apply -f web.v1.yml
+sleep 6s
+rollout status deployment/web --timeout=500ms
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+sleep 7s
+rollout status deployment/web --timeout=1s
+rollout status deployment/web
+""", **{"web.v1.yml": with_container(dep("web", replicas=3, surge=1, unavail=0, mrs=3),
+                                     probe("readinessProbe", initial=5, period=2))})
+
+# successThreshold 3 with periodSeconds 4: successes at start + 0, 4, 8;
+# Ready 8s after the containers start. Off-second start-up (1500ms) keeps
+# the Ready time to the second.
+scenario("probes-readiness-success-threshold", """
+config pod-startup=1500ms
+apply -f web.v1.yml
+sleep 9s
+rollout status deployment/web --timeout=400ms
+rollout status deployment/web --timeout=200ms
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+""", **{"web.v1.yml": with_container(dep("web", replicas=4, surge="50%", unavail="25%"),
+                                     probe("readinessProbe", period=4, success=3))})
+
+# initialDelaySeconds not a multiple of periodSeconds: delay 7, period 3:
+# the first counting tick is at 9; with successThreshold 2, Ready at 12.
+scenario("probes-readiness-delay-off-period", """
+apply -f web.v1.yml
+rollout status deployment/web
+scale deployment/web --replicas=5
+sleep 11s
+rollout status deployment/web --timeout=1s
+rollout status deployment/web --timeout=1s
+""", **{"web.v1.yml": with_container(dep("web", replicas=2),
+                                     probe("readinessProbe", initial=7, period=3, success=2))})
+
+# A startup probe gates the readiness probe: startup (delay 7, period 5)
+# succeeds at start + 10; readiness ticks every 4s count from the first at
+# or after 10 (12); successThreshold 2 makes the pod Ready at start + 16.
+scenario("probes-startup-gates-readiness", """
+apply -f web.v1.yml
+sleep 16s
+rollout status deployment/web --timeout=900ms
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+""", **{"web.v1.yml": with_container(dep("web", replicas=2, surge=0, unavail=1, pds=60),
+                                     probe("startupProbe", initial=7, period=5)
+                                     + probe("readinessProbe", period=4, success=2))})
+
+# A startup probe alone: Ready when it succeeds (delay 3, period 2: at 4).
+# A second container without probes is Ready at start; the pod waits for
+# the later one. A short progress deadline is met in time.
+scenario("probes-startup-only-two-containers", """
+config pod-startup=2s
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+sleep 5s
+rollout status deployment/web --timeout=1s
+rollout status deployment/web
+""", **{"web.v1.yml": second_container(
+    with_container(dep("web", replicas=3, pds=10), probe("startupProbe", initial=3, period=2)),
+    "sidecar", "busybox:1.36")})
+
+# Probes slower than the progress deadline: the rollout stalls and the
+# deadline is exceeded before the new pods are Ready; readiness later
+# counts as progress again.
+scenario("probes-slower-than-deadline", """
+apply -f web.v1.yml
+rollout status deployment/web
+apply -f web.v2.yml
+rollout status deployment/web
+sleep 30s
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=2, pds=10),
+        "web.v2.yml": with_container(dep("web", image="nginx:2.0", replicas=2, pds=10),
+                                     probe("readinessProbe", initial=20, period=10))})
+
+# pod-shutdown 20s on full nodes: every pod slot is taken; maxSurge 1 with
+# maxUnavailable 1. The deleted old pod stays Terminating for 20s, counted
+# in terminatingReplicas and still holding its slot: the surge pod and the
+# replacement wait Pending until it is gone.
+scenario("shutdown-rollout-full-nodes", """
+config pod-shutdown=20s
+apply -f nodes.yml
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web --timeout=5s
+rollout status deployment/web --timeout=16s
+rollout status deployment/web
+sleep 20s
+get pods
+""", **{"nodes.yml": node("node-a", "4", "8Gi", 2) + "---\n" + node("node-b", "4", "8Gi", 2),
+        "web.v1.yml": dep("web", replicas=4, surge=1, unavail=1)})
+
+# The same rollout with room to spare: terminating pods hold room but the
+# new pods fit elsewhere; ReplicaSet and Deployment status count them.
+scenario("shutdown-rollout-terminating-counted", """
+config pod-shutdown=20s
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+sleep 17s
+rollout status deployment/web
+sleep 2s
+rollout status deployment/web
+sleep 2s
+""", **{"web.v1.yml": dep("web", replicas=5, surge=2, unavail=1)})
+
+# terminationGracePeriodSeconds 5 is shorter than pod-shutdown 30s: the
+# pods are gone after 5s. pod-shutdown applies to deletions from its
+# config on: the first scale-down is immediate.
+scenario("shutdown-grace-period-shorter", """
+apply -f web.v1.yml
+rollout status deployment/web
+scale deployment/web --replicas=2
+config pod-shutdown=30s
+scale deployment/web --replicas=4
+rollout status deployment/web
+scale deployment/web --replicas=1
+sleep 4s
+rollout status deployment/web
+sleep 1s
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web
+sleep 4500ms
+rollout status deployment/web
+sleep 500ms
+""", **{"web.v1.yml": with_pod_spec(dep("web", replicas=4), "      terminationGracePeriodSeconds: 5")})
+
+# Recreate waits until the old pods are gone, not just Terminating.
+scenario("shutdown-recreate-waits", """
+config pod-shutdown=12s
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=nginx:2.0
+rollout status deployment/web --timeout=11s
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=3, strategy="Recreate")})
+
+# delete pod with pod-shutdown 15s: the pod is Terminating and replaced at
+# once; deleting it again changes nothing; once gone it is not found.
+scenario("shutdown-delete-pod", """
+config pod-shutdown=15s
+create deployment web --image=nginx:1.0 --replicas=3
+rollout status deployment/web
+delete pod web-85878df9c9-684pg
+rollout status deployment/web
+sleep 10s
+delete pod web-85878df9c9-684pg
+rollout status deployment/web
+sleep 5s
+rollout status deployment/web
+delete pod web-85878df9c9-684pg
+""")
+
+# delete pod and drain with pod-shutdown 15s: the deleted pods are
+# Terminating and replaced at once; drained pods hold node-b's room until
+# gone; the replacements go to node-a.
+scenario("shutdown-delete-pod-and-drain", """
+config pod-shutdown=15s
+apply -f nodes.yml
+apply -f web.v1.yml
+rollout status deployment/web
+drain node-b
+rollout status deployment/web --timeout=3s
+uncordon node-b
+rollout status deployment/web --timeout=14s
+get pods
+""", **{"nodes.yml": node("node-a", "2", "4Gi", 3) + "---\n" + node("node-b", "2", "4Gi", 3),
+        "web.v1.yml": with_requests(dep("web", replicas=4), "500m", "512Mi")})
+
+# A rollout to a crash-looping image stalls: its pods run, exit and are
+# restarted with back-off, never Ready; the progress deadline passes and
+# an undo brings the old release back.
+scenario("crash-loop-rollout-stalls", """
+config crash-loop=web:crash
+apply -f web.v1.yml
+rollout status deployment/web
+set image deployment/web web=web:crash
+rollout status deployment/web
+rollout undo deployment/web
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", image="web:1.0", replicas=3, pds=45)})
+
+# Scale-down prefers the pod with more restarts. Pod A (node-a) starts at
+# 1s, exits at 2s and restarts at once; back-off 10s, 20s, 40s: restarts at
+# 2, 13, 34, 75. Pod B (node-b, created at 25s): restarts at 27, 38, 59.
+# At 36s A has 3 restarts and B 2: A goes, though B is newer.
+scenario("crash-loop-scale-down-more-restarts", """
+config crash-loop=web:crash
+apply -f nodes.yml
+create deployment web --image=web:crash
+cordon node-a
+sleep 25s
+scale deployment/web --replicas=2
+uncordon node-a
+sleep 11s
+scale deployment/web --replicas=1
+rollout status deployment/web --timeout=1s
+""", **{"nodes.yml": node("node-a", "2", "4Gi", 10) + "---\n" + node("node-b", "2", "4Gi", 10)})
+
+# The same at 60s: both have 3 restarts (B's third at 59s, A's fourth
+# due at 75s), so the newer pod (B) goes.
+scenario("crash-loop-scale-down-equal-restarts", """
+config crash-loop=web:crash
+apply -f nodes.yml
+create deployment web --image=web:crash
+cordon node-a
+sleep 25s
+scale deployment/web --replicas=2
+uncordon node-a
+sleep 35s
+scale deployment/web --replicas=1
+rollout status deployment/web --timeout=1s
+""", **{"nodes.yml": node("node-a", "2", "4Gi", 10) + "---\n" + node("node-b", "2", "4Gi", 10)})
+
+# The back-off is capped at 300s: pod A (from 0s) restarts at 2, 13, 34,
+# 75, 156, 317 and then every 301s (618, ...); pod B (from 300s) at 302,
+# 313, 334, 375, 456, 617, 918. At 630s A has 7 restarts and B 6, so A
+# goes; were the back-off not capped (320s), A's seventh would come at
+# 638s and the newer B would go.
+scenario("crash-loop-backoff-cap", """
+config crash-loop=web:crash
+apply -f nodes.yml
+create deployment web --image=web:crash
+cordon node-a
+sleep 300s
+scale deployment/web --replicas=2
+uncordon node-a
+sleep 330s
+scale deployment/web --replicas=1
+rollout status deployment/web --timeout=1s
+""", **{"nodes.yml": node("node-a", "2", "4Gi", 10) + "---\n" + node("node-b", "2", "4Gi", 10)})
+
+# A crash-looping sidecar keeps the pod from Ready though the main
+# container is fine; pod-shutdown applies to the crashing pods too.
+scenario("crash-loop-sidecar-with-shutdown", """
+config crash-loop=sidecar:crash
+config pod-shutdown=8s
+apply -f web.v1.yml
+rollout status deployment/web
+apply -f web.v2.yml
+rollout status deployment/web --timeout=30s
+rollout undo deployment/web
+rollout status deployment/web --timeout=5s
+rollout status deployment/web
+""", **{"web.v1.yml": dep("web", replicas=3, surge=1, unavail=1),
+        "web.v2.yml": second_container(dep("web", replicas=3, surge=1, unavail=1),
+                                       "sidecar", "sidecar:crash")})
+
+
 def main():
     for name, (script, files) in SCENARIOS.items():
         d = os.path.join(CORPUS, name)

@@ -13,8 +13,6 @@ import (
 	"github.com/go-logr/logr"
 
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilfeature "k8s.io/apiserver/pkg/util/feature"
 	"k8s.io/client-go/tools/record"
@@ -260,8 +258,19 @@ var _ workqueue.TypedRateLimitingInterface[string] = &workQueue{}
 
 type timerKind int
 
+// The recorder's kubelet events.
 const (
-	timerPodReady timerKind = iota
+	// timerPodStart: the pod's containers start (pod-startup after binding).
+	timerPodStart timerKind = iota
+	// timerPodReady: the readiness (or startup) probes have succeeded.
+	timerPodReady
+	// timerContainerExit: the crash-looping containers exit.
+	timerContainerExit
+	// timerContainerRestart: the crash-looping containers start again.
+	timerContainerRestart
+	// timerPodGone: a Terminating pod's containers have stopped; the
+	// kubelet removes the pod.
+	timerPodGone
 )
 
 type timer struct {
@@ -275,8 +284,16 @@ type timer struct {
 type podState struct {
 	startup    time.Duration
 	neverReady bool
-	readyAt    time.Time
-	bound      bool
+	// crashing names the containers whose image crash-loops.
+	crashing map[string]bool
+	bound    bool
+	// restarts counts the crash-looping containers' restarts.
+	restarts int32
+	// backoff is the current back-off of the crash-looping containers
+	// (0: no back-off entry), lastRestart when they were last restarted.
+	backoff     time.Duration
+	lastRestart time.Time
+	terminating bool
 }
 
 // Cluster runs upstream's Deployment and ReplicaSet controllers over the
@@ -303,6 +320,12 @@ type Cluster struct {
 	PodStartup time.Duration
 	// NeverReady lists images whose pods never become Ready.
 	NeverReady map[string]bool
+	// PodShutdown is how long a pod deleted from now on stays Terminating
+	// (at most its terminationGracePeriodSeconds); 0: gone at once.
+	PodShutdown time.Duration
+	// CrashLoop lists images whose containers exit pod-startup after they
+	// start and are restarted with the kubelet's back-off.
+	CrashLoop map[string]bool
 
 	// OnEvent receives every event the Deployment controller records.
 	OnEvent func(eventType, reason, msg string)
@@ -337,9 +360,13 @@ func NewCluster() (*Cluster, error) {
 		pods:       map[string]*podState{},
 		PodStartup: time.Second,
 		NeverReady: map[string]bool{},
+		CrashLoop:  map[string]bool{},
 	}
 	c.srv = newServer(clock)
 	c.srv.onPodCreating = c.bindOnCreate
+	c.srv.onPodTerminating = c.terminating
+	c.srv.onPodGone = c.forgetPod
+	c.srv.isBound = func(name string) bool { st := c.pods[name]; return st != nil && st.bound }
 	dInf := deploymentInformer{c.srv.informers[resDeployments]}
 	rsInf := replicaSetInformer{c.srv.informers[resReplicaSets]}
 	pInf := podInformer{c.srv.informers[resPods]}
@@ -458,11 +485,15 @@ func (c *Cluster) nextTimer() (time.Time, bool) {
 	return next, ok
 }
 
-// hasPodTimers tells whether a pod is still due to change: the kubelet is
-// to start one, or the ReplicaSet controller waits to see one available.
+// hasPodTimers tells whether a pod is still due to change in a way that
+// can move a rollout: the kubelet is to start one, see one Ready or remove
+// one, or the ReplicaSet controller waits to see one available. A crash
+// loop's exits and restarts go on forever and make no pod Ready.
 func (c *Cluster) hasPodTimers() bool {
-	if len(c.timers) > 0 {
-		return true
+	for _, t := range c.timers {
+		if t.kind != timerContainerExit && t.kind != timerContainerRestart {
+			return true
+		}
 	}
 	_, ok := c.rsQueue.nextWaiting()
 	return ok
@@ -496,9 +527,7 @@ func (c *Cluster) fireAt(at time.Time) error {
 		return due[i].seq < due[j].seq
 	})
 	for _, t := range due {
-		if t.kind == timerPodReady {
-			c.makeReady(t.key)
-		}
+		c.kubeletEvent(t)
 	}
 	c.rsQueue.due(at)
 	c.dQueue.due(at)
@@ -531,39 +560,4 @@ func (c *Cluster) Step() (bool, error) {
 		return false, nil
 	}
 	return true, c.fireAt(next)
-}
-
-// makeReady is the kubelet's report that a pod's containers started.
-func (c *Cluster) makeReady(name string) {
-	st := c.pods[name]
-	if st == nil {
-		return
-	}
-	c.srv.mu.Lock()
-	cur, ok := c.srv.objs[resPods][name]
-	c.srv.mu.Unlock()
-	if !ok {
-		return
-	}
-	p := cur.(*corev1.Pod).DeepCopy()
-	now := c.clock.Now()
-	p.Status.Phase = corev1.PodRunning
-	ready := corev1.ConditionTrue
-	if st.neverReady {
-		ready = corev1.ConditionFalse
-	}
-	stamp := metav1.NewTime(now.Truncate(time.Second))
-	p.Status.Conditions = []corev1.PodCondition{
-		{Type: corev1.PodScheduled, Status: corev1.ConditionTrue, LastTransitionTime: stamp},
-		{Type: corev1.ContainersReady, Status: ready, LastTransitionTime: stamp},
-		{Type: corev1.PodReady, Status: ready, LastTransitionTime: stamp},
-	}
-	p.Status.StartTime = &stamp
-	if _, err := c.srv.client.CoreV1().Pods(p.Namespace).UpdateStatus(c.ctx, p, metav1.UpdateOptions{}); err != nil {
-		return
-	}
-	if st.neverReady {
-		return
-	}
-	st.readyAt = now
 }

@@ -130,6 +130,14 @@ func (c *Cluster) bindOnCreate(p *corev1.Pod) {
 	if len(p.Spec.Containers) > 0 && c.NeverReady[p.Spec.Containers[0].Image] {
 		st.neverReady = true
 	}
+	for _, ctr := range p.Spec.Containers {
+		if c.CrashLoop[ctr.Image] {
+			if st.crashing == nil {
+				st.crashing = map[string]bool{}
+			}
+			st.crashing[ctr.Name] = true
+		}
+	}
 	c.pods[p.Name] = st
 	if len(c.srv.objs[resNodes]) == 0 {
 		c.bound(p.Name, st)
@@ -143,7 +151,7 @@ func (c *Cluster) bindOnCreate(p *corev1.Pod) {
 
 func (c *Cluster) bound(name string, st *podState) {
 	st.bound = true
-	c.addTimer(c.clock.Now().Add(st.startup), timerPodReady, name)
+	c.addTimer(c.clock.Now().Add(st.startup), timerPodStart, name)
 }
 
 // schedulePending binds waiting pods, oldest first, where they now fit.
@@ -278,8 +286,11 @@ func (r *Runner) deleteNode(name string) error {
 		}
 	}
 	r.c.srv.mu.Unlock()
+	// The pods of a failed node are gone at once, Terminating or not (a
+	// forced deletion, as the pod garbage collector's of a node's orphans).
+	zero := int64(0)
 	for _, pn := range victims {
-		_ = r.c.srv.client.CoreV1().Pods(metav1.NamespaceDefault).Delete(ctx, pn, metav1.DeleteOptions{})
+		_ = r.c.srv.client.CoreV1().Pods(metav1.NamespaceDefault).Delete(ctx, pn, metav1.DeleteOptions{GracePeriodSeconds: &zero})
 	}
 	r.out(fmt.Sprintf("node %q deleted", name))
 	return nil

@@ -5,6 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
 )
 
 const corpusDir = "../../testdata/corpus"
@@ -80,6 +83,11 @@ func TestMalformedLineStopsBeforeAnything(t *testing.T) {
 		"scale deployment/web --replicas=abc",
 		"rollout undo deployment/web --to-revision=x",
 		"config pod-startup=soon",
+		"config pod-startup=1s~500ms",
+		"config pod-shutdown=soon",
+		"config pod-shutdown=-5s",
+		"config pod-shutdown=",
+		"config crash-loop=",
 		"fly away",
 	} {
 		path := filepath.Join(t.TempDir(), "scenario")
@@ -94,6 +102,33 @@ func TestMalformedLineStopsBeforeAnything(t *testing.T) {
 		}
 		if res.Trace != "" {
 			t.Errorf("%q: something ran before the check:\n%s", bad, res.Trace)
+		}
+	}
+}
+
+func TestContainerReadyDelay(t *testing.T) {
+	probe := func(delay, period, success int32) *corev1.Probe {
+		return &corev1.Probe{InitialDelaySeconds: delay, PeriodSeconds: period, SuccessThreshold: success}
+	}
+	for _, tc := range []struct {
+		name      string
+		readiness *corev1.Probe
+		startup   *corev1.Probe
+		want      time.Duration
+	}{
+		{"no probes", nil, nil, 0},
+		{"readiness at start", probe(0, 10, 1), nil, 0},
+		{"initial delay on a tick", probe(6, 2, 1), nil, 6 * time.Second},
+		{"initial delay between ticks", probe(5, 2, 1), nil, 6 * time.Second},
+		{"success threshold", probe(0, 4, 3), nil, 8 * time.Second},
+		{"delay and threshold", probe(7, 3, 2), nil, 12 * time.Second},
+		{"startup only", nil, probe(3, 2, 1), 4 * time.Second},
+		{"startup gates readiness", probe(0, 4, 2), probe(7, 5, 1), 16 * time.Second},
+		{"readiness delay after startup", probe(20, 10, 1), probe(0, 10, 1), 20 * time.Second},
+	} {
+		c := &corev1.Container{ReadinessProbe: tc.readiness, StartupProbe: tc.startup}
+		if got := containerReadyDelay(c); got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

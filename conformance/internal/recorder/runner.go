@@ -202,6 +202,8 @@ func (r *Runner) dispatch(args []string) (command, error) {
 		}
 		k, v, ok := strings.Cut(args[1], "=")
 		switch {
+		case ok && k == "pod-startup" && strings.Contains(v, "~"):
+			return nil, &ParseError{Msg: fmt.Sprintf("config: pod-startup jitter %q is not recorded: upstream's pods have no seeded start-up draw", v)}
 		case ok && k == "pod-startup":
 			d, err := time.ParseDuration(v)
 			if err != nil || d < 0 {
@@ -210,6 +212,14 @@ func (r *Runner) dispatch(args []string) (command, error) {
 			return func() error { r.c.PodStartup = d; return nil }, nil
 		case ok && k == "never-ready" && v != "":
 			return func() error { r.c.NeverReady[v] = true; return nil }, nil
+		case ok && k == "pod-shutdown":
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				return nil, &ParseError{Msg: fmt.Sprintf("config: bad duration %q", v)}
+			}
+			return func() error { r.c.PodShutdown = d; return nil }, nil
+		case ok && k == "crash-loop" && v != "" && !strings.ContainsAny(v, " \t"):
+			return func() error { r.c.CrashLoop[v] = true; return nil }, nil
 		}
 		return nil, &ParseError{Msg: fmt.Sprintf("config: unknown setting %q", args[1])}
 	case "delete":
@@ -267,8 +277,12 @@ func (r *Runner) state() {
 			if rs.Spec.Replicas != nil {
 				spec = *rs.Spec.Replicas
 			}
-			r.emit(fmt.Sprintf("state: rs/%s revision=%d replicas=%d ready=%d available=%d image=%s",
-				rs.Name, revisionOf(rs), spec, rs.Status.ReadyReplicas, rs.Status.AvailableReplicas, img))
+			line := fmt.Sprintf("state: rs/%s revision=%d replicas=%d ready=%d available=%d image=%s",
+				rs.Name, revisionOf(rs), spec, rs.Status.ReadyReplicas, rs.Status.AvailableReplicas, img)
+			if t := rs.Status.TerminatingReplicas; t != nil && *t > 0 {
+				line += fmt.Sprintf(" terminating=%d", *t)
+			}
+			r.emit(line)
 		}
 	}
 	r.nodeState()

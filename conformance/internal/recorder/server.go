@@ -62,7 +62,16 @@ type server struct {
 	// onPodCreating sees every new pod (under mu) just before it is stored;
 	// the recorder's scheduler binds it there.
 	onPodCreating func(pod *corev1.Pod)
-	client        *fake.Clientset
+	// onPodTerminating is told (under mu) of a pod whose graceful deletion
+	// has just begun; it reports whether the pod's kubelet will end it
+	// later (false: the pod is removed at once).
+	onPodTerminating func(pod *corev1.Pod) bool
+	// isBound tells whether a pod without a nodeName was bound anyway (the
+	// cluster had no Node objects when it was created).
+	isBound func(name string) bool
+	// onPodGone is told (under mu) that a pod was removed from the store.
+	onPodGone func(name string)
+	client    *fake.Clientset
 }
 
 func newServer(clock *fakeClock) *server {
@@ -136,6 +145,9 @@ func (s *server) react(action clienttesting.Action) (bool, runtime.Object, error
 		return true, obj, err
 	case "delete":
 		a := action.(clienttesting.DeleteAction)
+		if res == resPods {
+			return true, nil, s.deletePod(a.GetName(), a.GetDeleteOptions().GracePeriodSeconds)
+		}
 		err := s.delete(res, a.GetName())
 		return true, nil, err
 	}
@@ -423,7 +435,12 @@ func (s *server) delete(res, name string) error {
 		return apierrors.NewNotFound(groupResource(res), name)
 	}
 	s.commit(res, cur, nil)
-	// Garbage collection: whatever this object controlled goes too.
+	if res == resPods && s.onPodGone != nil {
+		s.onPodGone(name)
+	}
+	// Garbage collection: whatever this object controlled goes too, as
+	// the garbage collector deletes it: with the default options, so a
+	// bound pod is deleted gracefully.
 	curAcc, _ := meta.Accessor(cur)
 	for _, r := range []string{resReplicaSets, resPods} {
 		for _, n := range s.sortedNames(r) {
@@ -431,13 +448,72 @@ func (s *server) delete(res, name string) error {
 			acc, _ := meta.Accessor(o)
 			for _, ref := range acc.GetOwnerReferences() {
 				if ref.UID == curAcc.GetUID() {
-					_ = s.delete(r, n)
+					if r == resPods {
+						_ = s.deletePod(n, nil)
+					} else {
+						_ = s.delete(r, n)
+					}
 					break
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// deletePod deletes a pod as the API server's pod storage does. The grace
+// period is the one asked for, else the pod's terminationGracePeriodSeconds;
+// it is 0 for a pod not bound to a node (or in a terminal phase). A
+// positive period makes the deletion graceful: the pod gets its
+// deletionTimestamp (now + period, kept to the second) and
+// deletionGracePeriodSeconds and stays until its kubelet removes it. A
+// graceful deletion already under way is left as it is unless the new
+// period would end it sooner.
+func (s *server) deletePod(name string, grace *int64) error {
+	cur, ok := s.objs[resPods][name]
+	if !ok {
+		return apierrors.NewNotFound(groupResource(resPods), name)
+	}
+	p := cur.(*corev1.Pod)
+	period := int64(0)
+	if grace != nil {
+		period = *grace
+	} else if p.Spec.TerminationGracePeriodSeconds != nil {
+		period = *p.Spec.TerminationGracePeriodSeconds
+	}
+	if !s.podBoundLocked(p) || p.Status.Phase == corev1.PodFailed || p.Status.Phase == corev1.PodSucceeded {
+		period = 0
+	}
+	if period < 0 {
+		period = 1
+	}
+	if period == 0 {
+		return s.delete(resPods, name)
+	}
+	at := metav1.NewTime(s.clock.Now().Add(time.Duration(period) * time.Second).Truncate(time.Second))
+	if p.DeletionTimestamp != nil {
+		if !at.Before(p.DeletionTimestamp) {
+			return nil
+		}
+	}
+	cp := p.DeepCopy()
+	cp.DeletionTimestamp = &at
+	cp.DeletionGracePeriodSeconds = &period
+	if s.onPodTerminating != nil && p.DeletionTimestamp == nil && !s.onPodTerminating(cp) {
+		return s.delete(resPods, name)
+	}
+	s.commit(resPods, cur, cp)
+	return nil
+}
+
+// podBoundLocked tells whether the pod is on a node: bound to a Node
+// object, or, while the cluster has no Node objects, started by the
+// recorder's kubelet at once (such pods keep an empty nodeName).
+func (s *server) podBoundLocked(p *corev1.Pod) bool {
+	if p.Spec.NodeName != "" {
+		return true
+	}
+	return s.isBound != nil && s.isBound(p.Name)
 }
 
 // commit stores (or removes, when obj is nil) an object, bumps the global
