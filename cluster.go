@@ -69,7 +69,6 @@ type Cluster struct {
 	customSync bool // syncDeploy is Config.DeploymentSync
 	batching   bool
 
-
 	// Scheduling: pods waiting for room (oldest first; bound or deleted
 	// ones are dropped lazily), pods per node, and active pods per owner
 	// and node for the deletion ranking.
