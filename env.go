@@ -308,6 +308,9 @@ func (c *Cluster) reconcile() {
 		}
 		if round == maxRounds {
 			c.log.Error("controllers did not settle", "rounds", round)
+			if c.err == nil {
+				c.err = &NotSettledError{At: c.now, Rounds: round}
+			}
 			c.dirtyRS.Clear()
 			c.dirtyDeploy.Clear()
 			return

@@ -81,6 +81,10 @@ func RunFS(fsys fs.FS, name string, w io.Writer, opts Options) error {
 	r := NewRunner(fsys, w, opts)
 	for _, ln := range lines {
 		r.Exec(ln)
+		// A control loop that never settles leaves nothing to trust.
+		if err := r.c.Err(); err != nil {
+			return fmt.Errorf("%s:%d: %w", ln.File, ln.Number, err)
+		}
 	}
 	r.Finish()
 	if r.failed {
