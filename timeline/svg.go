@@ -168,8 +168,8 @@ func instants(d *Deployment, end time.Duration) []time.Duration {
 	return slices.Compact(ts)
 }
 
-// countsAt returns rs's counts in force at t.
-func countsAt(rs *ReplicaSet, t time.Duration) Counts {
+// CountsAt returns the ReplicaSet's pod counts in force at t.
+func (rs *ReplicaSet) CountsAt(t time.Duration) Counts {
 	var c Counts
 	for _, s := range rs.Samples {
 		if s.At > t {
@@ -180,8 +180,9 @@ func countsAt(rs *ReplicaSet, t time.Duration) Counts {
 	return c
 }
 
-// limitsAt returns the limits in force at t, and false before the first.
-func limitsAt(d *Deployment, t time.Duration) (Limits, bool) {
+// LimitsAt returns the Deployment's limits in force at t, and false
+// before it existed.
+func (d *Deployment) LimitsAt(t time.Duration) (Limits, bool) {
 	var l Limits
 	ok := false
 	for _, x := range d.Limits {
@@ -216,10 +217,10 @@ func panel(b *strings.Builder, tl *Timeline, d *Deployment, index, top int, sc s
 	for _, t := range ts {
 		total := 0
 		for _, rs := range d.ReplicaSets {
-			total += countsAt(rs, t).Total()
+			total += rs.CountsAt(t).Total()
 		}
 		peak = max(peak, total)
-		if l, ok := limitsAt(d, t); ok {
+		if l, ok := d.LimitsAt(t); ok {
 			peak = max(peak, l.Ceiling())
 		}
 	}
@@ -321,9 +322,9 @@ func bandAt(d *Deployment, ri, si int, t time.Duration) (lo, hi int) {
 	for s := 0; s <= si; s++ {
 		for r, rs := range d.ReplicaSets {
 			if s == si && r == ri {
-				return lo, lo + states[s].count(countsAt(rs, t))
+				return lo, lo + states[s].count(rs.CountsAt(t))
 			}
-			lo += states[s].count(countsAt(rs, t))
+			lo += states[s].count(rs.CountsAt(t))
 		}
 	}
 	return lo, lo
