@@ -58,6 +58,9 @@ func ParseStrategies(list string) ([]Strategy, error) {
 		if err != nil {
 			return nil, fmt.Errorf("strategy %q: maxUnavailable: %v", s, err)
 		}
+		if strings.HasPrefix(surge, "-") || strings.HasPrefix(unavail, "-") {
+			return nil, fmt.Errorf("strategy %q: maxSurge and maxUnavailable cannot be negative", s)
+		}
 		out = append(out, Strategy{Name: s, MaxSurge: ms, MaxUnavailable: mu})
 	}
 	return out, nil
