@@ -144,7 +144,6 @@ func TestHTMLIsSelfContained(t *testing.T) {
 	assert.Contains(t, page, "<desc id=\"tl-desc\">")
 }
 
-
 func newDeployment(name string, replicas int32, image string) *deployment.Deployment {
 	labels := map[string]string{"app": name}
 	return &deployment.Deployment{
