@@ -59,6 +59,10 @@ func TestLessonPictures(t *testing.T) {
 			page := lessonPage(l, tl, transcript)
 			golden.Check(t, filepath.Join("testdata", l.Dir+".svg"), svg)
 			golden.Check(t, filepath.Join("testdata", l.Dir+".html"), page)
+			if l.Dir == "capacity" {
+				// The README's picture.
+				golden.Check(t, filepath.Join("..", "docs", "capacity.svg"), svg)
+			}
 
 			again, transcript2 := playLesson(t, l)
 			assert.Equal(t, svg, timeline.SVG(again, timeline.SVGOptions{Title: l.Title}))

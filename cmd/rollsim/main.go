@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/rollsim/rollsim/examples"
@@ -164,6 +165,13 @@ func demoCmd(args []string, stdout, stderr io.Writer) int {
 			err = nil // the lesson shows a failing command on purpose
 		}
 		code = max(code, report(err, stderr))
+	}
+	if *htmlDir != "" {
+		if err := lessonIndex(*htmlDir); err != nil {
+			fmt.Fprintln(stderr, "rollsim:", err)
+			return 2
+		}
+		fmt.Fprintf(stdout, "\nThe lessons' pages are in %s; open %s.\n", *htmlDir, filepath.Join(*htmlDir, "index.html"))
 	}
 	return code
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"io"
 	"io/fs"
 	"os"
@@ -157,4 +158,17 @@ func lessonIntro(l examples.Lesson) string {
 		intro += " One of its commands fails on purpose: the rollout it waits for exceeds its progress deadline."
 	}
 	return intro
+}
+
+// lessonIndex writes the page that leads to every lesson's page.
+func lessonIndex(dir string) error {
+	var b strings.Builder
+	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>rollsim lessons</title>\n")
+	b.WriteString("<style>body{font-family:sans-serif;margin:1.5em;max-width:60em}</style>\n</head>\n<body>\n<h1>rollsim lessons</h1>\n")
+	b.WriteString("<p>Each lesson is a scenario played on a simulated cluster: its page shows the rollout as a picture of pods over fake time beside the transcript of the commands.</p>\n<ol>\n")
+	for _, l := range examples.Lessons {
+		fmt.Fprintf(&b, "<li><a href=\"%s.html\">%s</a></li>\n", html.EscapeString(l.Dir), html.EscapeString(l.Title))
+	}
+	b.WriteString("</ol>\n</body>\n</html>\n")
+	return os.WriteFile(filepath.Join(dir, "index.html"), []byte(b.String()), 0o644)
 }
