@@ -159,7 +159,7 @@ func play(in Input, s Strategy) (Result, error) {
 	if _, _, err := c.WaitForRollout(d.Namespace, d.Name, kubectl.WaitOptions{Timeout: maxWait}); err != nil {
 		return Result{}, fmt.Errorf("the first rollout does not complete: %w", err)
 	}
-	rec.Command("kubectl apply -f (the manifest) && kubectl rollout status", apply, c.Now(), false)
+	rec.Command(fmt.Sprintf("apply deployment/%s and wait for its first rollout", d.Name), apply, c.Now(), false)
 
 	start := c.Now()
 	text := "kubectl rollout restart deployment/" + d.Name

@@ -296,7 +296,7 @@ func panel(b *strings.Builder, tl *Timeline, d *Deployment, index, top int, sc s
 		ly += legendRow
 	}
 	x := marginLeft
-	for si, st := range states {
+	for _, st := range states {
 		fill := "#555"
 		if st.pattern != "" {
 			fill = fmt.Sprintf("url(#%s-0)", st.pattern)
@@ -307,7 +307,6 @@ func panel(b *strings.Builder, tl *Timeline, d *Deployment, index, top int, sc s
 		}
 		fmt.Fprintf(b, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"10\" fill=\"%s\"%s stroke=\"#999\" stroke-width=\"0.5\"/><text x=\"%d\" y=\"%d\">%s</text>\n", x, ly, fill, opacity, x+16, ly+9, st.name)
 		x += 30 + 6*len(st.name)
-		_ = si
 	}
 	ly += legendRow
 	fmt.Fprintf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#c62828\" stroke-width=\"2\" stroke-dasharray=\"6 3\"/><text x=\"%d\" y=\"%d\">surge ceiling: replicas + maxSurge</text>\n", marginLeft, ly+5, marginLeft+20, ly+5, marginLeft+26, ly+9)

@@ -164,8 +164,9 @@ func newDeployment(name string, replicas int32, image string) *deployment.Deploy
 }
 
 // TestRecorderCountsAndLimits drives a cluster through the Go API and
-// reads the counts the controller's own status reports back from the
-// timeline, and the ceiling and floor moving with a scale.
+// finds in the timeline what the spec implies: pods Ready before they are
+// available under minReadySeconds, the rollout inside the ceiling and
+// floor, and those moving with a scale.
 func TestRecorderCountsAndLimits(t *testing.T) {
 	c := rollsim.New(rollsim.Config{Seed: 1})
 	rec := timeline.Record(c)
@@ -178,6 +179,7 @@ func TestRecorderCountsAndLimits(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = c.WaitForRollout("", "web", kubectl.WaitOptions{})
 	require.NoError(t, err)
+	scaled := c.Now().Sub(rollsim.Epoch)
 	require.NoError(t, c.Scale("", "web", 8))
 	c.Advance(10 * time.Second)
 	tl := rec.Timeline()
@@ -207,10 +209,39 @@ func TestRecorderCountsAndLimits(t *testing.T) {
 	assert.Equal(t, 6, last.Floor())
 	for _, s := range cur.Samples {
 		l, _ := p.LimitsAt(s.At)
-		total := s.Total() + old.CountsAt(s.At).Total()
-		assert.LessOrEqual(t, total-old.CountsAt(s.At).Terminating-s.Terminating, l.Ceiling(), "at %s", s.At)
+		o := old.CountsAt(s.At)
+		assert.LessOrEqual(t, s.Total()-s.Terminating+o.Total()-o.Terminating, l.Ceiling(), "at %s", s.At)
+		if s.At < scaled {
+			// The scale-up's new pods start below the new floor.
+			assert.GreaterOrEqual(t, s.Available+o.Available, l.Floor(), "at %s", s.At)
+		}
 	}
 	final := cur.CountsAt(tl.End)
 	assert.Equal(t, 8, final.Available)
 	assert.Equal(t, 0, old.CountsAt(tl.End).Total())
+}
+
+// TestOnePanelPerDeployment records two Deployments and finds a panel
+// for each, in the order they were created.
+func TestOnePanelPerDeployment(t *testing.T) {
+	c := rollsim.New(rollsim.Config{Seed: 1})
+	rec := timeline.Record(c)
+	for _, name := range []string{"web", "api"} {
+		_, err := c.CreateDeployment(newDeployment(name, 2, "nginx:1.0"))
+		require.NoError(t, err)
+	}
+	c.Advance(5 * time.Second)
+	rec.Stop()
+	_, err := c.SetImage("", "web", "web", "nginx:2.0")
+	require.NoError(t, err)
+	c.Advance(5 * time.Second)
+
+	tl := rec.Timeline()
+	require.Len(t, tl.Deployments, 2)
+	assert.Equal(t, "web", tl.Deployments[0].Name)
+	assert.Equal(t, "api", tl.Deployments[1].Name)
+	assert.Len(t, tl.Deployments[0].ReplicaSets, 1, "nothing recorded after Stop")
+	svg := timeline.SVG(tl, timeline.SVGOptions{})
+	assert.Equal(t, 2, strings.Count(svg, `class="panel"`))
+	assert.Contains(t, svg, "deployment/api")
 }
