@@ -73,7 +73,7 @@ body{font-family:sans-serif;margin:1.5em;color:#222}
 figure{margin:0;flex:0 1 960px;max-width:100%}
 figure svg{max-width:100%;height:auto}
 .transcript{flex:1 1 420px;min-width:320px;max-height:90vh;overflow:auto;border:1px solid #ccc;padding:.5em}
-.step{font-family:monospace;white-space:pre;overflow-x:auto;font-size:12px;margin:0;padding:2px 4px;border-left:3px solid transparent}
+.step{font-family:monospace;white-space:pre;width:max-content;min-width:100%;box-sizing:border-box;font-size:12px;margin:0;padding:2px 4px;border-left:3px solid transparent}
 .note{font-size:13px;margin:.8em 0 .3em;color:#333}
 .step.hl{background:#fff3c4;border-left-color:#e8710a}
 g.cmd.hl circle{fill:#ffcc66;stroke-width:2}

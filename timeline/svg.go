@@ -384,11 +384,13 @@ func markers(b *strings.Builder, tl *Timeline, d *Deployment, top int, sc scale,
 	const r = 7.0
 	cy := float64(top) + markerBand/2
 	fmt.Fprintf(b, "<text x=\"%d\" y=\"%s\" text-anchor=\"end\" dominant-baseline=\"middle\">cmds</text>\n", marginLeft-6, num(cy))
-	last := -1e9
+	starts := make([]float64, len(tl.Commands))
 	for i, c := range tl.Commands {
-		tx := sc.x(c.Start)
-		cx := max(tx, last+2*r+1)
-		last = cx
+		starts[i] = sc.x(c.Start)
+	}
+	xs := pack(starts, 2*r+1)
+	for i, c := range tl.Commands {
+		tx, cx := starts[i], xs[i]
 		fill := "#fff"
 		if c.Failed {
 			fill = "#fdd"
@@ -419,8 +421,16 @@ func markers(b *strings.Builder, tl *Timeline, d *Deployment, top int, sc scale,
 	// one moment of the rollout.
 	ey := cy + markerBand
 	fmt.Fprintf(b, "<text x=\"%d\" y=\"%s\" text-anchor=\"end\" dominant-baseline=\"middle\">events</text>\n", marginLeft-6, num(ey))
-	last = -1e9
-	for i := 0; i < len(d.Events); {
+	var groups []int
+	var at []float64
+	for i, e := range d.Events {
+		if i == 0 || e.At != d.Events[i-1].At {
+			groups = append(groups, i)
+			at = append(at, sc.x(e.At))
+		}
+	}
+	exs := pack(at, 2*r-2)
+	for g, i := range groups {
 		j := i
 		warning := false
 		var lines []string
@@ -429,9 +439,7 @@ func markers(b *strings.Builder, tl *Timeline, d *Deployment, top int, sc scale,
 			warning = warning || e.Type == "Warning"
 			lines = append(lines, fmt.Sprintf("%s %s: %s (%s)", e.Type, e.Reason, e.Message, e.Object))
 		}
-		tx := sc.x(d.Events[i].At)
-		cx := max(tx, last+2*r-2)
-		last = cx
+		tx, cx := at[g], exs[g]
 		fill := "#777"
 		if warning {
 			fill = "#e65100"
@@ -441,6 +449,23 @@ func markers(b *strings.Builder, tl *Timeline, d *Deployment, top int, sc scale,
 			fmt.Fprintf(b, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"#aaa\"/>", num(tx), num(ey-r), num(cx), num(ey))
 		}
 		fmt.Fprintf(b, "<path d=\"M%s %sl5 5l-5 5l-5 -5z\" fill=\"%s\"/></g>\n", num(cx), num(ey-5), fill)
-		i = j
 	}
+}
+
+// pack places markers at least gap apart, each as near its own x as it
+// can: first pushed right past the one before, then, where that runs off
+// the picture's right edge, pulled back left.
+func pack(xs []float64, gap float64) []float64 {
+	out := make([]float64, len(xs))
+	last := -1e9
+	for i, x := range xs {
+		out[i] = max(x, last+gap)
+		last = out[i]
+	}
+	limit := float64(width) - gap/2 - 1
+	for i := len(out) - 1; i >= 0; i-- {
+		out[i] = min(out[i], limit)
+		limit = out[i] - gap
+	}
+	return out
 }
