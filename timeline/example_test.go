@@ -68,3 +68,25 @@ func ExampleNewRecorder() {
 	// commands: 12
 	// series: 2
 }
+
+// A page puts a run's picture beside its transcript, cut into steps that
+// pair with the picture's numbered command markers.
+func ExampleWriteHTML() {
+	sub, _ := fs.Sub(examples.FS, "rolling-update")
+	rec := timeline.NewRecorder()
+	var transcript bytes.Buffer
+	if err := scenario.RunFS(sub, "rolling-update.scenario", &transcript, scenario.Options{Observer: rec}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	steps := timeline.SplitTranscript(transcript.String())
+	fmt.Println(steps[0].Text)
+	var page bytes.Buffer
+	err := timeline.WriteHTML(&page, timeline.Page{Title: "A rolling update", Timeline: rec.Timeline(), Steps: steps})
+	fmt.Println(err, len(steps), strings.Count(page.String(), `<pre class="step"`))
+	// Output:
+	// [0s] $ kubectl apply -f httpd.yml
+	// deployment.apps/httpd created
+	//   # [0s] deployment/httpd: ScalingReplicaSet Scaled up replica set httpd-57f7fd4cc7 from 0 to 3
+	// <nil> 12 12
+}
