@@ -145,18 +145,15 @@ type Recorder struct {
 	c        *rollsim.Cluster
 	tl       Timeline
 	now      time.Duration
-	started  bool
 	deps     map[string]*depState // by UID
 	rss      map[string]*rsState  // by UID
-	pods     map[string]*pod.Pod  // by UID
 	rsByName map[string]*rsState  // by namespace/name, for events
 	podRS    map[string]*rsState  // by pod namespace/name, for events
 	stops    []func()
 }
 
 type depState struct {
-	out  *Deployment
-	last *Limits
+	out *Deployment
 }
 
 type rsState struct {
@@ -172,7 +169,7 @@ var _ scenario.Observer = (*Recorder)(nil)
 // cluster, or hand it to a scenario run as its Observer.
 func NewRecorder() *Recorder {
 	return &Recorder{
-		deps: map[string]*depState{}, rss: map[string]*rsState{}, pods: map[string]*pod.Pod{},
+		deps: map[string]*depState{}, rss: map[string]*rsState{},
 		rsByName: map[string]*rsState{}, podRS: map[string]*rsState{},
 	}
 }
@@ -277,13 +274,14 @@ func (r *Recorder) deployment(d *deployment.Deployment) {
 	}
 	l := limitsOf(d)
 	l.At = r.now
-	switch {
-	case ds.last == nil || !sameLimits(*ds.last, l):
-		ds.out.Limits = append(ds.out.Limits, l)
-	case ds.last.At == r.now:
-		ds.out.Limits[len(ds.out.Limits)-1] = l
+	ls := ds.out.Limits
+	switch n := len(ls); {
+	case n > 0 && ls[n-1].At == r.now:
+		// A later write of the same instant is what the instant shows.
+		ls[n-1] = l
+	case n == 0 || !sameLimits(ls[n-1], l):
+		ds.out.Limits = append(ls, l)
 	}
-	ds.last = &ds.out.Limits[len(ds.out.Limits)-1]
 }
 
 func sameLimits(a, b Limits) bool {
