@@ -149,6 +149,7 @@ type Recorder struct {
 	rss      map[string]*rsState  // by UID
 	rsByName map[string]*rsState  // by namespace/name, for events
 	podRS    map[string]*rsState  // by pod namespace/name, for events
+	byTrack  map[*ReplicaSet]*rsState
 	stops    []func()
 }
 
@@ -170,7 +171,7 @@ var _ scenario.Observer = (*Recorder)(nil)
 func NewRecorder() *Recorder {
 	return &Recorder{
 		deps: map[string]*depState{}, rss: map[string]*rsState{},
-		rsByName: map[string]*rsState{}, podRS: map[string]*rsState{},
+		rsByName: map[string]*rsState{}, podRS: map[string]*rsState{}, byTrack: map[*ReplicaSet]*rsState{},
 	}
 }
 
@@ -317,6 +318,7 @@ func (r *Recorder) replicaSet(typ rollsim.WatchEventType, rs *replicaset.Replica
 		st = &rsState{out: &ReplicaSet{Name: rs.Name}, dep: ds, pods: map[string]*pod.Pod{}}
 		r.rss[rs.UID] = st
 		r.rsByName[rs.Namespace+"/"+rs.Name] = st
+		r.byTrack[st.out] = st
 		ds.out.ReplicaSets = append(ds.out.ReplicaSets, st.out)
 	}
 	st.minReady = rs.Spec.MinReadySeconds
@@ -354,8 +356,7 @@ func (r *Recorder) flush() {
 	at := rollsim.Epoch.Add(r.now)
 	for _, d := range r.tl.Deployments {
 		for _, rs := range d.ReplicaSets {
-			st := r.rsStateOf(d, rs)
-			c := st.counts(at)
+			c := r.byTrack[rs].counts(at)
 			n := len(rs.Samples)
 			switch {
 			case n > 0 && rs.Samples[n-1].At == r.now:
@@ -367,10 +368,6 @@ func (r *Recorder) flush() {
 			}
 		}
 	}
-}
-
-func (r *Recorder) rsStateOf(d *Deployment, rs *ReplicaSet) *rsState {
-	return r.rsByName[d.Namespace+"/"+rs.Name]
 }
 
 func (st *rsState) counts(at time.Time) Counts {
