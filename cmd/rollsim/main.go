@@ -2,7 +2,7 @@
 // cluster with a fake clock.
 //
 //	rollsim run [--trace] [--seed N] FILE...   play scenario files
-//	rollsim run --svg FILE --html FILE SCENARIO draw a run's timeline
+//	    [--svg FILE] [--html FILE]             and draw the run's timeline
 //	rollsim demo [--html DIR]                  play the built-in lessons
 //	rollsim plan -f DEPLOYMENT [--image IMAGE] [--strategies LIST] [--nodes FILE]
 //	                                           compare strategies for an update
@@ -37,7 +37,7 @@ const usage = `rollsim plays Kubernetes rollout scenarios on an in-process clust
 
 Usage:
   rollsim run [--trace] [--seed N] FILE...   play scenario files
-  rollsim run --svg FILE --html FILE SCENARIO draw a run's timeline
+      [--svg FILE] [--html FILE]             and draw the run's timeline
   rollsim demo [--html DIR]                  play the built-in lessons
   rollsim plan -f DEPLOYMENT [--image IMAGE] [--strategies LIST] [--nodes FILE]
                                              compare strategies for an update
@@ -96,7 +96,7 @@ func parse(fset *flag.FlagSet, args []string, stdout io.Writer) (int, bool) {
 }
 
 func runCmd(args []string, stdout, stderr io.Writer) int {
-	fset := newFlags("run", "run [--trace] [--seed N] FILE...\n\nPlays each scenario file on a fresh cluster; manifests are read relative\nto the scenario's folder.\n", stdout, stderr)
+	fset := newFlags("run", "run [--trace] [--seed N] [--svg FILE] [--html FILE] FILE...\n\nPlays each scenario file on a fresh cluster; manifests are read relative\nto the scenario's folder. --svg and --html draw the run of one file.\n", stdout, stderr)
 	trace := fset.Bool("trace", false, "print the conformance trace instead of the transcript")
 	seed := fset.Uint64("seed", 1, "seed for pod names and UIDs (1 names pods as the conformance recorder does)")
 	svgOut := fset.String("svg", "", "also draw the run's timeline as an SVG picture into `FILE`")
