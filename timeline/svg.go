@@ -114,7 +114,9 @@ func svg(b *strings.Builder, tl *Timeline, opts SVGOptions) {
 	if len(tl.Deployments) == 0 {
 		fmt.Fprintf(b, "<text x=\"%d\" y=\"56\">No Deployment was created in this run.</text>\n", marginLeft)
 	}
-	sc := scale{end: max(tl.End, time.Second)}
+	// The axis runs a little past the end of the run, so that the state
+	// the run ends in, often reached at its very last instant, shows.
+	sc := scale{end: tl.End + max(time.Second, tl.End/20)}
 	y := 40
 	for i, d := range tl.Deployments {
 		panel(b, tl, d, i, y, sc, opts)
@@ -212,7 +214,7 @@ func niceStep(raw float64) float64 {
 }
 
 func panel(b *strings.Builder, tl *Timeline, d *Deployment, index, top int, sc scale, opts SVGOptions) {
-	ts := instants(d, tl.End)
+	ts := instants(d, sc.end)
 	peak := 1
 	for _, t := range ts {
 		total := 0
@@ -275,9 +277,13 @@ func panel(b *strings.Builder, tl *Timeline, d *Deployment, index, top int, sc s
 					if st.opacity != "" && st.opacity != "1" {
 						opacity = fmt.Sprintf(" fill-opacity=\"%s\"", st.opacity)
 					}
-					fmt.Fprintf(b, "<rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"%s\"%s><title>%s: %d %s, [%s] to [%s]</title></rect>\n",
+					until := "to [" + FormatTime(ts[j]) + "]"
+					if ts[j] > tl.End {
+						until = "to the end"
+					}
+					fmt.Fprintf(b, "<rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"%s\"%s><title>%s: %d %s, [%s] %s</title></rect>\n",
 						num(x0), num(yOf(hi)), num(x1-x0), num(yOf(lo)-yOf(hi)), fill, opacity,
-						esc(label), hi-lo, st.name, FormatTime(ts[k]), FormatTime(ts[j]))
+						esc(label), hi-lo, st.name, FormatTime(ts[k]), until)
 				}
 				k = j
 			}
@@ -285,7 +291,9 @@ func panel(b *strings.Builder, tl *Timeline, d *Deployment, index, top int, sc s
 		b.WriteString("</g>\n")
 	}
 
-	limitLines(b, d, tl.End, sc, yOf)
+	limitLines(b, d, sc.end, sc, yOf)
+	ex := num(sc.x(tl.End))
+	fmt.Fprintf(b, "<line x1=\"%s\" y1=\"%d\" x2=\"%s\" y2=\"%d\" stroke=\"#777\" stroke-dasharray=\"1 3\"><title>end of the run, [%s]</title></line>\n", ex, plotTop, ex, plotBottom, FormatTime(tl.End))
 	markers(b, tl, d, plotBottom+axisBand, sc, opts)
 
 	// Legend: the ReplicaSets, then what the shades and lines mean.
