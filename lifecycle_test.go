@@ -7,9 +7,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/rollsim/rollsim"
+	"github.com/rollsim/rollsim/kubectl"
 )
 
 // podsBy counts the cluster's pods by their kubectl STATUS.
@@ -94,4 +96,30 @@ func TestReadinessProbeDelaysTheRollout(t *testing.T) {
 	require.True(t, c.RunUntil(complete("web"), time.Minute))
 	// Started at 1s; counting runs at 6s and 9s after the start.
 	assert.Equal(t, start.Add(time.Second+9*time.Second), c.Now())
+}
+
+// A Deployment's generateName names it when it has no name, and its
+// owner references and finalizers are kept through updates.
+func TestDeploymentKeptMetadata(t *testing.T) {
+	c := rollsim.New(rollsim.Config{Seed: 1})
+	d := newDeployment("web", "web:1", 1)
+	d.Name = ""
+	d.Meta = &metav1.ObjectMeta{GenerateName: "web-", Finalizers: []string{"example.com/keep"}}
+	got, err := c.CreateDeployment(d)
+	require.NoError(t, err)
+	assert.Regexp(t, `^web-[bcdfghjklmnpqrstvwxz2456789]{5}$`, got.Name)
+	assert.Equal(t, []string{"example.com/keep"}, got.Meta.Finalizers)
+
+	got.Meta.Finalizers = nil
+	got.Meta.OwnerReferences = []metav1.OwnerReference{{APIVersion: "example.com/v1", Kind: "App", Name: "web", UID: "u-1"}}
+	_, err = c.UpdateDeployment(got)
+	require.NoError(t, err)
+	now, err := c.Deployment("", got.Name)
+	require.NoError(t, err)
+	assert.Empty(t, now.Meta.Finalizers)
+	assert.Equal(t, "App", now.Meta.OwnerReferences[0].Kind)
+	assert.Equal(t, got.Generation, now.Generation, "metadata is not spec: no new generation")
+
+	_, err = kubectl.ApplyDeployment(c, d, "", "")
+	assert.EqualError(t, err, "from web-: cannot use generate name with apply")
 }

@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"k8s.io/apimachinery/pkg/api/equality"
+
 	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
@@ -78,6 +80,10 @@ func (c *Cluster) CreateDeployment(d *deployment.Deployment) (*deployment.Deploy
 	d = d.Clone()
 	err := c.commit(write{typ: Added, dep: d,
 		admit: func() error {
+			if d.Name == "" && d.Meta != nil && d.Meta.GenerateName != "" {
+				// The API server names it from generateName, as it names pods.
+				d.Name = d.Meta.GenerateName + pod.RandomSuffix(5, c.nameDraw)
+			}
 			deployment.Default(d)
 			if err := deployment.Validate(d, nil); err != nil {
 				return err
@@ -137,7 +143,7 @@ func (c *Cluster) UpdateDeployment(d *deployment.Deployment) (*deployment.Deploy
 // maps and pointers cur may take.
 func storeDeploymentSpec(cur, d *deployment.Deployment, owned bool) bool {
 	changed := !maps.Equal(cur.Annotations, d.Annotations) || !cur.Spec.Equal(&d.Spec)
-	if !changed && maps.Equal(cur.Labels, d.Labels) {
+	if !changed && maps.Equal(cur.Labels, d.Labels) && (cur.Meta == d.Meta || equality.Semantic.DeepEqual(cur.Meta, d.Meta)) {
 		return false
 	}
 	nd := d
@@ -146,6 +152,7 @@ func storeDeploymentSpec(cur, d *deployment.Deployment, owned bool) bool {
 	}
 	cur.Labels = nd.Labels
 	cur.Annotations = nd.Annotations
+	cur.Meta = nd.Meta
 	cur.Spec = nd.Spec
 	if changed {
 		cur.Generation++

@@ -15,6 +15,8 @@
 package deployment
 
 import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"math"
 	"time"
 
@@ -50,6 +52,12 @@ const NoLimit = math.MaxInt32
 // Deployment rolls a pod template out through ReplicaSets.
 type Deployment struct {
 	meta.ObjectMeta
+	// Meta holds the rest of the Deployment's metadata as the API's type,
+	// nil when none is set: generateName, ownerReferences and finalizers.
+	// They are kept, validated and shown; nothing here acts on them (no
+	// garbage collector follows the owners, no finalizer holds a
+	// deletion). Its other fields are not used.
+	Meta *metav1.ObjectMeta
 	// Spec is the desired state.
 	Spec Spec
 	// Status is the state last written by the controller.
@@ -162,7 +170,7 @@ func (d *Deployment) Clone() *Deployment {
 	// when it has none of them.
 	if sp := &d.Spec; sp.Replicas == nil && sp.RevisionHistoryLimit == nil && sp.ProgressDeadlineSeconds == nil &&
 		sp.Strategy.RollingUpdate == nil && d.Status.CollisionCount == nil {
-		c := &Deployment{ObjectMeta: d.ObjectMeta.Clone(), Spec: d.Spec, Status: d.Status}
+		c := &Deployment{ObjectMeta: d.ObjectMeta.Clone(), Meta: d.Meta.DeepCopy(), Spec: d.Spec, Status: d.Status}
 		c.Spec.Selector = d.Spec.Selector.Clone()
 		c.Spec.Template = d.Spec.Template.Clone()
 		c.Status.Conditions = append([]Condition(nil), d.Status.Conditions...)
@@ -171,6 +179,7 @@ func (d *Deployment) Clone() *Deployment {
 	b := &deploymentBox{}
 	c := &b.d
 	c.ObjectMeta = d.ObjectMeta.Clone()
+	c.Meta = d.Meta.DeepCopy()
 	d.Spec.cloneInto(&c.Spec, &b.spec)
 	c.Status = d.Status
 	c.Status.Conditions = append([]Condition(nil), d.Status.Conditions...)

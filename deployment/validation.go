@@ -1,6 +1,9 @@
 package deployment
 
 import (
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"strconv"
 
 	"github.com/rollsim/rollsim/meta"
@@ -17,6 +20,10 @@ func Validate(d, old *Deployment) error {
 	errs := meta.ValidateName(d.Name, nil)
 	errs = meta.ValidateLabels(d.Labels, "metadata.labels", errs)
 	errs = meta.ValidateAnnotations(d.Annotations, "metadata.annotations", errs)
+	if m := d.Meta; m != nil {
+		errs = fromFieldErrors(apivalidation.ValidateOwnerReferences(m.OwnerReferences, field.NewPath("metadata", "ownerReferences")), errs)
+		errs = fromFieldErrors(apivalidation.ValidateFinalizers(m.Finalizers, field.NewPath("metadata", "finalizers")), errs)
+	}
 	if r := d.Spec.Replicas; r != nil && *r < 0 {
 		errs = append(errs, meta.Invalid("spec.replicas", *r, "must be greater than or equal to 0"))
 	}
@@ -105,4 +112,20 @@ func intOrPercentValue(v *IntOrPercent) int {
 		return n
 	}
 	return int(v.Int)
+}
+
+// fromFieldErrors appends the API machinery's field errors, as the API
+// server reports them, to errs.
+func fromFieldErrors(list field.ErrorList, errs []meta.FieldError) []meta.FieldError {
+	for _, e := range list {
+		switch e.Type {
+		case field.ErrorTypeRequired:
+			errs = append(errs, meta.Required(e.Field, e.Detail))
+		case field.ErrorTypeForbidden:
+			errs = append(errs, meta.Forbidden(e.Field, e.Detail))
+		default:
+			errs = append(errs, meta.Invalid(e.Field, e.BadValue, e.Detail))
+		}
+	}
+	return errs
 }

@@ -8,6 +8,9 @@ import (
 	"maps"
 	"path"
 
+	"k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/manifest"
 	"github.com/rollsim/rollsim/meta"
@@ -97,6 +100,9 @@ func ApplyDeployment(c Client, d *deployment.Deployment, config, cause string) (
 		config = configurationOf(d)
 	}
 	d = d.Clone()
+	if d.Name == "" && d.Meta != nil && d.Meta.GenerateName != "" {
+		return "", fmt.Errorf("from %s: cannot use generate name with apply", d.Meta.GenerateName)
+	}
 	if cause != "" {
 		d.SetAnnotation(deployment.ChangeCauseAnnotation, cause)
 		config = withAnnotation(config, deployment.ChangeCauseAnnotation, cause)
@@ -118,6 +124,7 @@ func ApplyDeployment(c Client, d *deployment.Deployment, config, cause string) (
 	nd.Labels = merge(live.Labels, prev.labels("metadata"), d.Labels)
 	nd.Annotations = merge(live.Annotations, prev.annotations("metadata"), d.Annotations)
 	nd.Spec = mergeSpec(&live.Spec, &d.Spec, prev, next)
+	nd.Meta = mergeMeta(live.Meta, d.Meta, prev)
 	deployment.Default(nd)
 	if equalApplied(live, nd) {
 		return "unchanged", nil
@@ -310,7 +317,32 @@ func merge(live, prev, next map[string]string) map[string]string {
 
 func equalApplied(live, next *deployment.Deployment) bool {
 	a, b := live, next
-	return maps.Equal(a.Labels, b.Labels) && maps.Equal(a.Annotations, b.Annotations) && a.Spec.Equal(&b.Spec)
+	return maps.Equal(a.Labels, b.Labels) && maps.Equal(a.Annotations, b.Annotations) && a.Spec.Equal(&b.Spec) &&
+		equality.Semantic.DeepEqual(a.Meta, b.Meta)
+}
+
+// mergeMeta merges the owner references and finalizers of the live
+// Deployment with those applied: what the configuration sets wins, and
+// what the previous configuration set and this one drops goes.
+func mergeMeta(live, applied *metav1.ObjectMeta, prev applied) *metav1.ObjectMeta {
+	out := live.DeepCopy()
+	if out == nil {
+		out = &metav1.ObjectMeta{}
+	}
+	var want metav1.ObjectMeta
+	if applied != nil {
+		want = *applied
+	}
+	if want.OwnerReferences != nil || prev.has("metadata", "ownerReferences") {
+		out.OwnerReferences = want.OwnerReferences
+	}
+	if want.Finalizers != nil || prev.has("metadata", "finalizers") {
+		out.Finalizers = want.Finalizers
+	}
+	if len(out.OwnerReferences) == 0 && len(out.Finalizers) == 0 && out.GenerateName == "" {
+		return nil
+	}
+	return out
 }
 
 // configurationOf writes what a manifest of d would say, as JSON: the

@@ -34,7 +34,8 @@ func with(base fields, more fields) fields {
 }
 
 var (
-	objectMetaFields = with(serverSet, fields{"name": nil, "namespace": nil, "labels": nil, "annotations": nil})
+	objectMetaFields = with(serverSet, fields{"name": nil, "namespace": nil, "labels": nil, "annotations": nil,
+		"generateName": nil, "ownerReferences": nil, "finalizers": nil})
 	// nodeMetaFields ignores namespace: kubectl drops it for cluster-scoped kinds.
 	nodeMetaFields = with(serverSet, fields{"name": nil, "namespace": nil, "labels": nil, "annotations": nil})
 

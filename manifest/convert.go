@@ -64,6 +64,9 @@ func decodeDeployment(j []byte, generic any) (*deployment.Deployment, *fieldErro
 		Labels:      in.Labels,
 		Annotations: in.Annotations,
 	}}
+	if in.GenerateName != "" || len(in.OwnerReferences) > 0 || len(in.Finalizers) > 0 {
+		d.Meta = &metav1.ObjectMeta{GenerateName: in.GenerateName, OwnerReferences: in.OwnerReferences, Finalizers: in.Finalizers}
+	}
 	s := &in.Spec
 	d.Spec.Replicas = s.Replicas
 	d.Spec.Selector = convertSelector(s.Selector)

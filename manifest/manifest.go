@@ -15,10 +15,8 @@
 // affinity, command and args, ...) as k8s.io/api values in the template's
 // Meta and Extra fields, so that they are shown, compared and hashed as
 // upstream does. Metadata the API server sets (uid, resourceVersion,
-// creationTimestamp, ...) and status are ignored; the few Deployment
-// metadata fields the simulator has no place for (generateName,
-// ownerReferences, finalizers) are errors rather than being dropped
-// silently.
+// creationTimestamp, ...) and status are ignored; a Deployment's
+// generateName, ownerReferences and finalizers are kept in its Meta.
 //
 // Every error is a *Error naming the file, the document and, where there is
 // one, the field. A file with any error yields no objects at all.

@@ -283,8 +283,6 @@ func TestDecodeErrors(t *testing.T) {
 			`x.yml: document 1: spec.template.spec.containers[0].resources.limits[cpu]: quantity out of range`},
 		{"quantity exponent too large to parse as a string", container("        resources:\n          limits:\n            cpu: \"5E-00001000\"\n"),
 			`x.yml: document 1: spec.template.spec.containers[0].resources.limits[cpu]: quantity out of range`},
-		{"ownerReferences", deploymentHead + "  ownerReferences:\n  - {apiVersion: v1, kind: Pod, name: p, uid: u}\n",
-			`x.yml: document 1: metadata.ownerReferences: not supported by rollsim`},
 		{"node taints", "apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\nspec:\n  taints:\n  - {key: k, effect: NoSchedule}\n",
 			`x.yml: document 1: spec.taints: not supported by rollsim`},
 		{"node capacity", "apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\nstatus:\n  capacity:\n    cpu: 2\n",
@@ -309,10 +307,11 @@ func TestDecodeErrors(t *testing.T) {
 }
 
 func TestErrorFields(t *testing.T) {
-	_, err := Decode("httpd.yml", []byte(deploymentHead+"---\n"+deploymentHead+"  finalizers: [f]\n"))
+	node := "apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\nspec:\n  taints:\n  - {key: k, effect: NoSchedule}\n"
+	_, err := Decode("httpd.yml", []byte(deploymentHead+"---\n"+node))
 	var me *Error
 	require.True(t, errors.As(err, &me))
-	assert.Equal(t, &Error{File: "httpd.yml", Document: 2, Field: "metadata.finalizers", Err: ErrNotSupported}, me)
+	assert.Equal(t, &Error{File: "httpd.yml", Document: 2, Field: "spec.taints", Err: ErrNotSupported}, me)
 	assert.ErrorIs(t, err, ErrNotSupported)
 
 	_, err = Decode("httpd.yml", []byte(deploymentHead+"spec:\n  replica: 3\n"))
@@ -428,3 +427,23 @@ metadata:
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A Deployment's generateName, ownerReferences and finalizers, as an
+// operator's or a Helm chart's carry them, are kept as the API's type.
+func TestDeploymentMetadataKept(t *testing.T) {
+	objs, err := Decode("x.yml", []byte(deploymentHead+"  generateName: web-\n  finalizers: [example.com/keep]\n"+
+		"  ownerReferences:\n  - {apiVersion: example.com/v1, kind: App, name: web, uid: u-1, controller: true}\n"))
+	require.NoError(t, err)
+	require.Len(t, objs, 1)
+	m := objs[0].Deployment.Meta
+	require.NotNil(t, m)
+	assert.Equal(t, "web-", m.GenerateName)
+	assert.Equal(t, []string{"example.com/keep"}, m.Finalizers)
+	require.Len(t, m.OwnerReferences, 1)
+	assert.Equal(t, "App", m.OwnerReferences[0].Kind)
+	assert.True(t, *m.OwnerReferences[0].Controller)
+
+	objs, err = Decode("x.yml", []byte(deploymentHead))
+	require.NoError(t, err)
+	assert.Nil(t, objs[0].Deployment.Meta, "nothing to keep")
+}
