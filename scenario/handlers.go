@@ -75,6 +75,31 @@ func deploymentArg(a args) (string, error) {
 	return name, nil
 }
 
+// deploymentCommand parses a line of a command that acts on one
+// deployment, and reads the deployment's name.
+func deploymentCommand(ln Line) (args, string, error) {
+	a, err := argsOf(ln)
+	if err != nil {
+		return a, "", err
+	}
+	name, err := deploymentArg(a)
+	return a, name, err
+}
+
+// revisionArg reads a revision flag; kubectl rejects one that is not a
+// number in its flag parser's words.
+func revisionArg(a args, long string) (int64, error) {
+	v, ok := a.get(long)
+	if !ok {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("invalid argument %q for \"--%s\" flag: strconv.ParseInt: parsing %q: invalid syntax", v, long, v)
+	}
+	return n, nil
+}
+
 // live returns the named Deployment or kubectl's NotFound error.
 func (r *Runner) live(name string) (*deployment.Deployment, error) {
 	d, err := r.c.Deployment("", name)
@@ -168,11 +193,7 @@ func (r *Runner) setImage(ln Line) error {
 }
 
 func (r *Runner) scale(ln Line) error {
-	a, err := argsOf(ln)
-	if err != nil {
-		return err
-	}
-	name, err := deploymentArg(a)
+	a, name, err := deploymentCommand(ln)
 	if err != nil {
 		return err
 	}
@@ -193,19 +214,13 @@ func (r *Runner) scale(ln Line) error {
 }
 
 func (r *Runner) rolloutHistory(ln Line) error {
-	a, err := argsOf(ln)
+	a, name, err := deploymentCommand(ln)
 	if err != nil {
 		return err
 	}
-	name, err := deploymentArg(a)
+	rev, err := revisionArg(a, "revision")
 	if err != nil {
 		return err
-	}
-	var rev int64
-	if v, ok := a.get("revision"); ok {
-		if rev, err = strconv.ParseInt(v, 10, 64); err != nil {
-			return fmt.Errorf("invalid argument %q for \"--revision\" flag: strconv.ParseInt: parsing %q: invalid syntax", v, v)
-		}
 	}
 	revs, err := kubectl.Revisions(r.c, "", name)
 	if err != nil {
@@ -220,19 +235,13 @@ func (r *Runner) rolloutHistory(ln Line) error {
 }
 
 func (r *Runner) rolloutUndo(ln Line) error {
-	a, err := argsOf(ln)
+	a, name, err := deploymentCommand(ln)
 	if err != nil {
 		return err
 	}
-	name, err := deploymentArg(a)
+	to, err := revisionArg(a, "to-revision")
 	if err != nil {
 		return err
-	}
-	var to int64
-	if v, ok := a.get("to-revision"); ok {
-		if to, err = strconv.ParseInt(v, 10, 64); err != nil {
-			return fmt.Errorf("invalid argument %q for \"--to-revision\" flag: strconv.ParseInt: parsing %q: invalid syntax", v, v)
-		}
 	}
 	res, err := kubectl.Undo(r.c, "", name, to)
 	if err != nil {
@@ -247,11 +256,7 @@ func (r *Runner) rolloutUndo(ln Line) error {
 }
 
 func (r *Runner) rolloutOp(ln Line, op func(c kubectl.Client, namespace, name string) error, done string) error {
-	a, err := argsOf(ln)
-	if err != nil {
-		return err
-	}
-	name, err := deploymentArg(a)
+	_, name, err := deploymentCommand(ln)
 	if err != nil {
 		return err
 	}
@@ -269,11 +274,7 @@ func (r *Runner) rolloutRestart(ln Line) error { return r.rolloutOp(ln, kubectl.
 // rolloutStatus waits as `kubectl rollout status` does; the trace shows
 // only its final verdict, after the events of the whole wait.
 func (r *Runner) rolloutStatus(ln Line) error {
-	a, err := argsOf(ln)
-	if err != nil {
-		return err
-	}
-	name, err := deploymentArg(a)
+	a, name, err := deploymentCommand(ln)
 	if err != nil {
 		return err
 	}
