@@ -111,6 +111,38 @@ func (r *Runner) getDeployment(name string) (*appsv1.Deployment, error) {
 	return d, nil
 }
 
+// target parses a command's words and reads the deployment they name, with
+// what follows it; ok is false once a failure is reported as kubectl
+// prints it.
+func (r *Runner) target(fc *flagCmd, words int) (name string, rest []string, ok bool) {
+	pos, err := fc.parse(words)
+	if err != nil {
+		r.fail(err)
+		return "", nil, false
+	}
+	name, n, err := resourceArg(pos)
+	if err != nil {
+		r.fail(err)
+		return "", nil, false
+	}
+	return name, pos[n:], true
+}
+
+// targetDeployment is target for a command that acts on the deployment
+// as it is stored: a missing one fails the command.
+func (r *Runner) targetDeployment(fc *flagCmd, words int) (string, *appsv1.Deployment, bool) {
+	name, _, ok := r.target(fc, words)
+	if !ok {
+		return "", nil, false
+	}
+	d, err := r.getDeployment(name)
+	if err != nil {
+		r.fail(err)
+		return "", nil, false
+	}
+	return name, d, true
+}
+
 func (r *Runner) cmdApply(argv []string) (command, error) {
 	var files []string
 	fc := newFlagCmd("apply", argv, true, func(c *cobra.Command) {
@@ -338,17 +370,10 @@ func (r *Runner) cmdSetImage(argv []string) (command, error) {
 		return nil, err
 	}
 	return func() error {
-		pos, err := fc.parse(2)
-		if err != nil {
-			r.fail(err)
+		name, pairs, ok := r.target(fc, 2)
+		if !ok {
 			return nil
 		}
-		name, n, err := resourceArg(pos)
-		if err != nil {
-			r.fail(err)
-			return nil
-		}
-		pairs := pos[n:]
 		if len(pairs) == 0 {
 			r.fail(errors.New("at least one image update is required"))
 			return nil
@@ -459,29 +484,27 @@ func (r *Runner) cmdScale(argv []string) (command, error) {
 	}, nil
 }
 
-func (r *Runner) cmdRolloutHistory(argv []string) (command, error) {
+// cmdWithRevision builds a rollout command on one stored deployment that
+// takes an int64 revision flag, as history and undo do.
+func (r *Runner) cmdWithRevision(cmd, flag string, argv []string, run func(name string, d *appsv1.Deployment, revision int64) error) (command, error) {
 	var revision int64
-	fc := newFlagCmd("rollout history", argv, false, func(c *cobra.Command) {
-		c.Flags().Int64Var(&revision, "revision", 0, "")
+	fc := newFlagCmd(cmd, argv, false, func(c *cobra.Command) {
+		c.Flags().Int64Var(&revision, flag, 0, "")
 	})
 	if err := fc.malformed(); err != nil {
 		return nil, err
 	}
 	return func() error {
-		pos, err := fc.parse(2)
-		if err != nil {
-			r.fail(err)
+		name, d, ok := r.targetDeployment(fc, 2)
+		if !ok {
 			return nil
 		}
-		name, _, err := resourceArg(pos)
-		if err != nil {
-			r.fail(err)
-			return nil
-		}
-		if _, err := r.getDeployment(name); err != nil {
-			r.fail(err)
-			return nil
-		}
+		return run(name, d, revision)
+	}, nil
+}
+
+func (r *Runner) cmdRolloutHistory(argv []string) (command, error) {
+	return r.cmdWithRevision("rollout history", "revision", argv, func(name string, _ *appsv1.Deployment, revision int64) error {
 		hv, err := polymorphichelpers.HistoryViewerFor(deploymentGK, r.c.srv.client)
 		if err != nil {
 			return err
@@ -497,33 +520,11 @@ func (r *Runner) cmdRolloutHistory(argv []string) (command, error) {
 		}
 		r.out(fmt.Sprintf("deployment.apps/%s %s\n%s\n", name, with, info))
 		return nil
-	}, nil
+	})
 }
 
 func (r *Runner) cmdRolloutUndo(argv []string) (command, error) {
-	var to int64
-	fc := newFlagCmd("rollout undo", argv, false, func(c *cobra.Command) {
-		c.Flags().Int64Var(&to, "to-revision", 0, "")
-	})
-	if err := fc.malformed(); err != nil {
-		return nil, err
-	}
-	return func() error {
-		pos, err := fc.parse(2)
-		if err != nil {
-			r.fail(err)
-			return nil
-		}
-		name, _, err := resourceArg(pos)
-		if err != nil {
-			r.fail(err)
-			return nil
-		}
-		d, err := r.getDeployment(name)
-		if err != nil {
-			r.fail(err)
-			return nil
-		}
+	return r.cmdWithRevision("rollout undo", "to-revision", argv, func(name string, d *appsv1.Deployment, to int64) error {
 		rb, err := polymorphichelpers.RollbackerFor(deploymentGK, r.c.srv.client)
 		if err != nil {
 			return err
@@ -535,7 +536,7 @@ func (r *Runner) cmdRolloutUndo(argv []string) (command, error) {
 		}
 		r.out("deployment.apps/" + name + " " + res)
 		return nil
-	}, nil
+	})
 }
 
 func (r *Runner) cmdPauseResumeRestart(argv []string) (command, error) {
@@ -545,19 +546,8 @@ func (r *Runner) cmdPauseResumeRestart(argv []string) (command, error) {
 		return nil, err
 	}
 	return func() error {
-		pos, err := fc.parse(2)
-		if err != nil {
-			r.fail(err)
-			return nil
-		}
-		name, _, err := resourceArg(pos)
-		if err != nil {
-			r.fail(err)
-			return nil
-		}
-		d, err := r.getDeployment(name)
-		if err != nil {
-			r.fail(err)
+		name, d, ok := r.targetDeployment(fc, 2)
+		if !ok {
 			return nil
 		}
 		var newJSON []byte
@@ -629,14 +619,8 @@ func (r *Runner) cmdRolloutStatus(argv []string) (command, error) {
 	}
 	return func() error {
 		defer r.state()
-		pos, err := fc.parse(2)
-		if err != nil {
-			r.fail(err)
-			return nil
-		}
-		name, _, err := resourceArg(pos)
-		if err != nil {
-			r.fail(err)
+		name, _, ok := r.target(fc, 2)
+		if !ok {
 			return nil
 		}
 		sv, err := polymorphichelpers.StatusViewerFor(deploymentGK)
