@@ -10,6 +10,7 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/replicaset"
@@ -143,7 +144,7 @@ func TestDeploymentValidationChangesNothing(t *testing.T) {
 	before, _ := c.Deployment("", "web")
 
 	bad := newDeployment("web", "web:2", 2)
-	bad = withStrategy(bad, "0", "0%")
+	bad = fixture.Rolling(bad, "0", "0%")
 	_, err = c.UpdateDeployment(bad)
 	assert.EqualError(t, err, `Deployment.apps "web" is invalid: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: "0%": may not be 0 when `+"`maxSurge` is 0")
 	var inv *meta.InvalidError

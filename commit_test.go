@@ -11,6 +11,7 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/scheduler"
 )
@@ -77,7 +78,7 @@ func TestWatchSeesEveryWriteInOrder(t *testing.T) {
 		_, err := c.ApplyNode(scheduler.NewNode(name, 4000, 8<<30, 4))
 		require.NoError(t, err)
 	}
-	_, err := c.CreateDeployment(withStrategy(newDeployment("web", "web:1", 4), "1", "0"))
+	_, err := c.CreateDeployment(fixture.Rolling(newDeployment("web", "web:1", 4), "1", "0"))
 	require.NoError(t, err)
 	settle(c)
 	setImage(t, c, "web", "web:2")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/replicaset"
 )
@@ -54,7 +55,7 @@ func withoutConditions(s deployment.Status) deployment.Status {
 func TestSurge3Unavailable2(t *testing.T) {
 	c := rollsim.New(rollsim.Config{})
 	r := record(c)
-	_, err := c.CreateDeployment(withStrategy(newDeployment("web", "web:1", 10), "3", "2"))
+	_, err := c.CreateDeployment(fixture.Rolling(newDeployment("web", "web:1", 10), "3", "2"))
 	require.NoError(t, err)
 	settle(c)
 	r.take()
@@ -73,7 +74,7 @@ func TestSurge3Unavailable2(t *testing.T) {
 func TestMaxSurgeZero(t *testing.T) {
 	c := rollsim.New(rollsim.Config{})
 	r := record(c)
-	_, err := c.CreateDeployment(withStrategy(newDeployment("web", "web:1", 3), "0", "1"))
+	_, err := c.CreateDeployment(fixture.Rolling(newDeployment("web", "web:1", 3), "0", "1"))
 	require.NoError(t, err)
 	settle(c)
 	r.take()
@@ -94,7 +95,7 @@ func TestMaxSurgeZero(t *testing.T) {
 func TestRolloverOfBrokenRelease(t *testing.T) {
 	c := rollsim.New(rollsim.Config{})
 	r := record(c)
-	_, err := c.CreateDeployment(withStrategy(newDeployment("web", "web:1", 10), "3", "2"))
+	_, err := c.CreateDeployment(fixture.Rolling(newDeployment("web", "web:1", 10), "3", "2"))
 	require.NoError(t, err)
 	settle(c)
 	r.take()
@@ -144,7 +145,7 @@ func TestProportionalScaling(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := rollsim.New(rollsim.Config{})
 			r := record(c)
-			_, err := c.CreateDeployment(withStrategy(newDeployment("web", "web:1", 10), "3", "2"))
+			_, err := c.CreateDeployment(fixture.Rolling(newDeployment("web", "web:1", 10), "3", "2"))
 			require.NoError(t, err)
 			settle(c)
 			c.SetNeverReady("web:2")
@@ -185,7 +186,7 @@ func TestRecreate(t *testing.T) {
 // progress.
 func TestProgressDeadlineExceeded(t *testing.T) {
 	c := rollsim.New(rollsim.Config{})
-	d := withStrategy(newDeployment("web", "web:1", 4), "1", "1")
+	d := fixture.Rolling(newDeployment("web", "web:1", 4), "1", "1")
 	d.Spec.ProgressDeadlineSeconds = deployment.Ptr[int32](30)
 	_, err := c.CreateDeployment(d)
 	require.NoError(t, err)
@@ -277,7 +278,7 @@ func (e reversedEnv) ReplicaSets(d *deployment.Deployment) []*replicaset.Replica
 func TestSyncIndependentOfListOrderAndMemory(t *testing.T) {
 	play := func(sync func(deployment.Env, *deployment.Deployment) error) (events []string, state []string) {
 		c := rollsim.New(rollsim.Config{Seed: 7, DeploymentSync: sync})
-		_, err := c.CreateDeployment(withStrategy(newDeployment("web", "web:1", 10), "3", "2"))
+		_, err := c.CreateDeployment(fixture.Rolling(newDeployment("web", "web:1", 10), "3", "2"))
 		require.NoError(t, err)
 		settle(c)
 		for i := 2; i <= 6; i++ {

@@ -10,36 +10,14 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
-	"github.com/rollsim/rollsim/meta"
-	"github.com/rollsim/rollsim/pod"
+	"github.com/rollsim/rollsim/internal/fixture"
 )
 
-// newDeployment returns an "app" Deployment of replicas pods of image.
+// newDeployment returns an "app" Deployment of replicas pods of image,
+// labelled as its pods are.
 func newDeployment(name, image string, replicas int32) *deployment.Deployment {
-	labels := map[string]string{"app": name}
-	return &deployment.Deployment{
-		ObjectMeta: meta.ObjectMeta{Name: name, Labels: labels},
-		Spec: deployment.Spec{
-			Replicas: deployment.Ptr(replicas),
-			Selector: &meta.Selector{MatchLabels: map[string]string{"app": name}},
-			Template: pod.Template{
-				Labels: map[string]string{"app": name},
-				Spec:   pod.Spec{Containers: []pod.Container{{Name: name, Image: image}}},
-			},
-		},
-	}
-}
-
-func withStrategy(d *deployment.Deployment, surge, unavailable string) *deployment.Deployment {
-	s, err := deployment.ParseIntOrPercent(surge)
-	if err != nil {
-		panic(err)
-	}
-	u, err := deployment.ParseIntOrPercent(unavailable)
-	if err != nil {
-		panic(err)
-	}
-	d.Spec.Strategy = deployment.Strategy{Type: deployment.RollingUpdate, RollingUpdate: &deployment.RollingUpdateParams{MaxSurge: s, MaxUnavailable: u}}
+	d := fixture.Deployment(name, image, replicas)
+	d.Labels = map[string]string{"app": name}
 	return d
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/scheduler"
 )
@@ -23,7 +24,7 @@ func fullCluster(t *testing.T, surge, unavailable string) *rollsim.Cluster {
 		_, err := c.ApplyNode(scheduler.NewNode(fmt.Sprintf("node-%d", i), 1000, 2<<30, 110))
 		require.NoError(t, err)
 	}
-	d := withStrategy(newDeployment("web", "nginx:1.27", 3), surge, unavailable)
+	d := fixture.Rolling(newDeployment("web", "nginx:1.27", 3), surge, unavailable)
 	d.Spec.ProgressDeadlineSeconds = deployment.Ptr[int32](30)
 	d.Spec.Template.Spec.Containers[0].Requests = pod.Resources{MilliCPU: 800, Memory: 256 << 20}
 	_, err := c.CreateDeployment(d)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/rollouttest"
 )
 
@@ -62,7 +63,7 @@ func TestAddCheck(t *testing.T) {
 		}
 		return nil
 	})
-	err := doAll(k, []rollouttest.Op{apply(rolling(web(2), "1", "0")), advance(time.Minute), setImage("web:2"), advance(time.Minute)})
+	err := doAll(k, []rollouttest.Op{apply(fixture.Rolling(web(2), "1", "0")), advance(time.Minute), setImage("web:2"), advance(time.Minute)})
 	require.NoError(t, err)
 	// The creation and the new image each write the Deployment twice in
 	// one sync: the conflict's retry, 5ms later, is a timed event too.
@@ -80,7 +81,7 @@ func TestAddCheck(t *testing.T) {
 		}
 		return nil
 	})
-	err = doAll(k, []rollouttest.Op{apply(rolling(web(2), "1", "0")), advance(time.Minute), setImage("web:2")})
+	err = doAll(k, []rollouttest.Op{apply(fixture.Rolling(web(2), "1", "0")), advance(time.Minute), setImage("web:2")})
 	assert.ErrorContains(t, err, "3 pods")
 }
 

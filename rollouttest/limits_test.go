@@ -10,22 +10,9 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/rollouttest"
 )
-
-func rolling(d *deployment.Deployment, surge, unavailable string) *deployment.Deployment {
-	s, err := deployment.ParseIntOrPercent(surge)
-	if err != nil {
-		panic(err)
-	}
-	u, err := deployment.ParseIntOrPercent(unavailable)
-	if err != nil {
-		panic(err)
-	}
-	d.Spec.Strategy = deployment.Strategy{Type: deployment.RollingUpdate,
-		RollingUpdate: &deployment.RollingUpdateParams{MaxSurge: s, MaxUnavailable: u}}
-	return d
-}
 
 // The API's own table of examples: 25% and 25% at various sizes.
 func TestResolveDefaultPercents(t *testing.T) {
@@ -33,7 +20,7 @@ func TestResolveDefaultPercents(t *testing.T) {
 		{0, 0, 0}, {1, 1, 0}, {2, 1, 0}, {3, 1, 0}, {4, 1, 1}, {5, 2, 1}, {10, 3, 2}, {20, 5, 5},
 	} {
 		for name, d := range map[string]*deployment.Deployment{
-			"explicit":           rolling(web(tt.replicas), "25%", "25%"),
+			"explicit":           fixture.Rolling(web(tt.replicas), "25%", "25%"),
 			"defaulted strategy": web(tt.replicas),
 		} {
 			f, err := rollouttest.Resolve(d)
@@ -61,7 +48,7 @@ func TestResolve(t *testing.T) {
 		{1, "99999999999%", "1", 1e9, 1},
 		{3, "99999999999%", "1", math.MaxInt32, 1}, // past int32: the most there is
 	} {
-		d := rolling(web(tt.replicas), tt.surge, tt.unavailable)
+		d := fixture.Rolling(web(tt.replicas), tt.surge, tt.unavailable)
 		f, err := rollouttest.Resolve(d)
 		require.NoError(t, err)
 		assert.Equal(t, rollouttest.Fenceposts{Surge: tt.wantS, Unavailable: tt.wantU}, f, "%d replicas, %s/%s", tt.replicas, tt.surge, tt.unavailable)
@@ -108,7 +95,7 @@ func TestWaves(t *testing.T) {
 	}{
 		{10, "1", "0", 10}, {10, "25%", "1", 3}, {10, "100%", "25%", 1}, {10, "0", "25%", 5}, {0, "1", "0", 0}, {5, "0", "0", 5},
 	} {
-		w, err := rollouttest.Waves(rolling(web(tt.replicas), tt.surge, tt.unavailable))
+		w, err := rollouttest.Waves(fixture.Rolling(web(tt.replicas), tt.surge, tt.unavailable))
 		require.NoError(t, err)
 		assert.Equal(t, tt.want, w, "%d replicas, %s/%s", tt.replicas, tt.surge, tt.unavailable)
 	}

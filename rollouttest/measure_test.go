@@ -9,6 +9,7 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/rollouttest"
 	"github.com/rollsim/rollsim/scheduler"
 )
@@ -19,7 +20,7 @@ func newImage(image string) func(*deployment.Deployment) {
 
 func TestMeasureRolloutSeries(t *testing.T) {
 	var seen []rollouttest.Sample
-	r, err := rollouttest.MeasureRolloutWith(rollsim.Config{PodStartup: 10 * time.Second}, rolling(web(4), "1", "0"), newImage("web:2"), time.Hour,
+	r, err := rollouttest.MeasureRolloutWith(rollsim.Config{PodStartup: 10 * time.Second}, fixture.Rolling(web(4), "1", "0"), newImage("web:2"), time.Hour,
 		rollouttest.MeasureOptions{Each: func(c *rollsim.Cluster, s rollouttest.Sample) error {
 			seen = append(seen, s)
 			return nil
@@ -49,7 +50,7 @@ func TestMeasureRolloutSetup(t *testing.T) {
 		_, err := c.ApplyNode(scheduler.NewNode("node-a", 4000, 1<<30, 4))
 		return err
 	}
-	r, err := rollouttest.MeasureRolloutWith(rollsim.Config{}, rolling(web(4), "1", "0"), newImage("web:2"), 10*time.Minute,
+	r, err := rollouttest.MeasureRolloutWith(rollsim.Config{}, fixture.Rolling(web(4), "1", "0"), newImage("web:2"), 10*time.Minute,
 		rollouttest.MeasureOptions{Setup: full})
 	require.NoError(t, err)
 	assert.False(t, r.Completed, "no room for the surge pod")
@@ -57,7 +58,7 @@ func TestMeasureRolloutSetup(t *testing.T) {
 	assert.Equal(t, int32(5), r.MaxPods, "the surge pod exists, Pending")
 	assert.Equal(t, int32(4), r.Series[len(r.Series)-1].Available)
 
-	r, err = rollouttest.MeasureRolloutWith(rollsim.Config{}, rolling(web(4), "0", "1"), newImage("web:2"), 10*time.Minute,
+	r, err = rollouttest.MeasureRolloutWith(rollsim.Config{}, fixture.Rolling(web(4), "0", "1"), newImage("web:2"), 10*time.Minute,
 		rollouttest.MeasureOptions{Setup: full})
 	require.NoError(t, err)
 	assert.True(t, r.Completed, "taking a pod down first makes room")
@@ -72,7 +73,7 @@ func TestMeasureRolloutSetup(t *testing.T) {
 
 func TestCountPods(t *testing.T) {
 	c := rollsim.New(rollsim.Config{})
-	_, err := c.CreateDeployment(rolling(web(3), "1", "0"))
+	_, err := c.CreateDeployment(fixture.Rolling(web(3), "1", "0"))
 	require.NoError(t, err)
 	n, err := rollouttest.CountPods(c, "", "web")
 	require.NoError(t, err)
