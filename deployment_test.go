@@ -50,55 +50,47 @@ func withoutConditions(s deployment.Status) deployment.Status {
 	return s
 }
 
-// Surge 3, unavailable 2 over 10 replicas: both directions move in big
-// steps, and creating the new ReplicaSet shares a sync with a scale-down.
-func TestSurge3Unavailable2(t *testing.T) {
-	c := rollsim.New(rollsim.Config{})
-	r := record(c)
-	_, err := c.CreateDeployment(fixture.Rolling(newDeployment("web", "web:1", 10), "3", "2"))
-	require.NoError(t, err)
-	settle(c)
-	r.take()
-	setImage(t, c, "web", "web:2")
-	settle(c)
-	assert.Equal(t, []string{
-		"t=1h0m0s Scaled up replica set web:2 from 0 to 3",
-		"t=1h0m0s Scaled down replica set web:1 from 10 to 8",
-		"t=1h0m0s Scaled up replica set web:2 from 3 to 5",
-		"t=1h0m1s Scaled down replica set web:1 from 8 to 3",
-		"t=1h0m1s Scaled up replica set web:2 from 5 to 10",
-		"t=1h0m2s Scaled down replica set web:1 from 3 to 0",
-	}, r.take())
-}
-
-func TestMaxSurgeZero(t *testing.T) {
-	c := rollsim.New(rollsim.Config{})
-	r := record(c)
-	_, err := c.CreateDeployment(fixture.Rolling(newDeployment("web", "web:1", 3), "0", "1"))
-	require.NoError(t, err)
-	settle(c)
-	r.take()
-	setImage(t, c, "web", "web:2")
-	settle(c)
-	assert.Equal(t, []string{
-		"t=1h0m0s Scaled down replica set web:1 from 3 to 2",
-		"t=1h0m0s Scaled up replica set web:2 from 0 to 1",
-		"t=1h0m1s Scaled down replica set web:1 from 2 to 1",
-		"t=1h0m1s Scaled up replica set web:2 from 1 to 2",
-		"t=1h0m2s Scaled down replica set web:1 from 1 to 0",
-		"t=1h0m2s Scaled up replica set web:2 from 2 to 3",
-	}, r.take())
+// Each rolling update moves in steps its strategy allows: surge 3,
+// unavailable 2 over 10 replicas moves both ways in big steps (creating the
+// new ReplicaSet shares a sync with a scale-down); maxSurge 0 over 3 makes
+// room before each new pod.
+func TestRollingUpdateSteps(t *testing.T) {
+	for _, tc := range []struct {
+		name               string
+		replicas           int32
+		surge, unavailable string
+		events             []string
+	}{
+		{"Surge3Unavailable2", 10, "3", "2", []string{
+			"t=1h0m0s Scaled up replica set web:2 from 0 to 3",
+			"t=1h0m0s Scaled down replica set web:1 from 10 to 8",
+			"t=1h0m0s Scaled up replica set web:2 from 3 to 5",
+			"t=1h0m1s Scaled down replica set web:1 from 8 to 3",
+			"t=1h0m1s Scaled up replica set web:2 from 5 to 10",
+			"t=1h0m2s Scaled down replica set web:1 from 3 to 0",
+		}},
+		{"MaxSurgeZero", 3, "0", "1", []string{
+			"t=1h0m0s Scaled down replica set web:1 from 3 to 2",
+			"t=1h0m0s Scaled up replica set web:2 from 0 to 1",
+			"t=1h0m1s Scaled down replica set web:1 from 2 to 1",
+			"t=1h0m1s Scaled up replica set web:2 from 1 to 2",
+			"t=1h0m2s Scaled down replica set web:1 from 1 to 0",
+			"t=1h0m2s Scaled up replica set web:2 from 2 to 3",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, r := rolledOut(t, tc.replicas, tc.surge, tc.unavailable)
+			setImage(t, c, "web", "web:2")
+			settle(c)
+			assert.Equal(t, tc.events, r.take())
+		})
+	}
 }
 
 // A rollover: v2 never becomes Ready; v3 replaces it before v2 finished,
 // and v2's unhealthy pods go first.
 func TestRolloverOfBrokenRelease(t *testing.T) {
-	c := rollsim.New(rollsim.Config{})
-	r := record(c)
-	_, err := c.CreateDeployment(fixture.Rolling(newDeployment("web", "web:1", 10), "3", "2"))
-	require.NoError(t, err)
-	settle(c)
-	r.take()
+	c, r := rolledOut(t, 10, "3", "2")
 	c.SetNeverReady("web:2")
 	setImage(t, c, "web", "web:2")
 	c.Advance(5 * time.Second)
@@ -143,11 +135,7 @@ func TestProportionalScaling(t *testing.T) {
 		}, []string{"web:1=3/3", "web:2=5/0"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := rollsim.New(rollsim.Config{})
-			r := record(c)
-			_, err := c.CreateDeployment(fixture.Rolling(newDeployment("web", "web:1", 10), "3", "2"))
-			require.NoError(t, err)
-			settle(c)
+			c, r := rolledOut(t, 10, "3", "2")
 			c.SetNeverReady("web:2")
 			setImage(t, c, "web", "web:2")
 			c.Advance(5 * time.Second)

@@ -21,6 +21,20 @@ func newDeployment(name, image string, replicas int32) *deployment.Deployment {
 	return d
 }
 
+// rolledOut returns a cluster whose Deployment "web" of replicas pods of
+// web:1 has rolled out with the given maxSurge and maxUnavailable, and a
+// recorder of the events that come after.
+func rolledOut(t *testing.T, replicas int32, surge, unavailable string) (*rollsim.Cluster, *recorder) {
+	t.Helper()
+	c := rollsim.New(rollsim.Config{})
+	r := record(c)
+	_, err := c.CreateDeployment(fixture.Rolling(newDeployment("web", "web:1", replicas), surge, unavailable))
+	require.NoError(t, err)
+	settle(c)
+	r.take()
+	return c, r
+}
+
 // recorder collects the Deployment controller's events as "t=6s Scaled up
 // replica set X from 0 to 1", replacing ReplicaSet names by their images.
 type recorder struct {
