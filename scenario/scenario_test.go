@@ -144,3 +144,21 @@ func TestWatchSeesEveryWriteOfAScenario(t *testing.T) {
 		})
 	}
 }
+
+func TestChangeCause(t *testing.T) {
+	for _, tc := range []struct{ line, want string }{
+		{"apply -f httpd.v1.yml --record", "kubectl apply --filename=httpd.v1.yml --record=true"},
+		{"set image deployment/httpd httpd=httpd:2.4.17 --record", "kubectl set image deployment/httpd httpd=httpd:2.4.17 --record=true"},
+		{"scale deployment/httpd --replicas=5 --record", "kubectl scale deployment/httpd --replicas=5 --record=true"},
+		{"scale --record deployment/httpd --replicas 5", "kubectl scale deployment/httpd --record=true --replicas=5"},
+	} {
+		lines, err := Parse("s", []byte(tc.line))
+		if !assert.NoError(t, err) {
+			continue
+		}
+		a, err := argsOf(lines[0])
+		assert.NoError(t, err)
+		h := handlers[commandName(lines[0].Words)]
+		assert.Equal(t, tc.want, changeCause(lines[0].Words[:h.words], a))
+	}
+}
