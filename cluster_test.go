@@ -14,6 +14,7 @@ import (
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/internal/fixture"
+	"github.com/rollsim/rollsim/internal/watchcheck"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/replicaset"
@@ -372,55 +373,11 @@ func pendingMessage(c *rollsim.Cluster) string {
 	return ""
 }
 
-// watchedStore is what a client rebuilds from a watch alone: every object
-// by kind and name, with its resourceVersion.
-type watchedStore map[string]uint64
-
-func (s watchedStore) apply(t *testing.T, e rollsim.WatchEvent) {
-	t.Helper()
-	m := e.Meta()
-	require.NotNil(t, m, "an event without an object")
-	assert.Equal(t, e.ResourceVersion, m.ResourceVersion, "%s %s/%s carries the write's resourceVersion", e.Type, e.Kind(), m.Name)
-	k := e.Kind() + "/" + m.Name
-	_, had := s[k]
-	switch e.Type {
-	case rollsim.Added:
-		assert.False(t, had, "%s added twice", k)
-		s[k] = m.ResourceVersion
-	case rollsim.Modified:
-		assert.True(t, had, "%s modified before it was added", k)
-		s[k] = m.ResourceVersion
-	case rollsim.Deleted:
-		assert.True(t, had, "%s deleted before it was added", k)
-		delete(s, k)
-	default:
-		t.Fatalf("unknown event type %q", e.Type)
-	}
-}
-
-// stored is the cluster's own view, in the same form.
-func stored(c *rollsim.Cluster) watchedStore {
-	s := watchedStore{}
-	for _, d := range c.Deployments() {
-		s["Deployment/"+d.Name] = d.ResourceVersion
-	}
-	for _, rs := range c.ReplicaSets() {
-		s["ReplicaSet/"+rs.Name] = rs.ResourceVersion
-	}
-	for _, p := range c.Pods() {
-		s["Pod/"+p.Name] = p.ResourceVersion
-	}
-	for _, n := range c.NodeStates() {
-		s["Node/"+n.Name] = n.ResourceVersion
-	}
-	return s
-}
-
 // A watch started on an empty cluster sees every write, in commit order,
 // one resourceVersion after another: what it rebuilds is the store.
 func TestWatchSeesEveryWriteInOrder(t *testing.T) {
 	c := rollsim.New(rollsim.Config{Seed: 1})
-	seen := watchedStore{}
+	seen := watchcheck.Store{}
 	var last uint64
 	var count int
 	c.Watch(func(e rollsim.WatchEvent) {
@@ -428,7 +385,7 @@ func TestWatchSeesEveryWriteInOrder(t *testing.T) {
 		assert.Equal(t, last+1, e.ResourceVersion, "writes are numbered one after another")
 		last = e.ResourceVersion
 		assert.Equal(t, c.Now(), e.Time)
-		seen.apply(t, e)
+		seen.Apply(t, e)
 	})
 	for _, name := range []string{"node-a", "node-b"} {
 		_, err := c.ApplyNode(scheduler.NewNode(name, 4000, 8<<30, 4))
@@ -451,10 +408,10 @@ func TestWatchSeesEveryWriteInOrder(t *testing.T) {
 	scaleTo(t, c, "web", 2)
 	settle(c)
 
-	assert.Equal(t, stored(c), seen)
+	assert.Equal(t, watchcheck.Stored(c), seen)
 	assert.Equal(t, c.Stats().Writes, count, "Stats counts the same writes")
 	require.NoError(t, c.DeleteDeployment("", "web"))
-	assert.Equal(t, stored(c), seen, "the cascade of a deletion")
+	assert.Equal(t, watchcheck.Stored(c), seen, "the cascade of a deletion")
 	assert.Len(t, seen, 1, "only node-a is left")
 }
 

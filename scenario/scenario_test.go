@@ -13,6 +13,7 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/internal/golden"
+	"github.com/rollsim/rollsim/internal/watchcheck"
 )
 
 // runDir plays dir/scenario and returns its output and error.
@@ -111,35 +112,17 @@ func TestWatchSeesEveryWriteOfAScenario(t *testing.T) {
 			require.NoError(t, err)
 			r := NewRunner(os.DirFS(dir), io.Discard, Options{Trace: true})
 			c := r.Cluster()
-			seen := map[string]uint64{}
+			seen := watchcheck.Store{}
 			var last uint64
 			c.Watch(func(e rollsim.WatchEvent) {
 				require.Equal(t, last+1, e.ResourceVersion)
 				last = e.ResourceVersion
-				k := e.Kind() + "/" + e.Meta().Name
-				if e.Type == rollsim.Deleted {
-					delete(seen, k)
-				} else {
-					seen[k] = e.Meta().ResourceVersion
-				}
+				seen.Apply(t, e)
 			})
 			for _, ln := range lines {
 				r.Exec(ln)
 			}
-			want := map[string]uint64{}
-			for _, d := range c.Deployments() {
-				want["Deployment/"+d.Name] = d.ResourceVersion
-			}
-			for _, rs := range c.ReplicaSets() {
-				want["ReplicaSet/"+rs.Name] = rs.ResourceVersion
-			}
-			for _, p := range c.Pods() {
-				want["Pod/"+p.Name] = p.ResourceVersion
-			}
-			for _, n := range c.NodeStates() {
-				want["Node/"+n.Name] = n.ResourceVersion
-			}
-			assert.Equal(t, want, seen)
+			assert.Equal(t, watchcheck.Stored(c), seen)
 			assert.Equal(t, c.Stats().Writes, int(last))
 		})
 	}
