@@ -24,38 +24,40 @@ func runDir(t *testing.T, dir string, trace bool) (string, error) {
 	return out.String(), err
 }
 
-// TestUpstreamLessons plays the two seed lessons and compares their traces
-// with the ones upstream Kubernetes' own controllers produced.
-func TestUpstreamLessons(t *testing.T) {
-	dirs, err := filepath.Glob("testdata/upstream/*")
+// eachDir runs test as a subtest on each directory pattern matches, and
+// fails when none does: a moved testdata folder must not pass unnoticed.
+func eachDir(t *testing.T, pattern string, test func(t *testing.T, dir string)) {
+	t.Helper()
+	dirs, err := filepath.Glob(pattern)
 	require.NoError(t, err)
 	require.NotEmpty(t, dirs)
 	for _, dir := range dirs {
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			got, err := runDir(t, dir, true)
-			require.NoError(t, err)
-			want, err := os.ReadFile(filepath.Join(dir, "golden.trace"))
-			require.NoError(t, err)
-			assert.Equal(t, NormalizeTrace(string(want)), NormalizeTrace(got))
-		})
+		t.Run(filepath.Base(dir), func(t *testing.T) { test(t, dir) })
 	}
+}
+
+// TestUpstreamLessons plays the two seed lessons and compares their traces
+// with the ones upstream Kubernetes' own controllers produced.
+func TestUpstreamLessons(t *testing.T) {
+	eachDir(t, "testdata/upstream/*", func(t *testing.T, dir string) {
+		got, err := runDir(t, dir, true)
+		require.NoError(t, err)
+		want, err := os.ReadFile(filepath.Join(dir, "golden.trace"))
+		require.NoError(t, err)
+		assert.Equal(t, NormalizeTrace(string(want)), NormalizeTrace(got))
+	})
 }
 
 // TestScenarios plays every scenario under testdata/scenarios and checks
 // its trace and transcript against the golden files beside it.
 func TestScenarios(t *testing.T) {
-	dirs, err := filepath.Glob("testdata/scenarios/*")
-	require.NoError(t, err)
-	require.NotEmpty(t, dirs)
-	for _, dir := range dirs {
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			trace, terr := runDir(t, dir, true)
-			transcript, serr := runDir(t, dir, false)
-			assert.Equal(t, errString(terr), errString(serr))
-			golden.Check(t, filepath.Join(dir, "trace.golden"), trace+exitLine(terr))
-			golden.Check(t, filepath.Join(dir, "transcript.golden"), transcript+exitLine(serr))
-		})
-	}
+	eachDir(t, "testdata/scenarios/*", func(t *testing.T, dir string) {
+		trace, terr := runDir(t, dir, true)
+		transcript, serr := runDir(t, dir, false)
+		assert.Equal(t, errString(terr), errString(serr))
+		golden.Check(t, filepath.Join(dir, "trace.golden"), trace+exitLine(terr))
+		golden.Check(t, filepath.Join(dir, "transcript.golden"), transcript+exitLine(serr))
+	})
 }
 
 func errString(err error) string {
