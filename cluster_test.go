@@ -142,15 +142,12 @@ func TestReplicaSetValidation(t *testing.T) {
 }
 
 func TestDeploymentValidationChangesNothing(t *testing.T) {
-	c := rollsim.New(rollsim.Config{})
-	_, err := c.CreateDeployment(newDeployment("web", "web:1", 2))
-	require.NoError(t, err)
-	settle(c)
+	c := settled(t, rollsim.Config{}, newDeployment("web", "web:1", 2))
 	before, _ := c.Deployment("", "web")
 
 	bad := newDeployment("web", "web:2", 2)
 	bad = fixture.Rolling(bad, "0", "0%")
-	_, err = c.UpdateDeployment(bad)
+	_, err := c.UpdateDeployment(bad)
 	assert.EqualError(t, err, `Deployment.apps "web" is invalid: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: "0%": may not be 0 when `+"`maxSurge` is 0")
 	var inv *meta.InvalidError
 	require.ErrorAs(t, err, &inv)
@@ -182,10 +179,7 @@ func TestDeterministicEventLog(t *testing.T) {
 
 // ViewDeployment shows the stored Deployment, the one Deployment copies.
 func TestViewDeployment(t *testing.T) {
-	c := rollsim.New(rollsim.Config{})
-	_, err := c.CreateDeployment(newDeployment("web", "web:1", 2))
-	require.NoError(t, err)
-	settle(c)
+	c := settled(t, rollsim.Config{}, newDeployment("web", "web:1", 2))
 	want, err := c.Deployment("", "web")
 	require.NoError(t, err)
 	var got *deployment.Deployment
@@ -453,10 +447,7 @@ func TestWatchCopiesAndStops(t *testing.T) {
 // to write gets the API server's Conflict and changes nothing, so the
 // first one's image stays.
 func TestStaleUpdateIsAConflict(t *testing.T) {
-	c := rollsim.New(rollsim.Config{Seed: 1})
-	_, err := c.CreateDeployment(newDeployment("web", "web:1", 3))
-	require.NoError(t, err)
-	settle(c)
+	c := settled(t, rollsim.Config{Seed: 1}, newDeployment("web", "web:1", 3))
 	a, err := c.Deployment("", "web")
 	require.NoError(t, err)
 	b, err := c.Deployment("", "web")
@@ -498,10 +489,7 @@ func TestStaleUpdateIsAConflict(t *testing.T) {
 // An update that changes nothing commits nothing: no new resourceVersion,
 // no watch event, no sync.
 func TestNoOpUpdateCommitsNothing(t *testing.T) {
-	c := rollsim.New(rollsim.Config{Seed: 1})
-	_, err := c.CreateDeployment(newDeployment("web", "web:1", 1))
-	require.NoError(t, err)
-	settle(c)
+	c := settled(t, rollsim.Config{Seed: 1}, newDeployment("web", "web:1", 1))
 	d, err := c.Deployment("", "web")
 	require.NoError(t, err)
 	events := 0
@@ -818,10 +806,7 @@ func (e reversedEnv) ReplicaSets(d *deployment.Deployment) []*replicaset.Replica
 // events and ReplicaSets every way.
 func TestSyncIndependentOfListOrderAndMemory(t *testing.T) {
 	play := func(sync func(deployment.Env, *deployment.Deployment) error) (events []string, state []string) {
-		c := rollsim.New(rollsim.Config{Seed: 7, DeploymentSync: sync})
-		_, err := c.CreateDeployment(fixture.Rolling(newDeployment("web", "web:1", 10), "3", "2"))
-		require.NoError(t, err)
-		settle(c)
+		c := settled(t, rollsim.Config{Seed: 7, DeploymentSync: sync}, fixture.Rolling(newDeployment("web", "web:1", 10), "3", "2"))
 		for i := 2; i <= 6; i++ {
 			setImage(t, c, "web", fmt.Sprintf("web:%d", i))
 			for range i % 3 {

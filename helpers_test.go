@@ -21,18 +21,24 @@ func newDeployment(name, image string, replicas int32) *deployment.Deployment {
 	return d
 }
 
+// settled returns a cluster in which d has been created and given an hour
+// to roll out.
+func settled(t *testing.T, cfg rollsim.Config, d *deployment.Deployment) *rollsim.Cluster {
+	t.Helper()
+	c := rollsim.New(cfg)
+	_, err := c.CreateDeployment(d)
+	require.NoError(t, err)
+	settle(c)
+	return c
+}
+
 // rolledOut returns a cluster whose Deployment "web" of replicas pods of
 // web:1 has rolled out with the given maxSurge and maxUnavailable, and a
 // recorder of the events that come after.
 func rolledOut(t *testing.T, replicas int32, surge, unavailable string) (*rollsim.Cluster, *recorder) {
 	t.Helper()
-	c := rollsim.New(rollsim.Config{})
-	r := record(c)
-	_, err := c.CreateDeployment(fixture.Rolling(newDeployment("web", "web:1", replicas), surge, unavailable))
-	require.NoError(t, err)
-	settle(c)
-	r.take()
-	return c, r
+	c := settled(t, rollsim.Config{}, fixture.Rolling(newDeployment("web", "web:1", replicas), surge, unavailable))
+	return c, record(c)
 }
 
 // recorder collects the Deployment controller's events as "t=6s Scaled up
