@@ -86,18 +86,23 @@ func deploymentCommand(ln Line) (args, string, error) {
 	return a, name, err
 }
 
-// revisionArg reads a revision flag; kubectl rejects one that is not a
-// number in its flag parser's words.
-func revisionArg(a args, long string) (int64, error) {
-	v, ok := a.get(long)
+// revisionCommand parses a line of a command on one deployment that
+// takes a revision flag; kubectl rejects a revision that is not a number
+// in its flag parser's words.
+func revisionCommand(ln Line, flag string) (string, int64, error) {
+	a, name, err := deploymentCommand(ln)
+	if err != nil {
+		return "", 0, err
+	}
+	v, ok := a.get(flag)
 	if !ok {
-		return 0, nil
+		return name, 0, nil
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("invalid argument %q for \"--%s\" flag: strconv.ParseInt: parsing %q: invalid syntax", v, long, v)
+		return "", 0, fmt.Errorf("invalid argument %q for \"--%s\" flag: strconv.ParseInt: parsing %q: invalid syntax", v, flag, v)
 	}
-	return n, nil
+	return name, n, nil
 }
 
 // live returns the named Deployment or kubectl's NotFound error.
@@ -214,11 +219,7 @@ func (r *Runner) scale(ln Line) error {
 }
 
 func (r *Runner) rolloutHistory(ln Line) error {
-	a, name, err := deploymentCommand(ln)
-	if err != nil {
-		return err
-	}
-	rev, err := revisionArg(a, "revision")
+	name, rev, err := revisionCommand(ln, "revision")
 	if err != nil {
 		return err
 	}
@@ -235,11 +236,7 @@ func (r *Runner) rolloutHistory(ln Line) error {
 }
 
 func (r *Runner) rolloutUndo(ln Line) error {
-	a, name, err := deploymentCommand(ln)
-	if err != nil {
-		return err
-	}
-	to, err := revisionArg(a, "to-revision")
+	name, to, err := revisionCommand(ln, "to-revision")
 	if err != nil {
 		return err
 	}
