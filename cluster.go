@@ -2,6 +2,7 @@ package rollsim
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	mathrand "math/rand"
 	"math/rand/v2"
@@ -106,7 +107,29 @@ type Cluster struct {
 	observers []func(Event)
 	watchers  []watcher
 	watchSeq  uint64
+	// err is the first NotSettledError, kept for Err.
+	err error
 }
+
+// NotSettledError reports that the controllers kept finding work at one
+// instant until the cluster gave up: a controller (usually a replacement
+// Config.DeploymentSync) that rewrites what it reads never settles. The
+// cluster's state after it is whatever the last round left.
+type NotSettledError struct {
+	// At is the fake instant the controllers did not settle at.
+	At time.Time
+	// Rounds is how many rounds of syncs ran before the cluster gave up.
+	Rounds int
+}
+
+func (e *NotSettledError) Error() string {
+	return fmt.Sprintf("the controllers did not settle at %s after %d rounds of syncs", e.At.Format(time.RFC3339Nano), e.Rounds)
+}
+
+// Err returns the *NotSettledError of the first instant at which the
+// controllers did not settle, or nil: once it is set, what the cluster
+// shows may be the middle of a loop rather than a state at rest.
+func (c *Cluster) Err() error { return c.err }
 
 type objKey struct{ namespace, name string }
 

@@ -840,3 +840,20 @@ func TestSyncIndependentOfListOrderAndMemory(t *testing.T) {
 		assert.Equal(t, state, gotState, name)
 	}
 }
+
+// A controller that never settles is an error the cluster keeps, not a
+// hang: the round limit stops it and Err reports it.
+func TestNotSettledIsAnError(t *testing.T) {
+	c := rollsim.New(rollsim.Config{Seed: 1, DeploymentSync: func(env deployment.Env, d *deployment.Deployment) error {
+		err := deployment.Sync(env, d)
+		env.RequeueAt(d, env.Now()) // again at once, for ever
+		return err
+	}})
+	require.NoError(t, c.Err())
+	_, err := c.CreateDeployment(newDeployment("web", "web:1", 1))
+	require.NoError(t, err)
+	var ns *rollsim.NotSettledError
+	require.ErrorAs(t, c.Err(), &ns)
+	assert.Equal(t, c.Now(), ns.At)
+	assert.Contains(t, ns.Error(), "did not settle")
+}

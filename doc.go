@@ -5,11 +5,17 @@
 //
 // A Cluster is a deterministic state machine. Its methods change objects
 // (CreateDeployment, UpdateDeployment, ScaleReplicaSet, DeletePod, ...)
-// and then run every controller until nothing more changes, all at the
-// current fake instant. Time moves only when the caller moves it (Advance,
+// through one commit point, as writes pass the API server: the writer's
+// resourceVersion is checked, the object defaulted and validated, stored
+// with the next resourceVersion, and reported to every Watch. Each write
+// queues the syncs the controllers' event handlers would queue, and the
+// controllers then run until their queues are empty, all at the current
+// fake instant. Time moves only when the caller moves it (Advance,
 // AdvanceTo, Step, RunUntil), stopping at every timed event on the way: a
-// pod becoming Ready, a pod becoming available after minReadySeconds, a
-// progress-deadline check. Batch groups several changes into one, as
+// pod's containers starting, its probes passing, it becoming available
+// after minReadySeconds, a terminating pod going, a key a controller asked
+// to see again (a progress re-check, a conflict's retry). A clock stop by
+// itself syncs nothing. Batch groups several changes into one, as
 // `kubectl apply` of a file with several objects does.
 //
 // Without nodes every pod is bound at once. Once nodes exist (ApplyNode),
@@ -40,7 +46,14 @@
 //     server's wording (*meta.InvalidError, *meta.NotFoundError, ...), or
 //     kubectl's for the shorthands of kubectl's commands
 //     (*kubectl.RolloutError, *kubectl.WaitError, *kubectl.NotFoundError,
-//     which wraps *meta.NotFoundError).
+//     which wraps *meta.NotFoundError). Update from a fresh read: a
+//     Deployment whose ResourceVersion is no longer the stored one is a
+//     *meta.ConflictError (meta.IsConflict); 0 updates unconditionally.
+//   - Check Err after driving a replacement controller: a control loop
+//     that never settles stops after a bound of rounds with a
+//     *NotSettledError instead of hanging.
+//   - A Watch callback, like an Observe callback, runs in the middle of a
+//     sync: read the cluster there, never change it.
 //
 // What a user does with kubectl is package kubectl's, written against its
 // Client interface, which a Cluster satisfies: Apply, SetImage, Scale,
@@ -48,7 +61,8 @@
 // shorthands for it, PodsOf lists a Deployment's pods.
 //
 // The packages below hold one kind of object each, with its controller:
-// pod, replicaset, deployment and scheduler. The scenario package parses
+// pod, replicaset, deployment and scheduler. internal/workqueue holds the
+// control loop's queues and internal/kubelet the pod lifecycle. The scenario package parses
 // the kubectl-style scripts that cmd/rollsim plays and prints what kubectl
 // would.
 package rollsim

@@ -41,12 +41,10 @@ func (e controllerEnv) CreatePod(rs *replicaset.ReplicaSet) *pod.Pod {
 	p.Labels = rs.Spec.Template.Labels
 	p.Annotations = rs.Spec.Template.Annotations
 	p.Owner = rs.PodOwner()
-	_ = c.commit(write{typ: Added, pod: p, apply: func() bool {
-		c.created(&p.ObjectMeta)
-		c.pods[objKey{p.Namespace, p.Name}] = p
-		rs.AddPod(p)
-		return true
-	}})
+	c.created(&p.ObjectMeta)
+	c.pods[objKey{p.Namespace, p.Name}] = p
+	rs.AddPod(p)
+	c.committed(write{typ: Added, pod: p})
 	c.place(p, rs)
 	return p
 }
@@ -55,21 +53,17 @@ func (e controllerEnv) DeletePod(rs *replicaset.ReplicaSet, p *pod.Pod) { e.c.de
 
 // removePod deletes a pod of rs from the cluster.
 func (c *Cluster) removePod(rs *replicaset.ReplicaSet, p *pod.Pod) {
-	_ = c.commit(write{typ: Deleted, pod: p, apply: func() bool {
-		delete(c.pods, objKey{p.Namespace, p.Name})
-		c.unbind(p, rs)
-		if rs != nil && c.replicaSets[key(&rs.ObjectMeta)] == rs {
-			rs.RemovePod(p)
-		}
-		return true
-	}})
+	delete(c.pods, objKey{p.Namespace, p.Name})
+	c.unbind(p, rs)
+	if rs != nil && c.replicaSets[key(&rs.ObjectMeta)] == rs {
+		rs.RemovePod(p)
+	}
+	c.committed(write{typ: Deleted, pod: p})
 }
 
 func (e controllerEnv) WriteStatus(rs *replicaset.ReplicaSet, st replicaset.Status) {
-	_ = e.c.commit(write{typ: Modified, rs: rs, apply: func() bool {
-		rs.Status = st
-		return true
-	}})
+	rs.Status = st
+	e.c.committed(write{typ: Modified, rs: rs})
 }
 
 func (e controllerEnv) Colocation(rs *replicaset.ReplicaSet) func(*pod.Pod) int {
@@ -127,30 +121,29 @@ func (e controllerEnv) UpdateReplicaSet(cp *replicaset.ReplicaSet) error {
 	if cur == nil || cur.UID != cp.UID {
 		return &meta.NotFoundError{Resource: "replicasets.apps", Name: cp.Name}
 	}
-	minReadyChanged := false
-	err := c.commit(write{typ: Modified, rs: cur, expect: cp.ResourceVersion, apply: func() bool {
-		specChanged := cur.Spec.Replicas != cp.Spec.Replicas || cur.Spec.MinReadySeconds != cp.Spec.MinReadySeconds
-		if !specChanged && (sameMap(cur.Annotations, cp.Annotations) || maps.Equal(cur.Annotations, cp.Annotations)) {
-			return false
-		}
-		minReadyChanged = cur.Spec.MinReadySeconds != cp.Spec.MinReadySeconds
-		cur.Annotations = cp.Annotations
-		cur.Spec.Replicas, cur.Spec.MinReadySeconds = cp.Spec.Replicas, cp.Spec.MinReadySeconds
-		if specChanged {
-			cur.Generation++
-		}
-		return true
-	}})
-	if err == nil {
-		cp.ResourceVersion, cp.Generation = cur.ResourceVersion, cur.Generation
+	w := write{typ: Modified, rs: cur, expect: cp.ResourceVersion}
+	if err := c.check(&w); err != nil {
+		return err
 	}
+	specChanged := cur.Spec.Replicas != cp.Spec.Replicas || cur.Spec.MinReadySeconds != cp.Spec.MinReadySeconds
+	if !specChanged && (sameMap(cur.Annotations, cp.Annotations) || maps.Equal(cur.Annotations, cp.Annotations)) {
+		return nil
+	}
+	minReadyChanged := cur.Spec.MinReadySeconds != cp.Spec.MinReadySeconds
+	cur.Annotations = cp.Annotations
+	cur.Spec.Replicas, cur.Spec.MinReadySeconds = cp.Spec.Replicas, cp.Spec.MinReadySeconds
+	if specChanged {
+		cur.Generation++
+	}
+	c.committed(w)
+	cp.ResourceVersion, cp.Generation = cur.ResourceVersion, cur.Generation
 	if minReadyChanged {
 		// Availability follows minReadySeconds.
 		for _, p := range cur.RecountAvailable(c.now) {
 			c.podMayBeAvailable(p, cur)
 		}
 	}
-	return err
+	return nil
 }
 
 func (e controllerEnv) ActivePods(rs *replicaset.ReplicaSet) int {
@@ -186,10 +179,13 @@ func (e controllerEnv) UpdateDeploymentStatus(d *deployment.Deployment) error {
 	if cur == nil {
 		return &meta.NotFoundError{Resource: "deployments.apps", Name: d.Name}
 	}
-	return c.commit(write{typ: Modified, dep: cur, expect: d.ResourceVersion, apply: func() bool {
-		storeDeploymentStatus(cur, d)
-		return true
-	}})
+	w := write{typ: Modified, dep: cur, expect: d.ResourceVersion}
+	if err := c.check(&w); err != nil {
+		return err
+	}
+	storeDeploymentStatus(cur, d)
+	c.committed(w)
+	return nil
 }
 
 // storeDeploymentStatus copies d's status and annotations into cur.
@@ -308,6 +304,9 @@ func (c *Cluster) reconcile() {
 		}
 		if round == maxRounds {
 			c.log.Error("controllers did not settle", "rounds", round)
+			if c.err == nil {
+				c.err = &NotSettledError{At: c.now, Rounds: round}
+			}
 			c.dirtyRS.Clear()
 			c.dirtyDeploy.Clear()
 			return

@@ -18,20 +18,16 @@ func (c *Cluster) startPod(p *pod.Pod, rs *replicaset.ReplicaSet) {
 	p.Phase = pod.Running
 	if c.kubelet.CrashLoops(p.Spec) {
 		p.NeverReady = true
-		_ = c.commit(write{typ: Modified, pod: p, apply: func() bool {
-			rs.PodChanged(p, p.Ready)
-			return true
-		}})
+		rs.PodChanged(p, p.Ready)
+		c.committed(write{typ: Modified, pod: p})
 		c.schedule(timer{at: c.now.Add(p.Startup), order: p.CreationIndex, kind: podExits, pod: p, rs: rs})
 		return
 	}
 	p.NeverReady = p.NeverReady || c.kubelet.NeverReady(p.Spec)
 	wait := kubelet.ReadyAfter(p.Spec)
 	if p.NeverReady || wait > 0 {
-		_ = c.commit(write{typ: Modified, pod: p, apply: func() bool {
-			rs.PodChanged(p, p.Ready)
-			return true
-		}})
+		rs.PodChanged(p, p.Ready)
+		c.committed(write{typ: Modified, pod: p})
 		if !p.NeverReady {
 			c.schedule(timer{at: c.now.Add(wait), order: p.CreationIndex, kind: podReady, pod: p, rs: rs})
 		}
@@ -47,10 +43,8 @@ func (c *Cluster) podPassesProbes(p *pod.Pod, rs *replicaset.ReplicaSet) {
 	// The API server keeps condition times to the second; availability
 	// under minReadySeconds counts from the stored time.
 	p.ReadyTime = c.now.Truncate(time.Second)
-	_ = c.commit(write{typ: Modified, pod: p, apply: func() bool {
-		rs.PodChanged(p, wasReady)
-		return true
-	}})
+	rs.PodChanged(p, wasReady)
+	c.committed(write{typ: Modified, pod: p})
 	c.podMayBeAvailable(p, rs)
 }
 
@@ -63,10 +57,8 @@ func (c *Cluster) containerExits(p *pod.Pod, rs *replicaset.ReplicaSet) {
 		c.containerRestarts(p, rs)
 		return
 	}
-	_ = c.commit(write{typ: Modified, pod: p, apply: func() bool {
-		p.CrashLooping = true
-		return true
-	}})
+	p.CrashLooping = true
+	c.committed(write{typ: Modified, pod: p})
 	c.schedule(timer{at: c.now.Add(wait), order: p.CreationIndex, kind: podRestarts, pod: p, rs: rs})
 }
 
@@ -74,13 +66,11 @@ func (c *Cluster) containerExits(p *pod.Pod, rs *replicaset.ReplicaSet) {
 // pod-startup later.
 func (c *Cluster) containerRestarts(p *pod.Pod, rs *replicaset.ReplicaSet) {
 	before := p.Restarts
-	_ = c.commit(write{typ: Modified, pod: p, apply: func() bool {
-		p.Restarts++
-		p.LastRestart = c.now
-		p.CrashLooping = false
-		rs.PodRestarted(p, before)
-		return true
-	}})
+	p.Restarts++
+	p.LastRestart = c.now
+	p.CrashLooping = false
+	rs.PodRestarted(p, before)
+	c.committed(write{typ: Modified, pod: p})
 	c.schedule(timer{at: c.now.Add(p.Startup), order: p.CreationIndex, kind: podExits, pod: p, rs: rs})
 }
 
@@ -109,15 +99,13 @@ func (c *Cluster) deletePod(rs *replicaset.ReplicaSet, p *pod.Pod) {
 		}
 		return
 	}
-	_ = c.commit(write{typ: Modified, pod: p, apply: func() bool {
-		// The API server stores when the pod will be gone, to the
-		// second; the kubelet removes it when its grace period ends.
-		p.DeletionTimestamp = c.now.Add(grace).Truncate(time.Second)
-		p.DeletionDeadline = c.now.Add(grace)
-		c.colocate(rs, p.NodeName, -1)
-		rs.PodTerminating(p)
-		return true
-	}})
+	// The API server stores when the pod will be gone, to the
+	// second; the kubelet removes it when its grace period ends.
+	p.DeletionTimestamp = c.now.Add(grace).Truncate(time.Second)
+	p.DeletionDeadline = c.now.Add(grace)
+	c.colocate(rs, p.NodeName, -1)
+	rs.PodTerminating(p)
+	c.committed(write{typ: Modified, pod: p})
 	c.schedule(timer{at: p.DeletionDeadline, order: p.CreationIndex, kind: podGone, pod: p, rs: rs})
 }
 

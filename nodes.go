@@ -192,10 +192,8 @@ func (c *Cluster) bindTo(p *pod.Pod, rs *replicaset.ReplicaSet, node string) {
 	if node != "" {
 		// Binding to a node is a write; with no nodes the pod is
 		// created bound.
-		_ = c.commit(write{typ: Modified, pod: p, apply: func() bool {
-			rs.PodChanged(p, false)
-			return true
-		}})
+		rs.PodChanged(p, false)
+		c.committed(write{typ: Modified, pod: p})
 	} else {
 		rs.PodChanged(p, false)
 	}

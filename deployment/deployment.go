@@ -29,18 +29,18 @@ const (
 )
 
 // TemplateHashLabel is the label that tells a Deployment's ReplicaSets apart.
-const TemplateHashLabel = "pod-template-hash"
+const TemplateHashLabel = meta.TemplateHashLabel
 
 // Annotations the controller and kubectl use.
 const (
-	RevisionAnnotation        = "deployment.kubernetes.io/revision"
-	RevisionHistoryAnnotation = "deployment.kubernetes.io/revision-history"
-	DesiredReplicasAnnotation = "deployment.kubernetes.io/desired-replicas"
-	MaxReplicasAnnotation     = "deployment.kubernetes.io/max-replicas"
-	RollbackToAnnotation      = "deprecated.deployment.rollback.to"
-	LastAppliedAnnotation     = "kubectl.kubernetes.io/last-applied-configuration"
-	ChangeCauseAnnotation     = "kubernetes.io/change-cause"
-	RestartedAtAnnotation     = "kubectl.kubernetes.io/restartedAt"
+	RevisionAnnotation        = meta.RevisionAnnotation
+	RevisionHistoryAnnotation = meta.RevisionHistoryAnnotation
+	DesiredReplicasAnnotation = meta.DesiredReplicasAnnotation
+	MaxReplicasAnnotation     = meta.MaxReplicasAnnotation
+	RollbackToAnnotation      = meta.RollbackToAnnotation
+	LastAppliedAnnotation     = meta.LastAppliedAnnotation
+	ChangeCauseAnnotation     = meta.ChangeCauseAnnotation
+	RestartedAtAnnotation     = meta.RestartedAtAnnotation
 )
 
 // NoLimit is the value of revisionHistoryLimit and progressDeadlineSeconds

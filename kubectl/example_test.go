@@ -94,14 +94,14 @@ func ExampleGetReplicaSets() {
 	c := newCluster()
 	setImage(c, "web:2")
 	c.Advance(10 * time.Second)
-	out, err := kubectl.GetReplicaSets(c.ReplicaSets(), "", c.Now())
+	out, err := kubectl.GetReplicaSets(c.ReplicaSets(), kubectl.Scope{}, "", c.Now())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Print(out)
 
-	_, err = kubectl.GetReplicaSets(c.ReplicaSets(), "nope", c.Now())
+	_, err = kubectl.GetReplicaSets(c.ReplicaSets(), kubectl.Scope{}, "nope", c.Now())
 	fmt.Println(err)
 	// Output:
 	// NAME             DESIRED   CURRENT   READY   AGE
@@ -342,13 +342,13 @@ func ExampleWaitForRollout() {
 // nodes.
 func ExampleGetPods() {
 	c := newCluster()
-	out, err := kubectl.GetDeployments(c.Deployments(), "", c.Now())
+	out, err := kubectl.GetDeployments(c.Deployments(), kubectl.Scope{}, "", c.Now())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Print(out)
-	out, err = kubectl.GetPods(c.Pods(), "", c.Now(), c.HasNodes())
+	out, err = kubectl.GetPods(c.Pods(), kubectl.Scope{}, "", c.Now(), c.HasNodes())
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
 )
 
@@ -110,7 +111,7 @@ func writeLabels(b *strings.Builder, title string, labels map[string]string) {
 }
 
 // lastApplied is the annotation kubectl's describers never show.
-const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
+const lastApplied = meta.LastAppliedAnnotation
 
 // maxAnnotationLen is where kubectl folds a long annotation value.
 const maxAnnotationLen = 140

@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/duration"
 
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/replicaset"
 )
@@ -29,54 +30,89 @@ func table(header string, rows [][]string) string {
 	return buf.String()
 }
 
+// Scope is where a get looks, as kubectl's -n NAMESPACE and -A say: one
+// namespace ("" is "default"), or every namespace, listed with a
+// NAMESPACE column first.
+type Scope struct {
+	// Namespace is the namespace looked in when All is not set.
+	Namespace string
+	// All lists every namespace.
+	All bool
+}
+
+func (s Scope) namespace() string {
+	if s.Namespace == "" {
+		return meta.DefaultNamespace
+	}
+	return s.Namespace
+}
+
+// scoped collects the rows of the objects in scope, their namespace first
+// when it spans every namespace, and words what kubectl says of an empty
+// list or a missing name.
+type scoped struct {
+	scope    Scope
+	name     string
+	resource string
+	rows     [][]string
+}
+
+// add adds an object's row when it is in scope and, with a name, is the
+// one named.
+func (s *scoped) add(namespace, name string, row ...string) {
+	if name != s.name && s.name != "" || !s.scope.All && namespace != s.scope.namespace() {
+		return
+	}
+	if s.scope.All {
+		row = append([]string{namespace}, row...)
+	}
+	s.rows = append(s.rows, row)
+}
+
+func (s *scoped) table(header string) (string, error) {
+	switch {
+	case s.name != "" && s.scope.All:
+		return "", fmt.Errorf("a resource cannot be retrieved by name across all namespaces")
+	case s.name != "" && len(s.rows) == 0:
+		return "", notFound(s.resource, s.name)
+	case len(s.rows) == 0 && s.scope.All:
+		return "No resources found\n", nil
+	case len(s.rows) == 0:
+		return "No resources found in " + s.scope.namespace() + " namespace.\n", nil
+	}
+	if s.scope.All {
+		header = "NAMESPACE\t" + header
+	}
+	return table(header, s.rows), nil
+}
+
 // GetDeployments renders `kubectl get deployments [NAME]` of the listed
-// Deployments at instant now; name "" lists all.
-func GetDeployments(ds []*deployment.Deployment, name string, now time.Time) (string, error) {
-	var rows [][]string
+// Deployments in scope at instant now; name "" lists all.
+func GetDeployments(ds []*deployment.Deployment, scope Scope, name string, now time.Time) (string, error) {
+	s := scoped{scope: scope, name: name, resource: "deployments.apps"}
 	for _, d := range ds {
-		if name != "" && d.Name != name {
-			continue
-		}
-		rows = append(rows, []string{d.Name, fmt.Sprintf("%d/%d", d.Status.ReadyReplicas, d.DesiredReplicas()),
-			fmt.Sprint(d.Status.UpdatedReplicas), fmt.Sprint(d.Status.AvailableReplicas), Age(d.CreationTimestamp, now)})
+		s.add(d.Namespace, d.Name, d.Name, fmt.Sprintf("%d/%d", d.Status.ReadyReplicas, d.DesiredReplicas()),
+			fmt.Sprint(d.Status.UpdatedReplicas), fmt.Sprint(d.Status.AvailableReplicas), Age(d.CreationTimestamp, now))
 	}
-	if name != "" && len(rows) == 0 {
-		return "", notFound("deployments.apps", name)
-	}
-	if len(rows) == 0 {
-		return "No resources found in default namespace.\n", nil
-	}
-	return table("NAME\tREADY\tUP-TO-DATE\tAVAILABLE\tAGE", rows), nil
+	return s.table("NAME\tREADY\tUP-TO-DATE\tAVAILABLE\tAGE")
 }
 
 // GetReplicaSets renders `kubectl get replicasets [NAME]` of the listed
-// ReplicaSets at instant now.
-func GetReplicaSets(rss []*replicaset.ReplicaSet, name string, now time.Time) (string, error) {
-	var rows [][]string
+// ReplicaSets in scope at instant now.
+func GetReplicaSets(rss []*replicaset.ReplicaSet, scope Scope, name string, now time.Time) (string, error) {
+	s := scoped{scope: scope, name: name, resource: "replicasets.apps"}
 	for _, rs := range rss {
-		if name != "" && rs.Name != name {
-			continue
-		}
-		rows = append(rows, []string{rs.Name, fmt.Sprint(rs.Spec.Replicas), fmt.Sprint(rs.Status.Replicas),
-			fmt.Sprint(rs.Status.ReadyReplicas), Age(rs.CreationTimestamp, now)})
+		s.add(rs.Namespace, rs.Name, rs.Name, fmt.Sprint(rs.Spec.Replicas), fmt.Sprint(rs.Status.Replicas),
+			fmt.Sprint(rs.Status.ReadyReplicas), Age(rs.CreationTimestamp, now))
 	}
-	if name != "" && len(rows) == 0 {
-		return "", notFound("replicasets.apps", name)
-	}
-	if len(rows) == 0 {
-		return "No resources found in default namespace.\n", nil
-	}
-	return table("NAME\tDESIRED\tCURRENT\tREADY\tAGE", rows), nil
+	return s.table("NAME\tDESIRED\tCURRENT\tREADY\tAGE")
 }
 
-// GetPods renders `kubectl get pods [NAME]` of the listed pods at instant
-// now, with the NODE column when wide (the cluster has nodes).
-func GetPods(pods []*pod.Pod, name string, now time.Time, wide bool) (string, error) {
-	var rows [][]string
+// GetPods renders `kubectl get pods [NAME]` of the listed pods in scope
+// at instant now, with the NODE column when wide (the cluster has nodes).
+func GetPods(pods []*pod.Pod, scope Scope, name string, now time.Time, wide bool) (string, error) {
+	s := scoped{scope: scope, name: name, resource: "pods"}
 	for _, p := range pods {
-		if name != "" && p.Name != name {
-			continue
-		}
 		ready := "0/1"
 		if p.Ready {
 			ready = "1/1"
@@ -98,19 +134,13 @@ func GetPods(pods []*pod.Pod, name string, now time.Time, wide bool) (string, er
 		if wide {
 			row = append(row, orNone(p.NodeName))
 		}
-		rows = append(rows, row)
-	}
-	if name != "" && len(rows) == 0 {
-		return "", notFound("pods", name)
-	}
-	if len(rows) == 0 {
-		return "No resources found in default namespace.\n", nil
+		s.add(p.Namespace, p.Name, row...)
 	}
 	header := "NAME\tREADY\tSTATUS\tRESTARTS\tAGE"
 	if wide {
 		header += "\tNODE"
 	}
-	return table(header, rows), nil
+	return s.table(header)
 }
 
 // DescribeDeployment renders `kubectl describe deployment` of d, which

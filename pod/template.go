@@ -8,11 +8,13 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/rollsim/rollsim/meta"
 )
 
 // TemplateHashLabel is the label the Deployment controller adds to a
 // ReplicaSet's selector and pod template to tell its revisions apart.
-const TemplateHashLabel = "pod-template-hash"
+const TemplateHashLabel = meta.TemplateHashLabel
 
 // Template describes the pods a ReplicaSet creates (a PodTemplateSpec).
 type Template struct {

@@ -164,4 +164,4 @@ func (rs *ReplicaSet) Revision() int64 {
 }
 
 // RevisionAnnotation holds the revision a Deployment's ReplicaSet stands for.
-const RevisionAnnotation = "deployment.kubernetes.io/revision"
+const RevisionAnnotation = meta.RevisionAnnotation

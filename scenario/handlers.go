@@ -41,15 +41,16 @@ func init() {
 		"rollout pause":   {words: 2, run: (*Runner).rolloutPause},
 		"rollout resume":  {words: 2, run: (*Runner).rolloutResume},
 		"rollout restart": {words: 2, run: (*Runner).rolloutRestart},
-		"get":             {words: 1, run: (*Runner).get},
-		"describe":        {words: 1, run: (*Runner).describe},
-		"sleep":           {words: 1, run: (*Runner).sleep, args: sleepArgs},
-		"config":          {words: 1, run: (*Runner).config, args: configArgs},
-		"delete pod":      {words: 2, run: (*Runner).deletePod},
-		"delete node":     {words: 2, run: (*Runner).deleteNode},
-		"cordon":          {words: 1, run: (*Runner).cordon},
-		"uncordon":        {words: 1, run: (*Runner).uncordon},
-		"drain":           {words: 1, run: (*Runner).drain},
+		"get": {words: 1, flags: []flagSpec{{long: "namespace", short: "n", valued: true},
+			{long: "all-namespaces", short: "A", parse: boolFlag}}, run: (*Runner).get},
+		"describe":    {words: 1, flags: []flagSpec{{long: "namespace", short: "n", valued: true}}, run: (*Runner).describe},
+		"sleep":       {words: 1, run: (*Runner).sleep, args: sleepArgs},
+		"config":      {words: 1, run: (*Runner).config, args: configArgs},
+		"delete pod":  {words: 2, run: (*Runner).deletePod},
+		"delete node": {words: 2, run: (*Runner).deleteNode},
+		"cordon":      {words: 1, run: (*Runner).cordon},
+		"uncordon":    {words: 1, run: (*Runner).uncordon},
+		"drain":       {words: 1, run: (*Runner).drain},
 	}
 }
 
@@ -300,9 +301,14 @@ func (r *Runner) rolloutStatus(ln Line) error {
 }
 
 func (r *Runner) get(ln Line) error {
-	a, err := parseArgs(ln.Words[1:], nil)
+	a, err := argsOf(ln)
 	if err != nil {
 		return err
+	}
+	scope := kubectl.Scope{}
+	scope.Namespace, _ = a.get("namespace")
+	if v, ok := a.get("all-namespaces"); ok {
+		scope.All = v == "true"
 	}
 	if len(a.positional) == 0 {
 		return fmt.Errorf("You must specify the type of resource to get.")
@@ -314,11 +320,11 @@ func (r *Runner) get(ln Line) error {
 	var text string
 	switch typ {
 	case "deployments", "deployment", "deploy", "deployments.apps":
-		text, err = kubectl.GetDeployments(r.c.Deployments(), name, r.c.Now())
+		text, err = kubectl.GetDeployments(r.c.Deployments(), scope, name, r.c.Now())
 	case "replicasets", "replicaset", "rs", "replicasets.apps":
-		text, err = kubectl.GetReplicaSets(r.c.ReplicaSets(), name, r.c.Now())
+		text, err = kubectl.GetReplicaSets(r.c.ReplicaSets(), scope, name, r.c.Now())
 	case "pods", "pod", "po":
-		text, err = kubectl.GetPods(r.c.Pods(), name, r.c.Now(), r.c.HasNodes())
+		text, err = kubectl.GetPods(r.c.Pods(), scope, name, r.c.Now(), r.c.HasNodes())
 	case "nodes", "node", "no":
 		var nodes []kubectl.Node
 		for _, n := range r.c.NodeStates() {
@@ -338,17 +344,18 @@ func (r *Runner) get(ln Line) error {
 }
 
 func (r *Runner) describe(ln Line) error {
-	a, err := parseArgs(ln.Words[1:], nil)
+	a, err := argsOf(ln)
 	if err != nil {
 		return err
 	}
+	ns, _ := a.get("namespace")
 	var text string
 	if len(a.positional) > 0 && strings.HasPrefix(a.positional[0], "pod") {
 		name, _, err := resourceName(a.positional, "pod", "pods", "po")
 		if err != nil {
 			return err
 		}
-		p, err := r.c.Pod("", name)
+		p, err := r.c.Pod(ns, name)
 		if err != nil {
 			return kubectl.FromServer(err)
 		}
@@ -358,9 +365,9 @@ func (r *Runner) describe(ln Line) error {
 		if err != nil {
 			return err
 		}
-		d, err := r.live(name)
+		d, err := r.c.Deployment(ns, name)
 		if err != nil {
-			return err
+			return kubectl.FromServer(err)
 		}
 		text = kubectl.DescribeDeployment(d, r.c.ReplicaSetsOf(d), r.eventsOf("Deployment", d.Namespace, d.Name), r.c.Now())
 	}

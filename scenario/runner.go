@@ -19,6 +19,19 @@ type Options struct {
 	Trace bool
 	// Seed seeds the cluster (pod names and UIDs); 0 means DefaultSeed.
 	Seed uint64
+	// Observer, when set, is shown the run as it goes: a recorder of a
+	// run's timeline needs the cluster before the first command writes
+	// anything, and each command with the fake time it took.
+	Observer Observer
+}
+
+// Observer watches a run from outside the transcript.
+type Observer interface {
+	// Start is called with the run's cluster before the first command.
+	Start(c *rollsim.Cluster)
+	// Exec is called after each command with the fake instants it began
+	// and ended at and whether it failed.
+	Exec(ln Line, start, end time.Time, failed bool)
 }
 
 // DefaultSeed is the seed of a run whose Options leave it 0: with it, pods
@@ -37,6 +50,7 @@ type Runner struct {
 	trace   bool
 	pending []rollsim.Event
 	failed  bool
+	obs     Observer
 }
 
 // NewRunner returns a runner on a new cluster whose files (manifests) are
@@ -46,7 +60,10 @@ func NewRunner(fsys fs.FS, w io.Writer, opts Options) *Runner {
 	if seed == 0 {
 		seed = DefaultSeed
 	}
-	r := &Runner{c: rollsim.New(rollsim.Config{Seed: seed}), fsys: fsys, w: w, trace: opts.Trace}
+	r := &Runner{c: rollsim.New(rollsim.Config{Seed: seed}), fsys: fsys, w: w, trace: opts.Trace, obs: opts.Observer}
+	if r.obs != nil {
+		r.obs.Start(r.c)
+	}
 	r.c.Observe(func(e rollsim.Event) {
 		if e.Kind == "Deployment" {
 			r.pending = append(r.pending, e)
@@ -81,6 +98,10 @@ func RunFS(fsys fs.FS, name string, w io.Writer, opts Options) error {
 	r := NewRunner(fsys, w, opts)
 	for _, ln := range lines {
 		r.Exec(ln)
+		// A control loop that never settles leaves nothing to trust.
+		if err := r.c.Err(); err != nil {
+			return fmt.Errorf("%s:%d: %w", ln.File, ln.Number, err)
+		}
 	}
 	r.Finish()
 	if r.failed {
@@ -101,7 +122,9 @@ func (r *Runner) Exec(ln Line) {
 		fmt.Fprintf(r.w, "[%s] $ %s%s\n", r.offset(r.c.Now()), prog, ln.Text)
 	}
 	name := commandName(ln.Words)
-	if err := handlers[name].run(r, ln); err != nil {
+	start := r.c.Now()
+	err := handlers[name].run(r, ln)
+	if err != nil {
 		r.failed = true
 		r.flushEvents()
 		r.out(kubectlError(err)...)
@@ -109,6 +132,9 @@ func (r *Runner) Exec(ln Line) {
 	r.flushEvents()
 	if r.trace && name == "rollout status" {
 		r.state()
+	}
+	if r.obs != nil {
+		r.obs.Exec(ln, start, r.c.Now(), err != nil)
 	}
 }
 

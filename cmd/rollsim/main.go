@@ -2,7 +2,10 @@
 // cluster with a fake clock.
 //
 //	rollsim run [--trace] [--seed N] FILE...   play scenario files
-//	rollsim demo                               play the built-in lessons
+//	    [--svg FILE] [--html FILE]             and draw the run's timeline
+//	rollsim demo [--html DIR]                  play the built-in lessons
+//	rollsim plan -f DEPLOYMENT [--image IMAGE] [--strategies LIST] [--nodes FILE]
+//	                                           compare strategies for an update
 //	rollsim version                            print the version
 //
 // Exit status: 0 when every command succeeded, 1 when a command failed, 2
@@ -14,12 +17,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/rollsim/rollsim/examples"
 	"github.com/rollsim/rollsim/scenario"
+	"github.com/rollsim/rollsim/timeline"
 )
 
 // Version is rollsim's version.
@@ -33,7 +37,10 @@ const usage = `rollsim plays Kubernetes rollout scenarios on an in-process clust
 
 Usage:
   rollsim run [--trace] [--seed N] FILE...   play scenario files
-  rollsim demo                               play the built-in lessons
+      [--svg FILE] [--html FILE]             and draw the run's timeline
+  rollsim demo [--html DIR]                  play the built-in lessons
+  rollsim plan -f DEPLOYMENT [--image IMAGE] [--strategies LIST] [--nodes FILE]
+                                             compare strategies for an update
   rollsim version                            print the version
 
 Run 'rollsim COMMAND --help' for a command's options.
@@ -55,6 +62,8 @@ func run(argv []string, stdout, stderr io.Writer) int {
 		return demoCmd(argv[1:], stdout, stderr)
 	case "version":
 		return versionCmd(argv[1:], stdout, stderr)
+	case "plan":
+		return planCmd(argv[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "rollsim: unknown command %q\n\n%s", argv[0], usage)
 	return 2
@@ -87,9 +96,11 @@ func parse(fset *flag.FlagSet, args []string, stdout io.Writer) (int, bool) {
 }
 
 func runCmd(args []string, stdout, stderr io.Writer) int {
-	fset := newFlags("run", "run [--trace] [--seed N] FILE...\n\nPlays each scenario file on a fresh cluster; manifests are read relative\nto the scenario's folder.\n", stdout, stderr)
+	fset := newFlags("run", "run [--trace] [--seed N] [--svg FILE] [--html FILE] FILE...\n\nPlays each scenario file on a fresh cluster; manifests are read relative\nto the scenario's folder. --svg and --html draw the run of one file.\n", stdout, stderr)
 	trace := fset.Bool("trace", false, "print the conformance trace instead of the transcript")
 	seed := fset.Uint64("seed", 1, "seed for pod names and UIDs (1 names pods as the conformance recorder does)")
+	svgOut := fset.String("svg", "", "also draw the run's timeline as an SVG picture into `FILE`")
+	htmlOut := fset.String("html", "", "also write a page with the timeline beside the transcript into `FILE`")
 	if code, ok := parse(fset, args, stdout); !ok {
 		return code
 	}
@@ -97,6 +108,13 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "rollsim run: no scenario file given")
 		fset.Usage()
 		return 2
+	}
+	if *svgOut != "" || *htmlOut != "" {
+		if fset.NArg() != 1 {
+			fmt.Fprintln(stderr, "rollsim run: --svg and --html draw one scenario file")
+			return 2
+		}
+		return runPictured(fset.Arg(0), *svgOut, *htmlOut, scenario.Options{Trace: *trace, Seed: *seed}, stdout, stderr)
 	}
 	code := 0
 	for _, file := range fset.Args() {
@@ -123,7 +141,8 @@ func report(err error, stderr io.Writer) int {
 }
 
 func demoCmd(args []string, stdout, stderr io.Writer) int {
-	fset := newFlags("demo", "demo\n\nPlays the lessons that ship with rollsim, step by step: a rolling update,\nthen revisions, history and undo.\n", stdout, stderr)
+	fset := newFlags("demo", "demo [--html DIR]\n\nPlays the lessons that ship with rollsim, step by step, each scenario's\ncomments as narration: a rolling update, revisions, history and undo, and\na rollout with no room to surge.\n", stdout, stderr)
+	htmlDir := fset.String("html", "", "also write each lesson's page (timeline beside transcript) into `DIR`")
 	if code, ok := parse(fset, args, stdout); !ok {
 		return code
 	}
@@ -134,16 +153,25 @@ func demoCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		title := fmt.Sprintf("Lesson %d: %s", i+1, l.Title)
 		fmt.Fprintf(stdout, "%s\n%s\n\n", title, strings.Repeat("=", len(title)))
-		sub, err := fs.Sub(examples.FS, l.Dir)
-		if err != nil {
-			fmt.Fprintln(stderr, "rollsim:", err)
-			return 2
+		rec := timeline.NewRecorder()
+		steps, err := narrate(l, rec, stdout, i == 0)
+		if *htmlDir != "" && steps != nil {
+			if werr := lessonPage(*htmlDir, l, rec.Timeline(), steps); werr != nil {
+				fmt.Fprintln(stderr, "rollsim:", werr)
+				return 2
+			}
 		}
-		err = scenario.RunFS(sub, l.Scenario, stdout, scenario.Options{})
 		if l.Fails && errors.Is(err, scenario.ErrCommandFailed) {
 			err = nil // the lesson shows a failing command on purpose
 		}
 		code = max(code, report(err, stderr))
+	}
+	if *htmlDir != "" {
+		if err := lessonIndex(*htmlDir); err != nil {
+			fmt.Fprintln(stderr, "rollsim:", err)
+			return 2
+		}
+		fmt.Fprintf(stdout, "\nThe lessons' pages are in %s; open %s.\n", *htmlDir, filepath.Join(*htmlDir, "index.html"))
 	}
 	return code
 }

@@ -77,7 +77,7 @@ func run(w io.Writer) error {
 	}
 
 	fmt.Fprintln(w, "\n$ kubectl get rs")
-	rs, err := kubectl.GetReplicaSets(c.ReplicaSets(), "", c.Now())
+	rs, err := kubectl.GetReplicaSets(c.ReplicaSets(), kubectl.Scope{}, "", c.Now())
 	if err != nil {
 		return err
 	}
