@@ -12,41 +12,19 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/kubectl"
-	"github.com/rollsim/rollsim/meta"
-	"github.com/rollsim/rollsim/pod"
 )
 
 // benchDeployment returns a Deployment "web" of replicas pods of image
 // with the given strategy: "Recreate", or maxSurge and maxUnavailable.
 func benchDeployment(replicas int32, image, surge, unavailable string) *deployment.Deployment {
-	labels := map[string]string{"app": "web"}
-	d := &deployment.Deployment{
-		ObjectMeta: meta.ObjectMeta{Name: "web", Labels: labels},
-		Spec: deployment.Spec{
-			Replicas: deployment.Ptr(replicas),
-			Selector: &meta.Selector{MatchLabels: map[string]string{"app": "web"}},
-			Template: pod.Template{
-				Labels: map[string]string{"app": "web"},
-				Spec:   pod.Spec{Containers: []pod.Container{{Name: "web", Image: image}}},
-			},
-		},
-	}
+	d := newDeployment("web", image, replicas)
 	if surge == deployment.Recreate {
 		d.Spec.Strategy.Type = deployment.Recreate
 		return d
 	}
-	s, err := deployment.ParseIntOrPercent(surge)
-	if err != nil {
-		panic(err)
-	}
-	u, err := deployment.ParseIntOrPercent(unavailable)
-	if err != nil {
-		panic(err)
-	}
-	d.Spec.Strategy = deployment.Strategy{Type: deployment.RollingUpdate,
-		RollingUpdate: &deployment.RollingUpdateParams{MaxSurge: s, MaxUnavailable: u}}
-	return d
+	return fixture.Rolling(d, surge, unavailable)
 }
 
 // rollOut steps c as `kubectl rollout status` does until Deployment "web"

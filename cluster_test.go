@@ -1,7 +1,10 @@
 package rollsim_test
 
 import (
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,9 +13,12 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/internal/fixture"
+	"github.com/rollsim/rollsim/internal/watchcheck"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/replicaset"
+	"github.com/rollsim/rollsim/scheduler"
 )
 
 func newReplicaSet(name string, replicas, minReady int32) *replicaset.ReplicaSet {
@@ -136,15 +142,12 @@ func TestReplicaSetValidation(t *testing.T) {
 }
 
 func TestDeploymentValidationChangesNothing(t *testing.T) {
-	c := rollsim.New(rollsim.Config{})
-	_, err := c.CreateDeployment(newDeployment("web", "web:1", 2))
-	require.NoError(t, err)
-	settle(c)
+	c := settled(t, rollsim.Config{}, newDeployment("web", "web:1", 2))
 	before, _ := c.Deployment("", "web")
 
 	bad := newDeployment("web", "web:2", 2)
-	bad = withStrategy(bad, "0", "0%")
-	_, err = c.UpdateDeployment(bad)
+	bad = fixture.Rolling(bad, "0", "0%")
+	_, err := c.UpdateDeployment(bad)
 	assert.EqualError(t, err, `Deployment.apps "web" is invalid: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: "0%": may not be 0 when `+"`maxSurge` is 0")
 	var inv *meta.InvalidError
 	require.ErrorAs(t, err, &inv)
@@ -176,10 +179,7 @@ func TestDeterministicEventLog(t *testing.T) {
 
 // ViewDeployment shows the stored Deployment, the one Deployment copies.
 func TestViewDeployment(t *testing.T) {
-	c := rollsim.New(rollsim.Config{})
-	_, err := c.CreateDeployment(newDeployment("web", "web:1", 2))
-	require.NoError(t, err)
-	settle(c)
+	c := settled(t, rollsim.Config{}, newDeployment("web", "web:1", 2))
 	want, err := c.Deployment("", "web")
 	require.NoError(t, err)
 	var got *deployment.Deployment
@@ -190,4 +190,670 @@ func TestViewDeployment(t *testing.T) {
 	err = c.ViewDeployment("", "nope", func(*deployment.Deployment) { called = true })
 	assert.EqualError(t, err, `deployments.apps "nope" not found`)
 	assert.False(t, called)
+}
+
+// fullCluster has three nodes with room for exactly one 800m pod each, and
+// a Deployment "web" of three such pods, rolled out.
+func fullCluster(t *testing.T, surge, unavailable string) *rollsim.Cluster {
+	t.Helper()
+	c := rollsim.New(rollsim.Config{Seed: 1})
+	for i := 1; i <= 3; i++ {
+		_, err := c.ApplyNode(scheduler.NewNode(fmt.Sprintf("node-%d", i), 1000, 2<<30, 110))
+		require.NoError(t, err)
+	}
+	d := fixture.Rolling(newDeployment("web", "nginx:1.27", 3), surge, unavailable)
+	d.Spec.ProgressDeadlineSeconds = deployment.Ptr[int32](30)
+	d.Spec.Template.Spec.Containers[0].Requests = pod.Resources{MilliCPU: 800, Memory: 256 << 20}
+	_, err := c.CreateDeployment(d)
+	require.NoError(t, err)
+	require.True(t, c.RunUntil(complete("web"), time.Minute))
+	for _, n := range c.NodeStates() {
+		require.Equal(t, 1, n.Pods, "one pod per node: %+v", n)
+	}
+	return c
+}
+
+func complete(name string) func(*rollsim.Cluster) bool {
+	return func(c *rollsim.Cluster) bool {
+		d, err := c.Deployment("", name)
+		return err == nil && d.Status.ObservedGeneration == d.Generation &&
+			d.Status.UpdatedReplicas == d.DesiredReplicas() && d.Status.AvailableReplicas == d.DesiredReplicas() &&
+			d.Status.Replicas == d.DesiredReplicas()
+	}
+}
+
+func progressing(t *testing.T, c *rollsim.Cluster, name string) *deployment.Condition {
+	t.Helper()
+	d, err := c.Deployment("", name)
+	require.NoError(t, err)
+	return d.Status.Condition(deployment.Progressing)
+}
+
+func TestNoRoomToSurgeStallsUntilTheDeadline(t *testing.T) {
+	c := fullCluster(t, "1", "0")
+	start := c.Now()
+	setImage(t, c, "web", "nginx:1.28")
+
+	assert.Equal(t, 1, c.PendingPods(), "the surge pod has nowhere to go")
+	var pending *pod.Pod
+	for _, p := range c.Pods() {
+		if !p.Bound {
+			pending = p
+		}
+	}
+	require.NotNil(t, pending)
+	assert.Equal(t, pod.Pending, pending.Phase)
+	assert.Equal(t, "Unschedulable", pending.Reason)
+	assert.Equal(t, "0/3 nodes are available: 3 Insufficient cpu.", pending.Message)
+	var failed []string
+	for _, e := range c.Events() {
+		if e.Reason == "FailedScheduling" {
+			failed = append(failed, fmt.Sprintf("%s %s %s/%s: %s", e.Type, e.Source, e.Kind, e.Name, e.Message))
+		}
+	}
+	assert.Equal(t, []string{"Warning default-scheduler Pod/" + pending.Name + ": 0/3 nodes are available: 3 Insufficient cpu."}, failed)
+
+	// Nothing old may go while the new pod is unavailable: the rollout
+	// stalls, availability stays at 3.
+	c.Advance(30 * time.Second)
+	d, err := c.Deployment("", "web")
+	require.NoError(t, err)
+	assert.EqualValues(t, 3, d.Status.AvailableReplicas)
+	assert.Equal(t, deployment.ReasonRSUpdated, progressing(t, c, "web").Reason, "not yet at 30s")
+
+	// Upstream notices only at its re-check. The sync of the new image
+	// writes the Deployment twice, and its retry after the conflict
+	// replaces the re-check the first rollout asked for; the retry asks
+	// for one a second past this stall's deadline, at its last progress
+	// (stored to the second) + 30s + 1s.
+	require.True(t, c.RunUntil(func(c *rollsim.Cluster) bool {
+		return progressing(t, c, "web").Reason == deployment.ReasonTimedOut
+	}, time.Minute))
+	assert.Equal(t, start.Truncate(time.Second).Add(31*time.Second), c.Now())
+	assert.Equal(t, 1, c.PendingPods())
+	d, err = c.Deployment("", "web")
+	require.NoError(t, err)
+	assert.EqualValues(t, 3, d.Status.AvailableReplicas)
+	assert.EqualValues(t, 4, d.Status.Replicas)
+}
+
+func TestNoRoomToSurgeWithMaxUnavailableCompletes(t *testing.T) {
+	c := fullCluster(t, "0", "1")
+	setImage(t, c, "web", "nginx:1.28")
+	require.True(t, c.RunUntil(complete("web"), time.Minute))
+	assert.Equal(t, 0, c.PendingPods())
+	for _, p := range c.Pods() {
+		assert.Equal(t, "nginx:1.28", p.Image())
+		assert.NotEmpty(t, p.NodeName)
+	}
+}
+
+func TestNodeFailureMidRolloutIsHealed(t *testing.T) {
+	c := rollsim.New(rollsim.Config{Seed: 1})
+	for i := 1; i <= 4; i++ {
+		_, err := c.ApplyNode(scheduler.NewNode(fmt.Sprintf("node-%d", i), 4000, 8<<30, 110))
+		require.NoError(t, err)
+	}
+	_, err := c.CreateDeployment(newDeployment("web", "nginx:1.27", 8))
+	require.NoError(t, err)
+	require.True(t, c.RunUntil(complete("web"), time.Minute))
+	setImage(t, c, "web", "nginx:1.28")
+	c.Advance(500 * time.Millisecond)
+
+	var lost int
+	for _, n := range c.NodeStates() {
+		if n.Name == "node-2" {
+			lost = n.Pods
+		}
+	}
+	require.Positive(t, lost)
+	require.NoError(t, c.DeleteNode("node-2"))
+	for _, p := range c.Pods() {
+		assert.NotEqual(t, "node-2", p.NodeName, "the node's pods are gone")
+	}
+	require.True(t, c.RunUntil(complete("web"), time.Minute), "the ReplicaSets replace the lost pods and the rollout completes")
+	assert.Len(t, c.NodeStates(), 3)
+	assert.Equal(t, 8, c.PodCount())
+	assert.Equal(t, 0, c.PendingPods())
+}
+
+func TestDrainAndCordon(t *testing.T) {
+	c := rollsim.New(rollsim.Config{Seed: 1})
+	for _, n := range []string{"a", "b"} {
+		_, err := c.ApplyNode(scheduler.NewNode(n, 4000, 8<<30, 4))
+		require.NoError(t, err)
+	}
+	_, err := c.CreateDeployment(newDeployment("web", "nginx", 6))
+	require.NoError(t, err)
+	require.True(t, c.RunUntil(complete("web"), time.Minute))
+
+	changed, err := c.Cordon("b", true)
+	require.NoError(t, err)
+	assert.True(t, changed)
+	changed, err = c.Cordon("b", true)
+	require.NoError(t, err)
+	assert.False(t, changed, "already cordoned")
+	evicted, err := c.Drain("b")
+	require.NoError(t, err)
+	assert.Len(t, evicted, 3)
+	assert.Equal(t, 2, c.PendingPods(), "node a has four pod slots")
+	assert.Equal(t, "0/2 nodes are available: 1 Too many pods, 1 node(s) were unschedulable.", pendingMessage(c))
+
+	_, err = c.Cordon("b", false)
+	require.NoError(t, err)
+	assert.Equal(t, 0, c.PendingPods(), "uncordoning makes room")
+
+	// Drain cordons the node itself, as kubectl drain does.
+	_, err = c.Drain("a")
+	require.NoError(t, err)
+	for _, n := range c.NodeStates() {
+		if n.Name == "a" {
+			assert.True(t, n.Unschedulable, "drain cordons")
+			assert.Zero(t, n.Pods)
+		}
+	}
+
+	_, err = c.Drain("nope")
+	assert.EqualError(t, err, `nodes "nope" not found`)
+	assert.EqualError(t, c.DeleteNode("nope"), `nodes "nope" not found`)
+}
+
+func pendingMessage(c *rollsim.Cluster) string {
+	for _, p := range c.Pods() {
+		if !p.Bound {
+			return p.Message
+		}
+	}
+	return ""
+}
+
+// A watch started on an empty cluster sees every write, in commit order,
+// one resourceVersion after another: what it rebuilds is the store.
+func TestWatchSeesEveryWriteInOrder(t *testing.T) {
+	c := rollsim.New(rollsim.Config{Seed: 1})
+	seen := watchcheck.Store{}
+	var last uint64
+	var count int
+	c.Watch(func(e rollsim.WatchEvent) {
+		count++
+		assert.Equal(t, last+1, e.ResourceVersion, "writes are numbered one after another")
+		last = e.ResourceVersion
+		assert.Equal(t, c.Now(), e.Time)
+		seen.Apply(t, e)
+	})
+	for _, name := range []string{"node-a", "node-b"} {
+		_, err := c.ApplyNode(scheduler.NewNode(name, 4000, 8<<30, 4))
+		require.NoError(t, err)
+	}
+	_, err := c.CreateDeployment(fixture.Rolling(newDeployment("web", "web:1", 4), "1", "0"))
+	require.NoError(t, err)
+	settle(c)
+	setImage(t, c, "web", "web:2")
+	settle(c)
+	_, err = c.Cordon("node-a", true)
+	require.NoError(t, err)
+	_, err = c.Drain("node-b")
+	require.NoError(t, err)
+	_, err = c.Cordon("node-a", false)
+	require.NoError(t, err)
+	settle(c)
+	require.NoError(t, c.DeleteNode("node-b"))
+	settle(c)
+	scaleTo(t, c, "web", 2)
+	settle(c)
+
+	assert.Equal(t, watchcheck.Stored(c), seen)
+	assert.Equal(t, c.Stats().Writes, count, "Stats counts the same writes")
+	require.NoError(t, c.DeleteDeployment("", "web"))
+	assert.Equal(t, watchcheck.Stored(c), seen, "the cascade of a deletion")
+	assert.Len(t, seen, 1, "only node-a is left")
+}
+
+// Each watcher gets its own copy: what one does to its object neither
+// another watcher nor the cluster sees.
+func TestWatchCopiesAndStops(t *testing.T) {
+	c := rollsim.New(rollsim.Config{Seed: 1})
+	var first, second []string
+	stop := c.Watch(func(e rollsim.WatchEvent) {
+		first = append(first, fmt.Sprintf("%s %s/%s", e.Type, e.Kind(), e.Meta().Name))
+		if e.Deployment != nil {
+			e.Deployment.Spec.Template.Spec.Containers[0].Image = "changed"
+		}
+	})
+	c.Watch(func(e rollsim.WatchEvent) {
+		if e.Deployment != nil {
+			second = append(second, e.Deployment.Spec.Template.Spec.Containers[0].Image)
+		}
+	})
+	_, err := c.CreateDeployment(newDeployment("web", "web:1", 1))
+	require.NoError(t, err)
+	require.NotEmpty(t, first)
+	assert.Equal(t, "ADDED Deployment/web", first[0])
+	for _, img := range second {
+		assert.Equal(t, "web:1", img)
+	}
+	d, err := c.Deployment("", "web")
+	require.NoError(t, err)
+	assert.Equal(t, "web:1", d.Spec.Template.Spec.Containers[0].Image)
+
+	stop()
+	n := len(first)
+	c.Advance(time.Minute)
+	assert.Len(t, first, n, "a stopped watch hears nothing")
+	assert.Greater(t, len(second), 1, "the other watch goes on")
+}
+
+// Two clients read the Deployment at the same resourceVersion; the second
+// to write gets the API server's Conflict and changes nothing, so the
+// first one's image stays.
+func TestStaleUpdateIsAConflict(t *testing.T) {
+	c := settled(t, rollsim.Config{Seed: 1}, newDeployment("web", "web:1", 3))
+	a, err := c.Deployment("", "web")
+	require.NoError(t, err)
+	b, err := c.Deployment("", "web")
+	require.NoError(t, err)
+
+	a.Spec.Template.Spec.Containers[0].Image = "web:2"
+	_, err = c.UpdateDeployment(a)
+	require.NoError(t, err)
+	after, err := c.Deployment("", "web")
+	require.NoError(t, err)
+
+	b.Spec.Replicas = new(int32)
+	*b.Spec.Replicas = 5
+	_, err = c.UpdateDeployment(b)
+	require.Error(t, err)
+	assert.True(t, meta.IsConflict(err))
+	var ce *meta.ConflictError
+	require.True(t, errors.As(err, &ce))
+	assert.EqualError(t, err, `Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again`)
+	now, err := c.Deployment("", "web")
+	require.NoError(t, err)
+	assert.Equal(t, after, now, "a refused write changes nothing")
+	assert.Equal(t, "web:2", now.Spec.Template.Spec.Containers[0].Image)
+
+	// Read again, the same change goes through.
+	b, err = c.Deployment("", "web")
+	require.NoError(t, err)
+	*b.Spec.Replicas = 5
+	_, err = c.UpdateDeployment(b)
+	require.NoError(t, err)
+
+	// A resourceVersion of 0 asks for an unconditional update.
+	b.ResourceVersion = 0
+	*b.Spec.Replicas = 6
+	_, err = c.UpdateDeployment(b)
+	require.NoError(t, err)
+}
+
+// An update that changes nothing commits nothing: no new resourceVersion,
+// no watch event, no sync.
+func TestNoOpUpdateCommitsNothing(t *testing.T) {
+	c := settled(t, rollsim.Config{Seed: 1}, newDeployment("web", "web:1", 1))
+	d, err := c.Deployment("", "web")
+	require.NoError(t, err)
+	events := 0
+	c.Watch(func(rollsim.WatchEvent) { events++ })
+	before := c.Stats()
+	got, err := c.UpdateDeployment(d)
+	require.NoError(t, err)
+	assert.Equal(t, d.ResourceVersion, got.ResourceVersion)
+	assert.Zero(t, events)
+	assert.Equal(t, before, c.Stats())
+}
+
+func TestNilObjectsAreErrors(t *testing.T) {
+	c := rollsim.New(rollsim.Config{})
+	_, err := c.CreateDeployment(nil)
+	assert.ErrorIs(t, err, rollsim.ErrNilObject)
+	_, err = c.UpdateDeployment(nil)
+	assert.ErrorIs(t, err, rollsim.ErrNilObject)
+	_, err = c.CreateReplicaSet(nil)
+	assert.ErrorIs(t, err, rollsim.ErrNilObject)
+	_, err = c.ApplyNode(nil)
+	assert.ErrorIs(t, err, rollsim.ErrNilObject)
+	assert.Zero(t, c.Stats().Writes)
+}
+
+// A replacement controller works on copies: what it changes in place
+// never reaches the store, and a write from a copy that another write has
+// overtaken is a conflict.
+func TestReplacementSyncWorksOnCopies(t *testing.T) {
+	var conflicts int
+	tried := false
+	c := rollsim.New(rollsim.Config{Seed: 1, DeploymentSync: func(env deployment.Env, d *deployment.Deployment) error {
+		err := deployment.Sync(env, d)
+		for _, rs := range env.ReplicaSets(d) {
+			rs.Spec.Replicas = 99 // a copy: the store never sees it
+			rs.SetAnnotation("scribbled", "yes")
+		}
+		d.Spec.Paused = true
+		if rss := env.ReplicaSets(d); len(rss) > 0 && !tried {
+			tried = true
+			stale := rss[0].UpdateCopy()
+			fresh := rss[0].UpdateCopy()
+			fresh.SetAnnotation("first", "wins")
+			if err := env.UpdateReplicaSet(&fresh); err != nil {
+				return err
+			}
+			stale.SetAnnotation("second", "loses")
+			if err := env.UpdateReplicaSet(&stale); meta.IsConflict(err) {
+				conflicts++
+			}
+		}
+		return err
+	}})
+	_, err := c.CreateDeployment(newDeployment("web", "web:1", 2))
+	require.NoError(t, err)
+	settle(c)
+	assert.Equal(t, 1, conflicts)
+	d, err := c.Deployment("", "web")
+	require.NoError(t, err)
+	assert.False(t, d.Spec.Paused)
+	rss := c.ReplicaSetsOf(d)
+	require.Len(t, rss, 1)
+	assert.EqualValues(t, 2, rss[0].Spec.Replicas)
+	assert.NotContains(t, rss[0].Annotations, "scribbled")
+	assert.NotContains(t, rss[0].Annotations, "second")
+	assert.Equal(t, "wins", rss[0].Annotations["first"])
+}
+
+func TestClassicRollingUpdate(t *testing.T) {
+	c := rollsim.New(rollsim.Config{})
+	r := record(c)
+	_, err := c.CreateDeployment(newDeployment("httpd", "httpd:2.2.31", 3))
+	require.NoError(t, err)
+	settle(c)
+	assert.Equal(t, []string{"t=0s Scaled up replica set httpd:2.2.31 from 0 to 3"}, r.take())
+
+	setImage(t, c, "httpd", "httpd:2.2.32")
+	settle(c)
+	assert.Equal(t, []string{
+		"t=1h0m0s Scaled up replica set httpd:2.2.32 from 0 to 1",
+		"t=1h0m1s Scaled down replica set httpd:2.2.31 from 3 to 2",
+		"t=1h0m1s Scaled up replica set httpd:2.2.32 from 1 to 2",
+		"t=1h0m2s Scaled down replica set httpd:2.2.31 from 2 to 1",
+		"t=1h0m2s Scaled up replica set httpd:2.2.32 from 2 to 3",
+		"t=1h0m3s Scaled down replica set httpd:2.2.31 from 1 to 0",
+	}, r.take())
+	// The old ReplicaSet stays, at 0.
+	assert.Equal(t, []string{"httpd:2.2.31=0/0", "httpd:2.2.32=3/3"}, sizes(t, c, "httpd"))
+	d, err := c.Deployment("", "httpd")
+	require.NoError(t, err)
+	assert.Equal(t, deployment.Status{ObservedGeneration: 2, Replicas: 3, UpdatedReplicas: 3, ReadyReplicas: 3, AvailableReplicas: 3},
+		withoutConditions(d.Status))
+	assert.Equal(t, "NewReplicaSetAvailable", d.Status.Condition(deployment.Progressing).Reason)
+	assert.Equal(t, "MinimumReplicasAvailable", d.Status.Condition(deployment.Available).Reason)
+}
+
+func withoutConditions(s deployment.Status) deployment.Status {
+	s.Conditions = nil
+	return s
+}
+
+// Each rolling update moves in steps its strategy allows: surge 3,
+// unavailable 2 over 10 replicas moves both ways in big steps (creating the
+// new ReplicaSet shares a sync with a scale-down); maxSurge 0 over 3 makes
+// room before each new pod.
+func TestRollingUpdateSteps(t *testing.T) {
+	for _, tc := range []struct {
+		name               string
+		replicas           int32
+		surge, unavailable string
+		events             []string
+	}{
+		{"Surge3Unavailable2", 10, "3", "2", []string{
+			"t=1h0m0s Scaled up replica set web:2 from 0 to 3",
+			"t=1h0m0s Scaled down replica set web:1 from 10 to 8",
+			"t=1h0m0s Scaled up replica set web:2 from 3 to 5",
+			"t=1h0m1s Scaled down replica set web:1 from 8 to 3",
+			"t=1h0m1s Scaled up replica set web:2 from 5 to 10",
+			"t=1h0m2s Scaled down replica set web:1 from 3 to 0",
+		}},
+		{"MaxSurgeZero", 3, "0", "1", []string{
+			"t=1h0m0s Scaled down replica set web:1 from 3 to 2",
+			"t=1h0m0s Scaled up replica set web:2 from 0 to 1",
+			"t=1h0m1s Scaled down replica set web:1 from 2 to 1",
+			"t=1h0m1s Scaled up replica set web:2 from 1 to 2",
+			"t=1h0m2s Scaled down replica set web:1 from 1 to 0",
+			"t=1h0m2s Scaled up replica set web:2 from 2 to 3",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, r := rolledOut(t, tc.replicas, tc.surge, tc.unavailable)
+			setImage(t, c, "web", "web:2")
+			settle(c)
+			assert.Equal(t, tc.events, r.take())
+		})
+	}
+}
+
+// A rollover: v2 never becomes Ready; v3 replaces it before v2 finished,
+// and v2's unhealthy pods go first.
+func TestRolloverOfBrokenRelease(t *testing.T) {
+	c, r := rolledOut(t, 10, "3", "2")
+	c.SetNeverReady("web:2")
+	setImage(t, c, "web", "web:2")
+	c.Advance(5 * time.Second)
+	assert.Equal(t, []string{
+		"t=1h0m0s Scaled up replica set web:2 from 0 to 3",
+		"t=1h0m0s Scaled down replica set web:1 from 10 to 8",
+		"t=1h0m0s Scaled up replica set web:2 from 3 to 5",
+	}, r.take())
+	assert.Equal(t, []string{"web:1=8/8", "web:2=5/0"}, sizes(t, c, "web"))
+	setImage(t, c, "web", "web:3")
+	settle(c)
+	ev := r.take()
+	require.NotEmpty(t, ev)
+	assert.Equal(t, []string{
+		"t=1h0m5s Scaled down replica set web:2 from 5 to 0",
+		"t=1h0m5s Scaled up replica set web:3 from 0 to 5",
+	}, ev[:2])
+	assert.Equal(t, []string{"web:1=0/0", "web:2=0/0", "web:3=10/10"}, sizes(t, c, "web"))
+}
+
+// Scaling mid-rollout shares the change among the ReplicaSets in
+// proportion to their sizes.
+func TestProportionalScaling(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		to     int32
+		events []string
+		sizes  []string
+	}{
+		{"up 10 to 15", 15, []string{
+			"t=1h0m5s Scaled up replica set web:1 from 8 to 11",
+			"t=1h0m5s Scaled up replica set web:2 from 5 to 7",
+		}, []string{"web:1=11/8", "web:2=7/0"}},
+		// After the proportional step the rollout goes on at once: 5
+		// replicas allow 2 unavailable, so 2 more old pods go and the new
+		// ReplicaSet takes their room.
+		{"down 10 to 5", 5, []string{
+			"t=1h0m5s Scaled down replica set web:1 from 8 to 5",
+			"t=1h0m5s Scaled down replica set web:2 from 5 to 3",
+			"t=1h0m5s Scaled down replica set web:1 from 5 to 3",
+			"t=1h0m5s Scaled up replica set web:2 from 3 to 5",
+		}, []string{"web:1=3/3", "web:2=5/0"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, r := rolledOut(t, 10, "3", "2")
+			c.SetNeverReady("web:2")
+			setImage(t, c, "web", "web:2")
+			c.Advance(5 * time.Second)
+			r.take()
+			scaleTo(t, c, "web", tc.to)
+			assert.Equal(t, tc.events, r.take())
+			assert.Equal(t, tc.sizes, sizes(t, c, "web"))
+		})
+	}
+}
+
+// Recreate: the old ReplicaSet goes to 0, the new one comes up only once
+// the old pods are gone.
+func TestRecreate(t *testing.T) {
+	c := rollsim.New(rollsim.Config{})
+	r := record(c)
+	d := newDeployment("web", "web:1", 3)
+	d.Spec.Strategy.Type = deployment.Recreate
+	_, err := c.CreateDeployment(d)
+	require.NoError(t, err)
+	settle(c)
+	r.take()
+	setImage(t, c, "web", "web:2")
+	assert.Equal(t, []string{
+		"t=1h0m0s Scaled down replica set web:1 from 3 to 0",
+		"t=1h0m0s Scaled up replica set web:2 from 0 to 3",
+	}, r.take())
+	assert.Equal(t, []string{"web:1=0/0", "web:2=3/0"}, sizes(t, c, "web"))
+	settle(c)
+	assert.Equal(t, []string{"web:1=0/0", "web:2=3/3"}, sizes(t, c, "web"))
+}
+
+// A release whose pods never become Ready keeps availability at or above
+// replicas - maxUnavailable, and the Deployment reports
+// ProgressDeadlineExceeded progressDeadlineSeconds + 1s after its last
+// progress.
+func TestProgressDeadlineExceeded(t *testing.T) {
+	c := rollsim.New(rollsim.Config{})
+	d := fixture.Rolling(newDeployment("web", "web:1", 4), "1", "1")
+	d.Spec.ProgressDeadlineSeconds = deployment.Ptr[int32](30)
+	_, err := c.CreateDeployment(d)
+	require.NoError(t, err)
+	settle(c)
+	c.SetNeverReady("web:2")
+	start := c.Now()
+	setImage(t, c, "web", "web:2")
+	var flipped time.Duration
+	for c.Now().Sub(start) < 2*time.Minute {
+		cur, err := c.Deployment("", "web")
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, cur.Status.AvailableReplicas, int32(3), "availability floor")
+		if cond := cur.Status.Condition(deployment.Progressing); cond.Reason == deployment.ReasonTimedOut && flipped == 0 {
+			flipped = c.Now().Sub(start)
+		}
+		if !c.Step() {
+			break
+		}
+	}
+	// The last progress: the new pods were created at start (pods never
+	// get Ready, so nothing moves after).
+	assert.Equal(t, 31*time.Second, flipped)
+	cur, err := c.Deployment("", "web")
+	require.NoError(t, err)
+	cond := cur.Status.Condition(deployment.Progressing)
+	assert.Equal(t, "False", cond.Status)
+	assert.Contains(t, cond.Message, "has timed out progressing.")
+}
+
+// A current ReplicaSet whose revision does not parse keeps its
+// annotations: upstream copies the Deployment's annotations onto a copy
+// of it, then drops that copy when the revision cannot be compared.
+func TestUnparsableRevisionKeepsAnnotations(t *testing.T) {
+	c := rollsim.New(rollsim.Config{})
+	d := newDeployment("web", "web:1", 2)
+	d.Spec.Paused = true // no ReplicaSet of its own yet
+	d.Annotations = map[string]string{deployment.ChangeCauseAnnotation: "first"}
+	created, err := c.CreateDeployment(d)
+	require.NoError(t, err)
+	require.Empty(t, c.ReplicaSets())
+
+	rs := &replicaset.ReplicaSet{
+		ObjectMeta: meta.ObjectMeta{Name: "web-manual", Labels: map[string]string{"app": "web"},
+			Annotations: map[string]string{deployment.RevisionAnnotation: "x"},
+			Owner:       &meta.OwnerRef{Kind: "Deployment", Name: "web", UID: created.UID}},
+		Spec: replicaset.Spec{Selector: &meta.Selector{MatchLabels: map[string]string{"app": "web"}}, Template: d.Spec.Template.Clone()},
+	}
+	_, err = c.CreateReplicaSet(rs)
+	require.NoError(t, err)
+	got, err := c.ReplicaSet("", "web-manual")
+	require.NoError(t, err)
+	assert.NotContains(t, got.Annotations, deployment.ChangeCauseAnnotation)
+	assert.Equal(t, "x", got.Annotations[deployment.RevisionAnnotation])
+	// Scaling it (a paused Deployment still scales) stores the replica
+	// annotations, on the ReplicaSet as it was.
+	assert.Equal(t, int32(2), got.Spec.Replicas)
+	assert.Equal(t, "2", got.Annotations[deployment.DesiredReplicasAnnotation])
+
+	// A change of minReadySeconds is stored, and with it, as upstream
+	// stores its annotated copy, the annotations copied from the
+	// Deployment; the revision still does not parse, so it stays.
+	live, err := c.Deployment("", "web")
+	require.NoError(t, err)
+	live.Spec.MinReadySeconds = 3
+	_, err = c.UpdateDeployment(live)
+	require.NoError(t, err)
+	got, err = c.ReplicaSet("", "web-manual")
+	require.NoError(t, err)
+	assert.Equal(t, int32(3), got.Spec.MinReadySeconds)
+	assert.Equal(t, "first", got.Annotations[deployment.ChangeCauseAnnotation])
+	assert.Equal(t, "x", got.Annotations[deployment.RevisionAnnotation])
+}
+
+// reversedEnv lists a Deployment's ReplicaSets newest first, the reverse
+// of the order the cluster keeps them in.
+type reversedEnv struct{ deployment.Env }
+
+func (e reversedEnv) ReplicaSets(d *deployment.Deployment) []*replicaset.ReplicaSet {
+	rss := slices.Clone(e.Env.ReplicaSets(d))
+	slices.Reverse(rss)
+	return rss
+}
+
+// The Deployment controller's decisions do not depend on the order in
+// which the cluster lists its ReplicaSets, nor on what a Controller
+// remembers between syncs: rollouts interrupted by new images, which
+// leave several old ReplicaSets to scale down oldest first, give the same
+// events and ReplicaSets every way.
+func TestSyncIndependentOfListOrderAndMemory(t *testing.T) {
+	play := func(sync func(deployment.Env, *deployment.Deployment) error) (events []string, state []string) {
+		c := settled(t, rollsim.Config{Seed: 7, DeploymentSync: sync}, fixture.Rolling(newDeployment("web", "web:1", 10), "3", "2"))
+		for i := 2; i <= 6; i++ {
+			setImage(t, c, "web", fmt.Sprintf("web:%d", i))
+			for range i % 3 {
+				c.Step()
+			}
+		}
+		scaleTo(t, c, "web", 14)
+		c.Step()
+		settle(c)
+		for _, e := range c.Events() {
+			events = append(events, e.Kind+" "+e.String())
+		}
+		for _, rs := range c.ReplicaSets() {
+			state = append(state, fmt.Sprintf("%s rev=%d spec=%d available=%d", rs.Image(), rs.Revision(), rs.Spec.Replicas, rs.Status.AvailableReplicas))
+		}
+		return events, state
+	}
+	events, state := play(nil)
+	require.Greater(t, strings.Count(strings.Join(events, "\n"), "Scaled down"), 5)
+	for name, sync := range map[string]func(deployment.Env, *deployment.Deployment) error{
+		"reversed list": func(env deployment.Env, d *deployment.Deployment) error {
+			return deployment.Sync(reversedEnv{env}, d)
+		},
+		"reversed list, remembering": func() func(deployment.Env, *deployment.Deployment) error {
+			ctl := &deployment.Controller{RememberNewReplicaSet: true}
+			return func(env deployment.Env, d *deployment.Deployment) error { return ctl.Sync(reversedEnv{env}, d) }
+		}(),
+	} {
+		gotEvents, gotState := play(sync)
+		assert.Equal(t, events, gotEvents, name)
+		assert.Equal(t, state, gotState, name)
+	}
+}
+
+// A controller that never settles is an error the cluster keeps, not a
+// hang: the round limit stops it and Err reports it.
+func TestNotSettledIsAnError(t *testing.T) {
+	c := rollsim.New(rollsim.Config{Seed: 1, DeploymentSync: func(env deployment.Env, d *deployment.Deployment) error {
+		err := deployment.Sync(env, d)
+		env.RequeueAt(d, env.Now()) // again at once, for ever
+		return err
+	}})
+	require.NoError(t, c.Err())
+	_, err := c.CreateDeployment(newDeployment("web", "web:1", 1))
+	require.NoError(t, err)
+	var ns *rollsim.NotSettledError
+	require.ErrorAs(t, c.Err(), &ns)
+	assert.Equal(t, c.Now(), ns.At)
+	assert.Contains(t, ns.Error(), "did not settle")
 }

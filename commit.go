@@ -112,30 +112,18 @@ type write struct {
 	apply func() bool
 }
 
-func (w *write) objectMeta() *meta.ObjectMeta {
-	switch {
-	case w.dep != nil:
-		return &w.dep.ObjectMeta
-	case w.rs != nil:
-		return &w.rs.ObjectMeta
-	case w.pod != nil:
-		return &w.pod.ObjectMeta
-	}
-	return &w.node.ObjectMeta
+// object returns the written object in a WatchEvent's fields, uncopied,
+// so that a write is read the way a watch event is.
+func (w *write) object() WatchEvent {
+	return WatchEvent{Deployment: w.dep, ReplicaSet: w.rs, Pod: w.pod, Node: w.node}
 }
 
-// resource names the written object's resource, as errors name it.
-func (w *write) resource() string {
-	switch {
-	case w.dep != nil:
-		return "deployments.apps"
-	case w.rs != nil:
-		return "replicasets.apps"
-	case w.pod != nil:
-		return "pods"
-	}
-	return "nodes"
-}
+func (w *write) objectMeta() *meta.ObjectMeta { return w.object().Meta() }
+
+// resources names each kind's resource, as errors name it.
+var resources = map[string]string{"Deployment": "deployments.apps", "ReplicaSet": "replicasets.apps", "Pod": "pods", "Node": "nodes"}
+
+func (w *write) resource() string { return resources[w.object().Kind()] }
 
 // commit is the API server's write path for one write: it checks the
 // writer's resourceVersion and admits the change (defaults, validation),

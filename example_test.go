@@ -6,6 +6,7 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/kubectl"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
@@ -133,15 +134,7 @@ func ExampleCluster_Stats() {
 // web is a Deployment of replicas pods running web:1, as its manifest
 // would say it.
 func web(replicas int32) *deployment.Deployment {
-	labels := map[string]string{"app": "web"}
-	return &deployment.Deployment{
-		ObjectMeta: meta.ObjectMeta{Name: "web"},
-		Spec: deployment.Spec{
-			Replicas: deployment.Ptr(replicas),
-			Selector: &meta.Selector{MatchLabels: labels},
-			Template: pod.Template{Labels: labels, Spec: pod.Spec{Containers: []pod.Container{{Name: "web", Image: "web:1"}}}},
-		},
-	}
+	return fixture.Deployment("web", "web:1", replicas)
 }
 
 // Apply is `kubectl apply` of a Deployment built in Go: the first creates

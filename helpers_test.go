@@ -10,37 +10,35 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
-	"github.com/rollsim/rollsim/meta"
-	"github.com/rollsim/rollsim/pod"
+	"github.com/rollsim/rollsim/internal/fixture"
 )
 
-// newDeployment returns an "app" Deployment of replicas pods of image.
+// newDeployment returns an "app" Deployment of replicas pods of image,
+// labelled as its pods are.
 func newDeployment(name, image string, replicas int32) *deployment.Deployment {
-	labels := map[string]string{"app": name}
-	return &deployment.Deployment{
-		ObjectMeta: meta.ObjectMeta{Name: name, Labels: labels},
-		Spec: deployment.Spec{
-			Replicas: deployment.Ptr(replicas),
-			Selector: &meta.Selector{MatchLabels: map[string]string{"app": name}},
-			Template: pod.Template{
-				Labels: map[string]string{"app": name},
-				Spec:   pod.Spec{Containers: []pod.Container{{Name: name, Image: image}}},
-			},
-		},
-	}
+	d := fixture.Deployment(name, image, replicas)
+	d.Labels = map[string]string{"app": name}
+	return d
 }
 
-func withStrategy(d *deployment.Deployment, surge, unavailable string) *deployment.Deployment {
-	s, err := deployment.ParseIntOrPercent(surge)
-	if err != nil {
-		panic(err)
-	}
-	u, err := deployment.ParseIntOrPercent(unavailable)
-	if err != nil {
-		panic(err)
-	}
-	d.Spec.Strategy = deployment.Strategy{Type: deployment.RollingUpdate, RollingUpdate: &deployment.RollingUpdateParams{MaxSurge: s, MaxUnavailable: u}}
-	return d
+// settled returns a cluster in which d has been created and given an hour
+// to roll out.
+func settled(t *testing.T, cfg rollsim.Config, d *deployment.Deployment) *rollsim.Cluster {
+	t.Helper()
+	c := rollsim.New(cfg)
+	_, err := c.CreateDeployment(d)
+	require.NoError(t, err)
+	settle(c)
+	return c
+}
+
+// rolledOut returns a cluster whose Deployment "web" of replicas pods of
+// web:1 has rolled out with the given maxSurge and maxUnavailable, and a
+// recorder of the events that come after.
+func rolledOut(t *testing.T, replicas int32, surge, unavailable string) (*rollsim.Cluster, *recorder) {
+	t.Helper()
+	c := settled(t, rollsim.Config{}, fixture.Rolling(newDeployment("web", "web:1", replicas), surge, unavailable))
+	return c, record(c)
 }
 
 // recorder collects the Deployment controller's events as "t=6s Scaled up

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/rollsim/rollsim"
+	"github.com/rollsim/rollsim/internal/fixture"
 )
 
 // since returns the work counted between two readings of Stats.
@@ -28,7 +29,7 @@ func since(now, before rollsim.Stats) rollsim.Stats {
 // divided among these syncs.
 func TestStatsOfRolloutSteps(t *testing.T) {
 	c := rollsim.New(rollsim.Config{Seed: 1})
-	_, err := c.CreateDeployment(withStrategy(newDeployment("web", "web:1", 4), "1", "0"))
+	_, err := c.CreateDeployment(fixture.Rolling(newDeployment("web", "web:1", 4), "1", "0"))
 	require.NoError(t, err)
 	settle(c)
 	setImage(t, c, "web", "web:2")

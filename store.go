@@ -192,9 +192,15 @@ func (c *Cluster) ViewDeployment(namespace, name string, f func(d *deployment.De
 
 // Deployments returns copies of every Deployment, by namespace and name.
 func (c *Cluster) Deployments() []*deployment.Deployment {
-	out := make([]*deployment.Deployment, 0, len(c.deployments))
-	for _, k := range sortedKeys(c.deployments) {
-		out = append(out, c.deployments[k].Clone())
+	return sortedClones(c.deployments)
+}
+
+// sortedClones returns copies of every object of m, by namespace and
+// name: what a client lists is never the cluster's own object.
+func sortedClones[V interface{ Clone() V }](m map[objKey]V) []V {
+	out := make([]V, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		out = append(out, m[k].Clone())
 	}
 	return out
 }
@@ -309,11 +315,7 @@ func (c *Cluster) ReplicaSet(namespace, name string) (*replicaset.ReplicaSet, er
 
 // ReplicaSets returns copies of every ReplicaSet, by namespace and name.
 func (c *Cluster) ReplicaSets() []*replicaset.ReplicaSet {
-	out := make([]*replicaset.ReplicaSet, 0, len(c.replicaSets))
-	for _, k := range sortedKeys(c.replicaSets) {
-		out = append(out, c.replicaSets[k].Clone())
-	}
-	return out
+	return sortedClones(c.replicaSets)
 }
 
 // ReplicaSetsOf returns copies of the ReplicaSets a Deployment owns,
@@ -353,11 +355,7 @@ func (c *Cluster) deleteReplicaSet(rs *replicaset.ReplicaSet) {
 
 // Pods returns copies of every pod, by namespace and name.
 func (c *Cluster) Pods() []*pod.Pod {
-	out := make([]*pod.Pod, 0, len(c.pods))
-	for _, k := range sortedKeys(c.pods) {
-		out = append(out, c.pods[k].Clone())
-	}
-	return out
+	return sortedClones(c.pods)
 }
 
 // Pod returns a copy of the named pod.

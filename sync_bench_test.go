@@ -6,8 +6,7 @@ import (
 	"time"
 
 	"github.com/rollsim/rollsim/deployment"
-	"github.com/rollsim/rollsim/meta"
-	"github.com/rollsim/rollsim/pod"
+	"github.com/rollsim/rollsim/internal/fixture"
 )
 
 // midRollout returns a cluster whose Deployment "web" of 10 pods (maxSurge
@@ -15,20 +14,7 @@ import (
 // earlier rollouts, and the stored Deployment.
 func midRollout(b *testing.B, history int) (*Cluster, *deployment.Deployment) {
 	c := New(Config{Seed: 1})
-	labels := map[string]string{"app": "web"}
-	d := &deployment.Deployment{
-		ObjectMeta: meta.ObjectMeta{Name: "web"},
-		Spec: deployment.Spec{
-			Replicas: deployment.Ptr[int32](10),
-			Selector: &meta.Selector{MatchLabels: labels},
-			Template: pod.Template{
-				Labels: labels,
-				Spec:   pod.Spec{Containers: []pod.Container{{Name: "web", Image: "web:0"}}},
-			},
-			Strategy: deployment.Strategy{Type: deployment.RollingUpdate,
-				RollingUpdate: &deployment.RollingUpdateParams{MaxSurge: deployment.Int(1), MaxUnavailable: deployment.Int(0)}},
-		},
-	}
+	d := fixture.Rolling(fixture.Deployment("web", "web:0", 10), "1", "0")
 	if _, err := c.CreateDeployment(d); err != nil {
 		b.Fatal(err)
 	}

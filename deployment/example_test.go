@@ -4,8 +4,7 @@ import (
 	"fmt"
 
 	"github.com/rollsim/rollsim/deployment"
-	"github.com/rollsim/rollsim/meta"
-	"github.com/rollsim/rollsim/pod"
+	"github.com/rollsim/rollsim/internal/fixture"
 )
 
 // maxSurge and maxUnavailable are written as a count or a percent of the
@@ -43,18 +42,7 @@ func ExampleIntOrPercent_Scaled() {
 // newDeployment returns a Deployment of replicas httpd pods, as a client
 // writes it: the strategy left for Default to fill.
 func newDeployment(replicas int32) *deployment.Deployment {
-	labels := map[string]string{"app": "httpd"}
-	return &deployment.Deployment{
-		ObjectMeta: meta.ObjectMeta{Name: "httpd"},
-		Spec: deployment.Spec{
-			Replicas: deployment.Ptr(replicas),
-			Selector: &meta.Selector{MatchLabels: labels},
-			Template: pod.Template{
-				Labels: labels,
-				Spec:   pod.Spec{Containers: []pod.Container{{Name: "httpd", Image: "httpd:2.4.16"}}},
-			},
-		},
-	}
+	return fixture.Deployment("httpd", "httpd:2.4.16", replicas)
 }
 
 // MaxSurge and MaxUnavailable give the pod counts a rolling update is

@@ -4,9 +4,6 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/rollsim/rollsim/meta/metatest"
 )
 
@@ -14,18 +11,7 @@ import (
 // compares field by field, tells apart two statuses that differ in any
 // one field, a field added to Status later included.
 func TestStatusDeepEqualCoversEveryField(t *testing.T) {
-	var base, same Status
-	metatest.Fill(&base, 1)
-	metatest.Fill(&same, 1)
-	require.True(t, statusDeepEqual(&base, &same), "two equal statuses differ")
-	leaves := metatest.Leaves(&same)
-	require.NotEmpty(t, leaves)
-	for i, l := range leaves {
-		var other Status
-		metatest.Fill(&other, 1)
-		metatest.Leaves(&other)[i].Change()
-		assert.False(t, statusDeepEqual(&base, &other), "statusDeepEqual misses %s", l.Path)
-	}
+	metatest.CheckEqual(t, "statusDeepEqual", statusDeepEqual, nil)
 }
 
 // TestCloneCoversEveryField checks that Deployment.Clone and Spec.Clone
@@ -49,25 +35,14 @@ func TestCloneCoversEveryField(t *testing.T) {
 				tt.strip(d)
 				return d
 			}
-			d := build()
-			require.Equal(t, build(), d.Clone(), "the clone differs")
-			for i, l := range metatest.Leaves(d.Clone()) {
-				c := d.Clone()
-				metatest.Leaves(c)[i].Change()
-				require.Equal(t, build(), d, "changing the clone's %s changed the original", l.Path)
-			}
+			metatest.CheckClone(t, build, (*Deployment).Clone)
 		})
 	}
 	t.Run("Spec", func(t *testing.T) {
-		var s, want Spec
-		metatest.Fill(&s, 1)
-		metatest.Fill(&want, 1)
-		require.Equal(t, want, s.Clone())
-		for i, l := range metatest.Leaves(&want) {
+		metatest.CheckClone(t, metatest.Filled[Spec], func(s *Spec) *Spec {
 			c := s.Clone()
-			metatest.Leaves(&c)[i].Change()
-			require.Equal(t, want, s, "changing the clone's %s changed the original", l.Path)
-		}
+			return &c
+		})
 	})
 }
 
@@ -88,17 +63,5 @@ var notCompared = regexp.MustCompile(`^Template\.(` +
 // TestSpecEqualCoversEveryField checks that Spec.Equal tells apart two
 // specs that differ in any one field it reads.
 func TestSpecEqualCoversEveryField(t *testing.T) {
-	var a, b Spec
-	metatest.Fill(&a, 1)
-	metatest.Fill(&b, 1)
-	require.True(t, a.Equal(&b), "two equal specs differ")
-	for i, l := range metatest.Leaves(&b) {
-		if notCompared.MatchString(l.Path) {
-			continue
-		}
-		var other Spec
-		metatest.Fill(&other, 1)
-		metatest.Leaves(&other)[i].Change()
-		assert.False(t, a.Equal(&other), "Spec.Equal misses %s", l.Path)
-	}
+	metatest.CheckEqual(t, "Spec.Equal", (*Spec).Equal, notCompared)
 }

@@ -236,20 +236,20 @@ func writeEnv(b *strings.Builder, c *corev1.Container) {
 // divisor, rounded up, or "node allocatable" for an unset cpu or memory
 // limit.
 func resourceFieldValue(r *corev1.ResourceFieldSelector, c *corev1.Container) string {
+	kind, name, _ := strings.Cut(r.Resource, ".")
+	var list corev1.ResourceList
+	switch kind {
+	case "limits":
+		list = c.Resources.Limits
+	case "requests":
+		list = c.Resources.Requests
+	default:
+		return ""
+	}
 	var q resource.Quantity
-	switch r.Resource {
-	case "limits.cpu":
-		q = c.Resources.Limits[corev1.ResourceCPU]
-	case "limits.memory":
-		q = c.Resources.Limits[corev1.ResourceMemory]
-	case "limits.ephemeral-storage":
-		q = c.Resources.Limits[corev1.ResourceEphemeralStorage]
-	case "requests.cpu":
-		q = c.Resources.Requests[corev1.ResourceCPU]
-	case "requests.memory":
-		q = c.Resources.Requests[corev1.ResourceMemory]
-	case "requests.ephemeral-storage":
-		q = c.Resources.Requests[corev1.ResourceEphemeralStorage]
+	switch n := corev1.ResourceName(name); n {
+	case corev1.ResourceCPU, corev1.ResourceMemory, corev1.ResourceEphemeralStorage:
+		q = list[n]
 	default:
 		return ""
 	}

@@ -272,29 +272,33 @@ func locate(v any, t reflect.Type, path string) (string, error) {
 			return path, mismatch("a boolean", v)
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		n, ok := v.(json.Number)
-		if !ok {
-			return path, mismatch("an integer", v)
-		}
-		if _, err := strconv.ParseInt(n.String(), 10, t.Bits()); err != nil {
-			return path, mismatch(t.String(), v)
-		}
+		return number(path, v, t, "an integer", func(s string) error {
+			_, err := strconv.ParseInt(s, 10, t.Bits())
+			return err
+		})
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		n, ok := v.(json.Number)
-		if !ok {
-			return path, mismatch("an integer", v)
-		}
-		if _, err := strconv.ParseUint(n.String(), 10, t.Bits()); err != nil {
-			return path, mismatch(t.String(), v)
-		}
+		return number(path, v, t, "an integer", func(s string) error {
+			_, err := strconv.ParseUint(s, 10, t.Bits())
+			return err
+		})
 	case reflect.Float32, reflect.Float64:
-		n, ok := v.(json.Number)
-		if !ok {
-			return path, mismatch("a number", v)
-		}
-		if _, err := strconv.ParseFloat(n.String(), t.Bits()); err != nil {
-			return path, mismatch(t.String(), v)
-		}
+		return number(path, v, t, "a number", func(s string) error {
+			_, err := strconv.ParseFloat(s, t.Bits())
+			return err
+		})
+	}
+	return "", nil
+}
+
+// number locates a mismatch in v, which t wants as a JSON number, what, that
+// parse reads without overflowing t.
+func number(path string, v any, t reflect.Type, what string, parse func(string) error) (string, error) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return path, mismatch(what, v)
+	}
+	if err := parse(n.String()); err != nil {
+		return path, mismatch(t.String(), v)
 	}
 	return "", nil
 }

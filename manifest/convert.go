@@ -50,12 +50,22 @@ func decodeStrict(j []byte, generic any, obj any) *fieldError {
 	return nil
 }
 
-func decodeDeployment(j []byte, generic any) (*deployment.Deployment, *fieldError) {
-	var in appsv1.Deployment
+// decodeSupported decodes j strictly into a T and checks that it sets
+// only the fields f supports.
+func decodeSupported[T any](j []byte, generic any, f fields) (*T, *fieldError) {
+	var in T
 	if ferr := decodeStrict(j, generic, &in); ferr != nil {
 		return nil, ferr
 	}
-	if ferr := checkSupported(reflect.ValueOf(in), deploymentFields, ""); ferr != nil {
+	if ferr := checkSupported(reflect.ValueOf(in), f, ""); ferr != nil {
+		return nil, ferr
+	}
+	return &in, nil
+}
+
+func decodeDeployment(j []byte, generic any) (*deployment.Deployment, *fieldError) {
+	in, ferr := decodeSupported[appsv1.Deployment](j, generic, deploymentFields)
+	if ferr != nil {
 		return nil, ferr
 	}
 	d := &deployment.Deployment{ObjectMeta: meta.ObjectMeta{
@@ -148,11 +158,8 @@ var errOutOfRange = pod.ErrQuantityOutOfRange
 var hugeExponent = regexp.MustCompile(`[eE][-+]?0*[0-9]{4,}$`)
 
 func decodeNode(j []byte, generic any) (*scheduler.Node, *fieldError) {
-	var in corev1.Node
-	if ferr := decodeStrict(j, generic, &in); ferr != nil {
-		return nil, ferr
-	}
-	if ferr := checkSupported(reflect.ValueOf(in), nodeFields, ""); ferr != nil {
+	in, ferr := decodeSupported[corev1.Node](j, generic, nodeFields)
+	if ferr != nil {
 		return nil, ferr
 	}
 	n := &scheduler.Node{

@@ -188,29 +188,23 @@ func (e *ConflictError) Error() string {
 	return fmt.Sprintf("Operation cannot be fulfilled on %s %q: the object has been modified; please apply your changes to the latest version and try again", e.Resource, e.Name)
 }
 
-// IsConflict reports whether err is or wraps a ConflictError.
-func IsConflict(err error) bool {
-	var ce *ConflictError
-	return errors.As(err, &ce)
+// isA reports whether err is or wraps an error of type E.
+func isA[E error](err error) bool {
+	var target E
+	return errors.As(err, &target)
 }
+
+// IsConflict reports whether err is or wraps a ConflictError.
+func IsConflict(err error) bool { return isA[*ConflictError](err) }
 
 // IsAlreadyExists reports whether err is or wraps an AlreadyExistsError.
-func IsAlreadyExists(err error) bool {
-	var ae *AlreadyExistsError
-	return errors.As(err, &ae)
-}
+func IsAlreadyExists(err error) bool { return isA[*AlreadyExistsError](err) }
 
 // IsInvalid reports whether err is or wraps an InvalidError.
-func IsInvalid(err error) bool {
-	var ie *InvalidError
-	return errors.As(err, &ie)
-}
+func IsInvalid(err error) bool { return isA[*InvalidError](err) }
 
 // IsNotFound reports whether err is or wraps a NotFoundError.
-func IsNotFound(err error) bool {
-	var nf *NotFoundError
-	return errors.As(err, &nf)
-}
+func IsNotFound(err error) bool { return isA[*NotFoundError](err) }
 
 // ValidateName checks an object name against the RFC 1123 subdomain rules
 // the API server applies, appending any error to errs.

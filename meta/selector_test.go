@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/rollsim/rollsim/meta/metatest"
 )
@@ -70,32 +69,12 @@ func TestSelectorEqual(t *testing.T) {
 	assert.True(t, (*Selector)(nil).Equal(&Selector{MatchLabels: map[string]string{}}))
 	assert.False(t, (*Selector)(nil).Equal(&Selector{MatchLabels: map[string]string{"a": "1"}}))
 
-	var a, b Selector
-	metatest.Fill(&a, 1)
-	metatest.Fill(&b, 1)
-	require.True(t, a.Equal(&b), "two equal selectors differ")
-	for i, l := range metatest.Leaves(&b) {
-		var other Selector
-		metatest.Fill(&other, 1)
-		metatest.Leaves(&other)[i].Change()
-		assert.False(t, a.Equal(&other), "Equal misses %s", l.Path)
-	}
+	metatest.CheckEqual(t, "Equal", (*Selector).Equal, nil)
 }
 
 // TestSelectorCloneCoversEveryField checks that Clone copies every field
 // and shares nothing a change to the clone could reach.
 func TestSelectorCloneCoversEveryField(t *testing.T) {
-	build := func() *Selector {
-		s := &Selector{}
-		metatest.Fill(s, 1)
-		return s
-	}
-	s := build()
-	require.Equal(t, build(), s.Clone())
-	for i, l := range metatest.Leaves(s) {
-		c := s.Clone()
-		metatest.Leaves(c)[i].Change()
-		require.Equal(t, build(), s, "changing the clone's %s changed the original", l.Path)
-	}
+	metatest.CheckClone(t, metatest.Filled[Selector], (*Selector).Clone)
 	assert.Nil(t, (*Selector)(nil).Clone())
 }

@@ -18,6 +18,15 @@ import (
 // nothing changes. A check returns nil, a *Violation (errors.Is tells the
 // invariant), or the error of looking the Deployment up.
 
+// check runs one invariant on the Deployment as the cluster holds it now.
+func check(c *rollsim.Cluster, namespace, name string, invariant func(*view) error) error {
+	v, err := newView(c, namespace, name, nil)
+	if err != nil {
+		return err
+	}
+	return invariant(v)
+}
+
 // CheckSurgeCeiling checks that the Deployment runs at most replicas +
 // maxSurge pods (resolved by Resolve; 0 for Recreate) and that its
 // ReplicaSets ask for no more than that in total.
@@ -27,11 +36,7 @@ import (
 // was running then. After such a change the controller only shrinks that
 // excess, never grows it, and Checker allows for it.
 func CheckSurgeCeiling(c *rollsim.Cluster, namespace, name string) error {
-	v, err := newView(c, namespace, name, nil)
-	if err != nil {
-		return err
-	}
-	return v.surgeCeiling(ceiling(v.d))
+	return check(c, namespace, name, func(v *view) error { return v.surgeCeiling(ceiling(v.d)) })
 }
 
 func (v *view) surgeCeiling(allowed int32) error {
@@ -73,11 +78,7 @@ func ceilingText(d *deployment.Deployment, allowed int32) string {
 // releases whose pods never become Ready keep the floor: the controller
 // scales old pods down only as new ones become available.
 func CheckAvailabilityFloor(c *rollsim.Cluster, namespace, name string) error {
-	v, err := newView(c, namespace, name, nil)
-	if err != nil {
-		return err
-	}
-	return v.availabilityFloor()
+	return check(c, namespace, name, (*view).availabilityFloor)
 }
 
 func (v *view) availabilityFloor() error {
@@ -99,11 +100,7 @@ func (v *view) availabilityFloor() error {
 // ReplicaSet has yet, only uniqueness is checked. That numbers also grow
 // from one rollout to the next needs memory of the past: Checker checks it.
 func CheckRevisions(c *rollsim.Cluster, namespace, name string) error {
-	v, err := newView(c, namespace, name, nil)
-	if err != nil {
-		return err
-	}
-	return v.revisions()
+	return check(c, namespace, name, (*view).revisions)
 }
 
 func (v *view) revisions() error {
@@ -140,11 +137,7 @@ func (v *view) revisions() error {
 //
 // Preconditions: none beyond a cluster at rest.
 func CheckHistoryLimit(c *rollsim.Cluster, namespace, name string) error {
-	v, err := newView(c, namespace, name, nil)
-	if err != nil {
-		return err
-	}
-	return v.historyLimit()
+	return check(c, namespace, name, (*view).historyLimit)
 }
 
 // historyLimited reports whether the history limit applies now: a limit
@@ -240,11 +233,7 @@ func checkOwnership(c *rollsim.Cluster, pods []*pod.Pod, rss []*replicaset.Repli
 //
 // Preconditions: none beyond a cluster at rest.
 func CheckStatus(c *rollsim.Cluster, namespace, name string) error {
-	v, err := newView(c, namespace, name, nil)
-	if err != nil {
-		return err
-	}
-	return v.status()
+	return check(c, namespace, name, (*view).status)
 }
 
 func (v *view) status() error {

@@ -9,23 +9,12 @@ import (
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
+	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/rollouttest"
+	"github.com/rollsim/rollsim/scheduler"
 )
-
-func rolling(d *deployment.Deployment, surge, unavailable string) *deployment.Deployment {
-	s, err := deployment.ParseIntOrPercent(surge)
-	if err != nil {
-		panic(err)
-	}
-	u, err := deployment.ParseIntOrPercent(unavailable)
-	if err != nil {
-		panic(err)
-	}
-	d.Spec.Strategy = deployment.Strategy{Type: deployment.RollingUpdate,
-		RollingUpdate: &deployment.RollingUpdateParams{MaxSurge: s, MaxUnavailable: u}}
-	return d
-}
 
 // The API's own table of examples: 25% and 25% at various sizes.
 func TestResolveDefaultPercents(t *testing.T) {
@@ -33,7 +22,7 @@ func TestResolveDefaultPercents(t *testing.T) {
 		{0, 0, 0}, {1, 1, 0}, {2, 1, 0}, {3, 1, 0}, {4, 1, 1}, {5, 2, 1}, {10, 3, 2}, {20, 5, 5},
 	} {
 		for name, d := range map[string]*deployment.Deployment{
-			"explicit":           rolling(web(tt.replicas), "25%", "25%"),
+			"explicit":           fixture.Rolling(web(tt.replicas), "25%", "25%"),
 			"defaulted strategy": web(tt.replicas),
 		} {
 			f, err := rollouttest.Resolve(d)
@@ -61,7 +50,7 @@ func TestResolve(t *testing.T) {
 		{1, "99999999999%", "1", 1e9, 1},
 		{3, "99999999999%", "1", math.MaxInt32, 1}, // past int32: the most there is
 	} {
-		d := rolling(web(tt.replicas), tt.surge, tt.unavailable)
+		d := fixture.Rolling(web(tt.replicas), tt.surge, tt.unavailable)
 		f, err := rollouttest.Resolve(d)
 		require.NoError(t, err)
 		assert.Equal(t, rollouttest.Fenceposts{Surge: tt.wantS, Unavailable: tt.wantU}, f, "%d replicas, %s/%s", tt.replicas, tt.surge, tt.unavailable)
@@ -108,7 +97,7 @@ func TestWaves(t *testing.T) {
 	}{
 		{10, "1", "0", 10}, {10, "25%", "1", 3}, {10, "100%", "25%", 1}, {10, "0", "25%", 5}, {0, "1", "0", 0}, {5, "0", "0", 5},
 	} {
-		w, err := rollouttest.Waves(rolling(web(tt.replicas), tt.surge, tt.unavailable))
+		w, err := rollouttest.Waves(fixture.Rolling(web(tt.replicas), tt.surge, tt.unavailable))
 		require.NoError(t, err)
 		assert.Equal(t, tt.want, w, "%d replicas, %s/%s", tt.replicas, tt.surge, tt.unavailable)
 	}
@@ -117,4 +106,77 @@ func TestWaves(t *testing.T) {
 	bound, err := rollouttest.CompletionBound(d, time.Second)
 	require.NoError(t, err)
 	assert.Equal(t, 3*3*time.Second, bound, "3 waves of 1+2 seconds")
+}
+
+func newImage(image string) func(*deployment.Deployment) {
+	return func(d *deployment.Deployment) { d.Spec.Template.Spec.Containers[0].Image = image }
+}
+
+func TestMeasureRolloutSeries(t *testing.T) {
+	var seen []rollouttest.Sample
+	r, err := rollouttest.MeasureRolloutWith(rollsim.Config{PodStartup: 10 * time.Second}, fixture.Rolling(web(4), "1", "0"), newImage("web:2"), time.Hour,
+		rollouttest.MeasureOptions{Each: func(c *rollsim.Cluster, s rollouttest.Sample) error {
+			seen = append(seen, s)
+			return nil
+		}})
+	require.NoError(t, err)
+	require.True(t, r.Completed)
+	assert.Equal(t, 40*time.Second, r.Took, "4 waves of one pod")
+	assert.Equal(t, r.Series, seen, "Each sees every sample")
+	first, last := r.Series[0], r.Series[len(r.Series)-1]
+	assert.Equal(t, rollouttest.Sample{At: 0, Counts: rollouttest.Counts{Pods: 5, Ready: 4, Available: 4, Updated: 1, Old: 4, Asked: 5}}, first)
+	assert.Equal(t, rollouttest.Sample{At: 40 * time.Second, Counts: rollouttest.Counts{Pods: 4, Ready: 4, Available: 4, Updated: 4, Asked: 4}}, last)
+	for i, s := range r.Series {
+		assert.LessOrEqual(t, s.Pods, int32(5), "sample %d", i)
+		assert.GreaterOrEqual(t, s.Available, int32(4), "sample %d", i)
+		if i > 0 {
+			assert.Greater(t, s.At, r.Series[i-1].At, "one sample per rest point")
+		}
+	}
+	assert.Equal(t, int32(4), r.MinAvailable)
+	assert.Equal(t, int32(5), r.MaxPods)
+}
+
+// Setup gives the rollout a cluster with no room to surge, or a release
+// that never becomes Ready: the measure reports a stalled rollout.
+func TestMeasureRolloutSetup(t *testing.T) {
+	full := func(c *rollsim.Cluster) error {
+		_, err := c.ApplyNode(scheduler.NewNode("node-a", 4000, 1<<30, 4))
+		return err
+	}
+	r, err := rollouttest.MeasureRolloutWith(rollsim.Config{}, fixture.Rolling(web(4), "1", "0"), newImage("web:2"), 10*time.Minute,
+		rollouttest.MeasureOptions{Setup: full})
+	require.NoError(t, err)
+	assert.False(t, r.Completed, "no room for the surge pod")
+	assert.Equal(t, 10*time.Minute, r.Took)
+	assert.Equal(t, int32(5), r.MaxPods, "the surge pod exists, Pending")
+	assert.Equal(t, int32(4), r.Series[len(r.Series)-1].Available)
+
+	r, err = rollouttest.MeasureRolloutWith(rollsim.Config{}, fixture.Rolling(web(4), "0", "1"), newImage("web:2"), 10*time.Minute,
+		rollouttest.MeasureOptions{Setup: full})
+	require.NoError(t, err)
+	assert.True(t, r.Completed, "taking a pod down first makes room")
+	assert.Equal(t, int32(4), r.MaxPods)
+
+	r, err = rollouttest.MeasureRolloutWith(rollsim.Config{}, web(4), newImage("web:broken"), time.Minute,
+		rollouttest.MeasureOptions{Setup: func(c *rollsim.Cluster) error { c.SetNeverReady("web:broken"); return nil }})
+	require.NoError(t, err)
+	assert.False(t, r.Completed)
+	assert.Equal(t, int32(3), r.MinAvailable, "25% of 4 unavailable at most")
+}
+
+func TestCountPods(t *testing.T) {
+	c := rollsim.New(rollsim.Config{})
+	_, err := c.CreateDeployment(fixture.Rolling(web(3), "1", "0"))
+	require.NoError(t, err)
+	n, err := rollouttest.CountPods(c, "", "web")
+	require.NoError(t, err)
+	assert.Equal(t, rollouttest.Counts{Pods: 3, Updated: 3, Asked: 3}, n, "created, not yet Ready")
+	c.Advance(time.Minute)
+	require.NoError(t, setImage("web:2").Apply(c, "", "web"))
+	n, err = rollouttest.CountPods(c, "", "web")
+	require.NoError(t, err)
+	assert.Equal(t, rollouttest.Counts{Pods: 4, Ready: 3, Available: 3, Updated: 1, Old: 3, Asked: 4}, n)
+	_, err = rollouttest.CountPods(c, "", "nope")
+	assert.Error(t, err)
 }

@@ -14,8 +14,7 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
-	"github.com/rollsim/rollsim/meta"
-	"github.com/rollsim/rollsim/pod"
+	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/replicaset"
 	"github.com/rollsim/rollsim/rollouttest"
 )
@@ -168,16 +167,9 @@ func countsSyncsGlobally() syncFunc {
 	}
 }
 
+// web is a Deployment of replicas pods running web:1.
 func web(replicas int32) *deployment.Deployment {
-	labels := map[string]string{"app": "web"}
-	return &deployment.Deployment{
-		ObjectMeta: meta.ObjectMeta{Name: "web"},
-		Spec: deployment.Spec{
-			Replicas: deployment.Ptr(replicas),
-			Selector: &meta.Selector{MatchLabels: labels},
-			Template: pod.Template{Labels: labels, Spec: pod.Spec{Containers: []pod.Container{{Name: "web", Image: "web:1"}}}},
-		},
-	}
+	return fixture.Deployment("web", "web:1", replicas)
 }
 
 func withHistoryLimit(d *deployment.Deployment, n int32) *deployment.Deployment {
@@ -483,10 +475,6 @@ func undoesToCurrent(c *rollsim.Cluster, namespace, name string, toRevision int6
 	return err
 }
 
-func withStrategy(d *deployment.Deployment, surge, unavailable string) *deployment.Deployment {
-	return rolling(d, surge, unavailable)
-}
-
 func scale(n int32) rollouttest.Op { return rollouttest.Op{Kind: rollouttest.Scale, Replicas: n} }
 
 func TestBrokenControllersAreCaught(t *testing.T) {
@@ -506,14 +494,14 @@ func TestBrokenControllersAreCaught(t *testing.T) {
 		name:      "maxSurge percent rounded down",
 		invariant: rollouttest.ErrAvailabilityFloor,
 		sync:      floorSurge,
-		ops:       releases(withStrategy(web(3), "25%", "25%"), "web:2"),
+		ops:       releases(fixture.Rolling(web(3), "25%", "25%"), "web:2"),
 	}, {
 		name:      "proportional split floored",
 		invariant: rollouttest.ErrProportional,
 		sync:      floorsProportionalSplit,
 		// The API's example: 8 and 5 pods of a ceiling of 13 (10 + 3),
 		// scaled to 15: 11 and 7.
-		ops: []rollouttest.Op{apply(withStrategy(web(10), "3", "2")), advance(time.Minute),
+		ops: []rollouttest.Op{apply(fixture.Rolling(web(10), "3", "2")), advance(time.Minute),
 			{Kind: rollouttest.NeverReady, Image: "web:broken"}, advance(time.Minute), scale(15)},
 	}, {
 		name:      "paused Deployment rolls",

@@ -2,6 +2,12 @@ package rollouttest_test
 
 import (
 	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +18,7 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/rollouttest"
 )
 
@@ -188,4 +195,356 @@ func TestCheckReplay(t *testing.T) {
 	require.ErrorIs(t, err, rollouttest.ErrReplay)
 	assert.Contains(t, err.Error(), "line ")
 	assert.True(t, strings.Contains(rollouttest.Snapshot(live), `"Name": "web"`))
+}
+
+// stateMachineChecks is how many sequences TestClusterStateMachine plays
+// unless -rapid.checks or RAPID_CHECKS says otherwise.
+const stateMachineChecks = 1000
+
+// limits are the Limits of the state-machine test, which the command line
+// may change: go test ./rollouttest -run StateMachine -limits.replicas=20.
+var limits rollouttest.Limits
+
+func init() { limits.RegisterFlags(flag.CommandLine, "limits.") }
+
+// setFlag sets a rapid flag for the length of a test unless the command
+// line or the environment chose it (env names the variable, "" for none).
+func setFlag(t *testing.T, name, env, value string) {
+	f := flag.Lookup(name)
+	require.NotNil(t, f, "rapid registers -%s", name)
+	explicit := env != "" && os.Getenv(env) != ""
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == name })
+	if explicit {
+		return
+	}
+	old := f.Value.String()
+	require.NoError(t, f.Value.Set(value))
+	t.Cleanup(func() { _ = f.Value.Set(old) })
+}
+
+// defaultChecks makes rapid run n checks in this test unless the command
+// line or the environment chose a number.
+func defaultChecks(t *testing.T, n int) { setFlag(t, "rapid.checks", "RAPID_CHECKS", strconv.Itoa(n)) }
+
+// machine is the state-machine test of one cluster: what to run it with.
+type machine struct {
+	limits rollouttest.Limits
+	sync   func(deployment.Env, *deployment.Deployment) error
+	undo   func(*rollsim.Cluster, string, string, int64) error
+	// coverage, if set, sums the Coverage of every sequence.
+	coverage rollouttest.Coverage
+}
+
+// run plays random sequences of operations on one Deployment and checks
+// every invariant after every step and at every timed event; each
+// sequence then ends by fixing the rollout (resume, a good image) and
+// checking that it completes within the time its spec allows, and by
+// checking that a replay of the whole sequence gives the same cluster.
+func (m *machine) run(t *rapid.T) {
+	cfg := rollsim.Config{
+		Seed:           rapid.Uint64().Draw(t, "seed"),
+		PodStartup:     rapid.SampledFrom([]time.Duration{time.Second, 1500 * time.Millisecond, 3 * time.Second}).Draw(t, "podStartup"),
+		DeploymentSync: m.sync,
+	}
+	k := rollouttest.NewChecker(rollsim.New(cfg), "", "app")
+	k.Undo = m.undo
+	if m.coverage != nil {
+		defer func() { m.coverage.Add(k.Coverage()) }()
+	}
+	if err := k.Do(rollouttest.OpOf(rollouttest.Apply, m.limits).Draw(t, "create")); err != nil {
+		t.Fatal(err)
+	}
+
+	// Every kind as often as the others: the state machine keeps its
+	// sequences short in time, and quick.
+	uniform := rollouttest.Weights{}
+	for _, kind := range rollouttest.Kinds() {
+		uniform[kind] = 1
+	}
+	actions := rollouttest.Actions(k, m.limits, uniform)
+	t.Repeat(actions)
+
+	finish(t, k)
+	if err := k.CheckReplay(cfg); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestClusterStateMachine(t *testing.T) {
+	defaultChecks(t, stateMachineChecks)
+	m := &machine{limits: limits, coverage: rollouttest.Coverage{}}
+	rapid.Check(t, m.run)
+	t.Logf("coverage of %s:\n%s", t.Name(), m.coverage)
+	// Every invariant must have been checked: one whose preconditions
+	// never held would pass whatever the controller did. Without pauses,
+	// never-ready releases and Recreate, nothing pauses, stalls or
+	// recreates.
+	unarmed := m.coverage.Unarmed()
+	if limits.Finishing {
+		unarmed = slices.DeleteFunc(unarmed, func(name string) bool {
+			return name == rollouttest.ErrPaused.Error() || name == rollouttest.ErrRecreate.Error() ||
+				name == rollouttest.DeadlineEarly || name == rollouttest.DeadlineLate
+		})
+	}
+	assert.Empty(t, unarmed, "invariants never checked:\n%s", m.coverage)
+}
+
+// TestClusterStateMachineKeptFields plays the same sequences with
+// templates that also differ in fields kept but not simulated, which are
+// compared, cloned, hashed and rolled back like the image.
+func TestClusterStateMachineKeptFields(t *testing.T) {
+	defaultChecks(t, stateMachineChecks/4)
+	l := limits
+	l.KeptFields = true
+	m := &machine{limits: l}
+	rapid.Check(t, m.run)
+}
+
+// finish resumes the Deployment, replaces a never-ready image (the
+// default Limits.BrokenImages) by a good one, and checks that the rollout
+// then completes within the time its spec allows
+// (Checker.CheckCompletionInTime).
+func finish(t *rapid.T, k *rollouttest.Checker) {
+	d, err := k.Cluster().Deployment("", "app")
+	require.NoError(t, err)
+	if d.Spec.Paused {
+		if err := k.Do(rollouttest.Op{Kind: rollouttest.Resume}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if strings.HasPrefix(d.Image(), "app:broken") {
+		if err := k.Do(rollouttest.Op{Kind: rollouttest.SetImage, Image: "app:fixed"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err = k.Cluster().Deployment("", "app")
+	require.NoError(t, err)
+	err = k.CheckCompletionInTime()
+	if errors.Is(err, rollouttest.ErrPrecondition) && d.Spec.Strategy.Type == deployment.Recreate {
+		// Resumed and on a good image, only a Recreate Deployment stuck
+		// on a scaling event is left: upstream's controller never
+		// finishes it either.
+		t.Log(err)
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// failures is a rapid.TB that records failures instead of failing the
+// test: it runs the state machine against a broken controller, which must
+// fail.
+type failures struct {
+	name string
+	msgs []string
+}
+
+func (f *failures) Helper()              {}
+func (f *failures) Name() string         { return f.name }
+func (f *failures) Logf(string, ...any)  {}
+func (f *failures) Log(...any)           {}
+func (f *failures) Skipf(string, ...any) {}
+func (f *failures) Skip(...any)          {}
+func (f *failures) SkipNow()             {}
+func (f *failures) Errorf(format string, args ...any) {
+	f.msgs = append(f.msgs, fmt.Sprintf(format, args...))
+}
+func (f *failures) Error(args ...any)                 { f.msgs = append(f.msgs, fmt.Sprint(args...)) }
+func (f *failures) Fatalf(format string, args ...any) { f.Errorf(format, args...) }
+func (f *failures) Fatal(args ...any)                 { f.Error(args...) }
+func (f *failures) FailNow()                          {}
+func (f *failures) Fail()                             { f.msgs = append(f.msgs, "failed") }
+func (f *failures) Failed() bool                      { return len(f.msgs) > 0 }
+
+// TestStateMachineFindsBrokenControllers runs the state machine, with no
+// sequence written for it, against each broken controller of
+// mutation_test.go: it must find every one within a few hundred sequences.
+func TestStateMachineFindsBrokenControllers(t *testing.T) {
+	// A fixed seed keeps the test deterministic: the same sequences, so
+	// the same invariant catches each controller first.
+	setFlag(t, "rapid.seed", "", "1")
+	setFlag(t, "rapid.checks", "", "500")
+	setFlag(t, "rapid.shrinktime", "", "1s")
+	setFlag(t, "rapid.nofailfile", "", "true")
+	for _, tt := range []struct {
+		name      string
+		invariant error
+		sync      func(deployment.Env, *deployment.Deployment) error
+		undo      func(*rollsim.Cluster, string, string, int64) error
+	}{
+		// Every invariant that depends on maxSurge may see it first: the
+		// Available condition, which the controller computes from its own
+		// limits, the proportions of a scale, the floor, the ceiling.
+		{"maxSurge percent rounded down", errors.Join(rollouttest.ErrAvailabilityFloor, rollouttest.ErrStatus,
+			rollouttest.ErrProportional, rollouttest.ErrSurgeCeiling), floorSurge, nil},
+		{"proportional split floored", rollouttest.ErrProportional, floorsProportionalSplit, nil},
+		{"paused Deployment rolls", rollouttest.ErrPaused, ignoresPause, nil},
+		{"undo to 0 aims at the current revision", rollouttest.ErrUndo, nil, undoesToCurrent},
+		{"control loop that never settles", rollouttest.ErrRunaway, loopsForEver, nil},
+		// A Recreate Deployment's surge ceiling is its replica count.
+		{"Recreate rolled out as a RollingUpdate", errors.Join(rollouttest.ErrRecreate, rollouttest.ErrSurgeCeiling), recreatesByRolling, nil},
+		{"progress deadline exceeded early", rollouttest.ErrProgressDeadline, halvesDeadline, nil},
+		{"progress deadline never exceeded", rollouttest.ErrProgressDeadline, neverTimesOut, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := &machine{sync: tt.sync, undo: tt.undo}
+			f := &failures{name: t.Name()}
+			rapid.Check(f, m.run)
+			require.NotEmpty(t, f.msgs, "the state machine let the broken controller through")
+			var names []string
+			for _, line := range strings.Split(tt.invariant.Error(), "\n") {
+				names = append(names, line+" violated")
+			}
+			assert.True(t, slices.ContainsFunc(names, func(n string) bool { return strings.Contains(f.msgs[0], n) }),
+				"caught by another invariant than %q: %s", names, f.msgs[0])
+			t.Log(f.msgs[0][:min(len(f.msgs[0]), 300)])
+		})
+	}
+}
+
+func TestCoverage(t *testing.T) {
+	k := rollouttest.NewChecker(rollsim.New(rollsim.Config{}), "", "web")
+	cov := k.Coverage()
+	assert.Contains(t, cov.Unarmed(), rollouttest.ErrPaused.Error(), "every invariant is listed before it runs")
+	assert.Contains(t, cov.Unarmed(), rollouttest.DeadlineLate)
+
+	require.NoError(t, doAll(k, releases(web(2), "web:2")))
+	cov = k.Coverage()
+	assert.Equal(t, k.Checks(), cov[rollouttest.ErrStatus.Error()].Armed, "status is checked at every check point")
+	assert.Zero(t, cov[rollouttest.ErrPaused.Error()].Armed, "never paused")
+	assert.Equal(t, k.Checks(), cov[rollouttest.ErrPaused.Error()].Skipped)
+	assert.NotContains(t, cov.Unarmed(), rollouttest.ErrAvailabilityFloor.Error())
+
+	sum := rollouttest.Coverage{}
+	sum.Add(cov)
+	sum.Add(cov)
+	assert.Equal(t, 2*cov[rollouttest.ErrStatus.Error()].Armed, sum[rollouttest.ErrStatus.Error()].Armed)
+	line := ""
+	for _, l := range strings.Split(sum.String(), "\n") {
+		if strings.HasPrefix(l, rollouttest.ErrPaused.Error()) {
+			line = l
+		}
+	}
+	assert.Contains(t, line, "(  0.0% armed)")
+}
+
+// A check of the caller's own runs at every check point, timed events
+// included, and counts as skipped when it says its preconditions fail.
+func TestAddCheck(t *testing.T) {
+	k := rollouttest.NewChecker(rollsim.New(rollsim.Config{}), "", "web")
+	var at []time.Duration
+	k.AddCheck("at most 3 pods", func(c *rollsim.Cluster) error {
+		at = append(at, c.Now().Sub(rollsim.Epoch))
+		n, err := rollouttest.CountPods(c, "", "web")
+		if err != nil {
+			return err
+		}
+		if n.Updated == n.Pods {
+			return fmt.Errorf("%w: no rollout", rollouttest.ErrPrecondition)
+		}
+		if n.Pods > 3 {
+			return fmt.Errorf("%d pods", n.Pods)
+		}
+		return nil
+	})
+	err := doAll(k, []rollouttest.Op{apply(fixture.Rolling(web(2), "1", "0")), advance(time.Minute), setImage("web:2"), advance(time.Minute)})
+	require.NoError(t, err)
+	// The creation and the new image each write the Deployment twice in
+	// one sync: the conflict's retry, 5ms later, is a timed event too.
+	retry := 5 * time.Millisecond
+	assert.Equal(t, []time.Duration{0, retry, time.Second, time.Minute, time.Minute, time.Minute + retry, time.Minute + time.Second, time.Minute + 2*time.Second, 2 * time.Minute}, at,
+		"after each op and at each timed event")
+	tally := k.Coverage()["at most 3 pods"]
+	assert.Equal(t, 3, tally.Armed, "while the rollout runs: at 1m, its retry and 1m1s")
+	assert.Equal(t, 6, tally.Skipped)
+
+	k = rollouttest.NewChecker(rollsim.New(rollsim.Config{}), "", "web")
+	k.AddCheck("at most 2 pods", func(c *rollsim.Cluster) error {
+		if n, _ := rollouttest.CountPods(c, "", "web"); n.Pods > 2 {
+			return fmt.Errorf("%d pods", n.Pods)
+		}
+		return nil
+	})
+	err = doAll(k, []rollouttest.Op{apply(fixture.Rolling(web(2), "1", "0")), advance(time.Minute), setImage("web:2")})
+	assert.ErrorContains(t, err, "3 pods")
+}
+
+// requeuesAtOnce asks to be synced again at the same instant, for ever.
+func requeuesAtOnce(env deployment.Env, d *deployment.Deployment) error {
+	err := deployment.Sync(env, d)
+	env.RequeueAt(d, env.Now())
+	return err
+}
+
+func TestBudget(t *testing.T) {
+	k := rollouttest.NewChecker(rollsim.New(rollsim.Config{DeploymentSync: requeuesAtOnce}), "", "web")
+	err := k.Do(apply(web(2)))
+	// A requeue at the current instant queues the key at once, as
+	// client-go's AddAfter does with no delay: the runaway is one instant
+	// of endless syncs.
+	require.ErrorIs(t, err, rollouttest.ErrRunaway)
+	assert.Contains(t, err.Error(), "syncs since the last check point, budget 20000")
+
+	k = rollouttest.NewChecker(rollsim.New(rollsim.Config{}), "", "web")
+	k.Budget.Syncs = 5
+	err = doAll(k, releases(web(3), "web:2"))
+	require.ErrorIs(t, err, rollouttest.ErrRunaway)
+	assert.Contains(t, err.Error(), "syncs in the run, budget 5")
+}
+
+func TestWeightedOp(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		op := rollouttest.WeightedOp(rollouttest.Limits{}, rollouttest.Weights{rollouttest.Scale: 2, rollouttest.Pause: 1, rollouttest.Undo: 0}).Draw(t, "op")
+		if op.Kind != rollouttest.Scale && op.Kind != rollouttest.Pause {
+			t.Fatalf("drew %v", op)
+		}
+		op = rollouttest.AnyOp(rollouttest.Limits{Finishing: true}).Draw(t, "finishing")
+		if op.Kind == rollouttest.Pause || op.Kind == rollouttest.NeverReady {
+			t.Fatalf("drew %v, which may keep a rollout from finishing", op)
+		}
+		if op.Kind == rollouttest.Apply && op.Deployment.Spec.Strategy.Type == deployment.Recreate {
+			t.Fatalf("drew %v", op)
+		}
+	})
+	assert.Panics(t, func() { rollouttest.WeightedOp(rollouttest.Limits{}, rollouttest.Weights{}) })
+
+	k := rollouttest.NewChecker(rollsim.New(rollsim.Config{}), "", "app")
+	var names []string
+	for name := range rollouttest.Actions(k, rollouttest.Limits{}, rollouttest.Weights{rollouttest.Advance: 3, rollouttest.Scale: 1}) {
+		names = append(names, name)
+	}
+	assert.ElementsMatch(t, []string{"", "scale", "advance", "advance 2", "advance 3"}, names)
+	assert.Len(t, rollouttest.Actions(k, rollouttest.Limits{Finishing: true}, nil), 1+len(rollouttest.Kinds())-2+3, "every kind but pause and never-ready, advance four times")
+}
+
+func TestLimitsFlags(t *testing.T) {
+	var l rollouttest.Limits
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	l.RegisterFlags(fs, "limits.")
+	require.NoError(t, fs.Parse([]string{"-limits.replicas=40", "-limits.int=9", "-limits.min-ready-seconds=3", "-limits.history-limit=5",
+		"-limits.advance=30s", "-limits.images=a:1, a:2", "-limits.broken-images=b:1", "-limits.finishing"}))
+	assert.Equal(t, rollouttest.Limits{MaxReplicas: 40, MaxInt: 9, MaxMinReadySeconds: 3, MaxHistoryLimit: 5, MaxAdvance: 30 * time.Second,
+		Images: []string{"a:1", "a:2"}, BrokenImages: []string{"b:1"}, Finishing: true}, l)
+	err := fs.Parse([]string{"-limits.replicas=many"})
+	assert.ErrorContains(t, err, "limits.replicas: want a whole number")
+}
+
+// Under Limits.Finishing every sequence leaves a rollout that completes in
+// the time its spec allows, with no precondition to excuse it.
+func TestFinishingOpsFinish(t *testing.T) {
+	l := rollouttest.Limits{Finishing: true}
+	rapid.Check(t, func(t *rapid.T) {
+		k := rollouttest.NewChecker(rollsim.New(rollsim.Config{}), "", "app")
+		ops := append([]rollouttest.Op{rollouttest.OpOf(rollouttest.Apply, l).Draw(t, "create")}, rollouttest.Ops(l, 20).Draw(t, "ops")...)
+		for _, op := range ops {
+			if err := k.Do(op); err != nil {
+				t.Fatalf("during %v: %v", op, err)
+			}
+		}
+		if err := k.CheckCompletionInTime(); err != nil {
+			t.Fatal(err)
+		}
+	})
 }

@@ -1,86 +1,25 @@
-package scenario
+package scenario_test
 
 import (
 	"bytes"
 	"errors"
+	"maps"
+	"os"
+	"path/filepath"
 	"testing"
 	"testing/fstest"
 
 	"github.com/stretchr/testify/assert"
-)
+	"github.com/stretchr/testify/require"
 
-const goodManifest = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: web
-        image: web:1
-`
+	"github.com/rollsim/rollsim/scenario"
+)
 
 // TestMalformed plays one-line scenarios that go wrong and checks the
 // exact trace and how the run ends: 1 for a command that failed (the run
 // goes on), 2 for a line that is not a command (the run stops there).
 func TestMalformed(t *testing.T) {
-	files := fstest.MapFS{
-		"good.yml": {Data: []byte(goodManifest)},
-		"unknown-field.yml": {Data: []byte(`apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replica: 2
-`)},
-		"negative.yml": {Data: []byte(`apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: -1
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: web
-        image: web:1
-`)},
-		"zero-zero.yml": {Data: []byte(`apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels:
-      app: web
-  strategy:
-    rollingUpdate:
-      maxSurge: 0
-      maxUnavailable: 0
-  template:
-    metadata:
-      labels:
-        app: other
-    spec:
-      containers:
-      - name: web
-        image: web:1
-`)},
-	}
+	files := mapFS(t, "testdata/malformed")
 	for _, tc := range []struct {
 		name, script, trace string
 		exit                int
@@ -124,22 +63,20 @@ spec:
 				"$ rollout undo deployment/web\nout: error: no rollout history found for deployment \"web\"\n", 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fsys := fstest.MapFS{"scenario": {Data: []byte(tc.script)}}
-			for k, v := range files {
-				fsys[k] = v
-			}
+			fsys := maps.Clone(files)
+			fsys["scenario"] = &fstest.MapFile{Data: []byte(tc.script)}
 			var out bytes.Buffer
-			err := RunFS(fsys, "scenario", &out, Options{Trace: true})
+			err := scenario.RunFS(fsys, "scenario", &out, scenario.Options{Trace: true})
 			got := out.String()
 			if tc.exit == 1 {
 				// The state block at the end is not what these cases test.
 				got = stripState(got)
 			}
 			assert.Equal(t, tc.trace, maskHashes(got))
-			var perr *ParseError
+			var perr *scenario.ParseError
 			switch tc.exit {
 			case 1:
-				assert.ErrorIs(t, err, ErrCommandFailed)
+				assert.ErrorIs(t, err, scenario.ErrCommandFailed)
 			case 2:
 				assert.True(t, errors.As(err, &perr), "want a parse error, got %v", err)
 			}
@@ -188,28 +125,25 @@ func TestParseErrorMessage(t *testing.T) {
 		{"rollout status deploy/web --timeout=x\n", `lesson.scenario:1: invalid argument "x" for "--timeout" flag: time: invalid duration "x"`},
 		{"rollout status deploy/web --timeout\n", `lesson.scenario:1: flag needs an argument: --timeout`},
 	} {
-		_, err := Parse("lesson.scenario", []byte(tc.src))
+		_, err := scenario.Parse("lesson.scenario", []byte(tc.src))
 		assert.EqualError(t, err, tc.want)
 	}
 	// An unknown flag is the command's own error, as kubectl reports it.
-	_, err := Parse("lesson.scenario", []byte("scale deployment/web --replicas=2 --bogus\n"))
+	_, err := scenario.Parse("lesson.scenario", []byte("scale deployment/web --replicas=2 --bogus\n"))
 	assert.NoError(t, err)
 }
 
-func TestChangeCause(t *testing.T) {
-	for _, tc := range []struct{ line, want string }{
-		{"apply -f httpd.v1.yml --record", "kubectl apply --filename=httpd.v1.yml --record=true"},
-		{"set image deployment/httpd httpd=httpd:2.4.17 --record", "kubectl set image deployment/httpd httpd=httpd:2.4.17 --record=true"},
-		{"scale deployment/httpd --replicas=5 --record", "kubectl scale deployment/httpd --replicas=5 --record=true"},
-		{"scale --record deployment/httpd --replicas 5", "kubectl scale deployment/httpd --record=true --replicas=5"},
-	} {
-		lines, err := Parse("s", []byte(tc.line))
-		if !assert.NoError(t, err) {
-			continue
-		}
-		a, err := argsOf(lines[0])
-		assert.NoError(t, err)
-		h := handlers[commandName(lines[0].Words)]
-		assert.Equal(t, tc.want, changeCause(lines[0].Words[:h.words], a))
+// mapFS reads the files of a testdata directory into a file system that
+// a test can add its own scenario to.
+func mapFS(t testing.TB, dir string) fstest.MapFS {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	fsys := fstest.MapFS{}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		require.NoError(t, err)
+		fsys[e.Name()] = &fstest.MapFile{Data: data}
 	}
+	return fsys
 }

@@ -3,6 +3,7 @@ package scenario_test
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -72,46 +73,6 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// The files a fuzzed scenario can apply.
-var fuzzFiles = fstest.MapFS{
-	"web.yml": {Data: []byte(`apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 4
-  progressDeadlineSeconds: 10
-  selector:
-    matchLabels:
-      app: web
-  strategy:
-    rollingUpdate:
-      maxSurge: 1
-      maxUnavailable: 1
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: web
-        image: web:1
-        resources:
-          requests:
-            cpu: 100m
-`)},
-	"node.yml": {Data: []byte(`apiVersion: v1
-kind: Node
-metadata:
-  name: node-a
-status:
-  allocatable:
-    cpu: "1"
-    memory: 1Gi
-    pods: "5"
-`)},
-}
-
 // tooBig matches a number of four digits or more: a scenario asking for
 // thousands of pods is slow without being interesting.
 var tooBig = regexp.MustCompile(`[0-9]{4}`)
@@ -138,14 +99,14 @@ func FuzzRun(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	// The files a fuzzed scenario can apply.
+	fuzzFiles := mapFS(f, "testdata/fuzzfs")
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if len(src) > 4096 || tooBig.Match(src) {
 			t.Skip("too big to run quickly")
 		}
-		fsys := fstest.MapFS{"fuzz.scenario": {Data: src}}
-		for k, v := range fuzzFiles {
-			fsys[k] = v
-		}
+		fsys := maps.Clone(fuzzFiles)
+		fsys["fuzz.scenario"] = &fstest.MapFile{Data: src}
 		var out bytes.Buffer
 		err := runChecked(t, fsys, &out)
 		var perr *scenario.ParseError

@@ -76,6 +76,36 @@ func deploymentArg(a args) (string, error) {
 	return name, nil
 }
 
+// deploymentCommand parses a line of a command that acts on one
+// deployment, and reads the deployment's name.
+func deploymentCommand(ln Line) (args, string, error) {
+	a, err := argsOf(ln)
+	if err != nil {
+		return a, "", err
+	}
+	name, err := deploymentArg(a)
+	return a, name, err
+}
+
+// revisionCommand parses a line of a command on one deployment that
+// takes a revision flag; kubectl rejects a revision that is not a number
+// in its flag parser's words.
+func revisionCommand(ln Line, flag string) (string, int64, error) {
+	a, name, err := deploymentCommand(ln)
+	if err != nil {
+		return "", 0, err
+	}
+	v, ok := a.get(flag)
+	if !ok {
+		return name, 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return "", 0, fmt.Errorf("invalid argument %q for \"--%s\" flag: strconv.ParseInt: parsing %q: invalid syntax", v, flag, v)
+	}
+	return name, n, nil
+}
+
 // live returns the named Deployment or kubectl's NotFound error.
 func (r *Runner) live(name string) (*deployment.Deployment, error) {
 	d, err := r.c.Deployment("", name)
@@ -169,11 +199,7 @@ func (r *Runner) setImage(ln Line) error {
 }
 
 func (r *Runner) scale(ln Line) error {
-	a, err := argsOf(ln)
-	if err != nil {
-		return err
-	}
-	name, err := deploymentArg(a)
+	a, name, err := deploymentCommand(ln)
 	if err != nil {
 		return err
 	}
@@ -194,19 +220,9 @@ func (r *Runner) scale(ln Line) error {
 }
 
 func (r *Runner) rolloutHistory(ln Line) error {
-	a, err := argsOf(ln)
+	name, rev, err := revisionCommand(ln, "revision")
 	if err != nil {
 		return err
-	}
-	name, err := deploymentArg(a)
-	if err != nil {
-		return err
-	}
-	var rev int64
-	if v, ok := a.get("revision"); ok {
-		if rev, err = strconv.ParseInt(v, 10, 64); err != nil {
-			return fmt.Errorf("invalid argument %q for \"--revision\" flag: strconv.ParseInt: parsing %q: invalid syntax", v, v)
-		}
 	}
 	revs, err := kubectl.Revisions(r.c, "", name)
 	if err != nil {
@@ -221,19 +237,9 @@ func (r *Runner) rolloutHistory(ln Line) error {
 }
 
 func (r *Runner) rolloutUndo(ln Line) error {
-	a, err := argsOf(ln)
+	name, to, err := revisionCommand(ln, "to-revision")
 	if err != nil {
 		return err
-	}
-	name, err := deploymentArg(a)
-	if err != nil {
-		return err
-	}
-	var to int64
-	if v, ok := a.get("to-revision"); ok {
-		if to, err = strconv.ParseInt(v, 10, 64); err != nil {
-			return fmt.Errorf("invalid argument %q for \"--to-revision\" flag: strconv.ParseInt: parsing %q: invalid syntax", v, v)
-		}
 	}
 	res, err := kubectl.Undo(r.c, "", name, to)
 	if err != nil {
@@ -248,11 +254,7 @@ func (r *Runner) rolloutUndo(ln Line) error {
 }
 
 func (r *Runner) rolloutOp(ln Line, op func(c kubectl.Client, namespace, name string) error, done string) error {
-	a, err := argsOf(ln)
-	if err != nil {
-		return err
-	}
-	name, err := deploymentArg(a)
+	_, name, err := deploymentCommand(ln)
 	if err != nil {
 		return err
 	}
@@ -270,11 +272,7 @@ func (r *Runner) rolloutRestart(ln Line) error { return r.rolloutOp(ln, kubectl.
 // rolloutStatus waits as `kubectl rollout status` does; the trace shows
 // only its final verdict, after the events of the whole wait.
 func (r *Runner) rolloutStatus(ln Line) error {
-	a, err := argsOf(ln)
-	if err != nil {
-		return err
-	}
-	name, err := deploymentArg(a)
+	a, name, err := deploymentCommand(ln)
 	if err != nil {
 		return err
 	}

@@ -14,37 +14,33 @@ func nodeArg(ln Line, words int) (string, error) {
 	return ln.Words[words], nil
 }
 
-func (r *Runner) cordon(ln Line) error {
+func (r *Runner) cordon(ln Line) error   { return r.cordonArg(ln, true) }
+func (r *Runner) uncordon(ln Line) error { return r.cordonArg(ln, false) }
+
+// cordonArg runs cordon or uncordon on the node the line names.
+func (r *Runner) cordonArg(ln Line, on bool) error {
 	name, err := nodeArg(ln, 1)
 	if err != nil {
 		return err
 	}
-	changed, err := r.c.Cordon(name, true)
-	if err != nil {
-		return kubectl.FromServer(err)
-	}
-	if changed {
-		r.out("node/" + name + " cordoned")
-	} else {
-		r.out("node/" + name + " already cordoned")
-	}
-	return nil
+	return r.setCordon(name, on)
 }
 
-func (r *Runner) uncordon(ln Line) error {
-	name, err := nodeArg(ln, 1)
-	if err != nil {
-		return err
-	}
-	changed, err := r.c.Cordon(name, false)
+// setCordon marks a node (un)schedulable and says so as kubectl does,
+// which tells apart a node that was already in that state.
+func (r *Runner) setCordon(name string, on bool) error {
+	changed, err := r.c.Cordon(name, on)
 	if err != nil {
 		return kubectl.FromServer(err)
 	}
-	if changed {
-		r.out("node/" + name + " uncordoned")
-	} else {
-		r.out("node/" + name + " already uncordoned")
+	state := "cordoned"
+	if !on {
+		state = "uncordoned"
 	}
+	if !changed {
+		state = "already " + state
+	}
+	r.out("node/" + name + " " + state)
 	return nil
 }
 
@@ -53,14 +49,8 @@ func (r *Runner) drain(ln Line) error {
 	if err != nil {
 		return err
 	}
-	changed, err := r.c.Cordon(name, true)
-	if err != nil {
-		return kubectl.FromServer(err)
-	}
-	if changed {
-		r.out("node/" + name + " cordoned")
-	} else {
-		r.out("node/" + name + " already cordoned")
+	if err := r.setCordon(name, true); err != nil {
+		return err
 	}
 	evicted, err := r.c.Drain(name)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/internal/golden"
+	"github.com/rollsim/rollsim/internal/watchcheck"
 )
 
 // runDir plays dir/scenario and returns its output and error.
@@ -23,38 +24,40 @@ func runDir(t *testing.T, dir string, trace bool) (string, error) {
 	return out.String(), err
 }
 
-// TestUpstreamLessons plays the two seed lessons and compares their traces
-// with the ones upstream Kubernetes' own controllers produced.
-func TestUpstreamLessons(t *testing.T) {
-	dirs, err := filepath.Glob("testdata/upstream/*")
+// eachDir runs test as a subtest on each directory pattern matches, and
+// fails when none does: a moved testdata folder must not pass unnoticed.
+func eachDir(t *testing.T, pattern string, test func(t *testing.T, dir string)) {
+	t.Helper()
+	dirs, err := filepath.Glob(pattern)
 	require.NoError(t, err)
 	require.NotEmpty(t, dirs)
 	for _, dir := range dirs {
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			got, err := runDir(t, dir, true)
-			require.NoError(t, err)
-			want, err := os.ReadFile(filepath.Join(dir, "golden.trace"))
-			require.NoError(t, err)
-			assert.Equal(t, NormalizeTrace(string(want)), NormalizeTrace(got))
-		})
+		t.Run(filepath.Base(dir), func(t *testing.T) { test(t, dir) })
 	}
+}
+
+// TestUpstreamLessons plays the two seed lessons and compares their traces
+// with the ones upstream Kubernetes' own controllers produced.
+func TestUpstreamLessons(t *testing.T) {
+	eachDir(t, "testdata/upstream/*", func(t *testing.T, dir string) {
+		got, err := runDir(t, dir, true)
+		require.NoError(t, err)
+		want, err := os.ReadFile(filepath.Join(dir, "golden.trace"))
+		require.NoError(t, err)
+		assert.Equal(t, NormalizeTrace(string(want)), NormalizeTrace(got))
+	})
 }
 
 // TestScenarios plays every scenario under testdata/scenarios and checks
 // its trace and transcript against the golden files beside it.
 func TestScenarios(t *testing.T) {
-	dirs, err := filepath.Glob("testdata/scenarios/*")
-	require.NoError(t, err)
-	require.NotEmpty(t, dirs)
-	for _, dir := range dirs {
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			trace, terr := runDir(t, dir, true)
-			transcript, serr := runDir(t, dir, false)
-			assert.Equal(t, errString(terr), errString(serr))
-			golden.Check(t, filepath.Join(dir, "trace.golden"), trace+exitLine(terr))
-			golden.Check(t, filepath.Join(dir, "transcript.golden"), transcript+exitLine(serr))
-		})
-	}
+	eachDir(t, "testdata/scenarios/*", func(t *testing.T, dir string) {
+		trace, terr := runDir(t, dir, true)
+		transcript, serr := runDir(t, dir, false)
+		assert.Equal(t, errString(terr), errString(serr))
+		golden.Check(t, filepath.Join(dir, "trace.golden"), trace+exitLine(terr))
+		golden.Check(t, filepath.Join(dir, "transcript.golden"), transcript+exitLine(serr))
+	})
 }
 
 func errString(err error) string {
@@ -111,36 +114,36 @@ func TestWatchSeesEveryWriteOfAScenario(t *testing.T) {
 			require.NoError(t, err)
 			r := NewRunner(os.DirFS(dir), io.Discard, Options{Trace: true})
 			c := r.Cluster()
-			seen := map[string]uint64{}
+			seen := watchcheck.Store{}
 			var last uint64
 			c.Watch(func(e rollsim.WatchEvent) {
 				require.Equal(t, last+1, e.ResourceVersion)
 				last = e.ResourceVersion
-				k := e.Kind() + "/" + e.Meta().Name
-				if e.Type == rollsim.Deleted {
-					delete(seen, k)
-				} else {
-					seen[k] = e.Meta().ResourceVersion
-				}
+				seen.Apply(t, e)
 			})
 			for _, ln := range lines {
 				r.Exec(ln)
 			}
-			want := map[string]uint64{}
-			for _, d := range c.Deployments() {
-				want["Deployment/"+d.Name] = d.ResourceVersion
-			}
-			for _, rs := range c.ReplicaSets() {
-				want["ReplicaSet/"+rs.Name] = rs.ResourceVersion
-			}
-			for _, p := range c.Pods() {
-				want["Pod/"+p.Name] = p.ResourceVersion
-			}
-			for _, n := range c.NodeStates() {
-				want["Node/"+n.Name] = n.ResourceVersion
-			}
-			assert.Equal(t, want, seen)
+			assert.Equal(t, watchcheck.Stored(c), seen)
 			assert.Equal(t, c.Stats().Writes, int(last))
 		})
+	}
+}
+
+func TestChangeCause(t *testing.T) {
+	for _, tc := range []struct{ line, want string }{
+		{"apply -f httpd.v1.yml --record", "kubectl apply --filename=httpd.v1.yml --record=true"},
+		{"set image deployment/httpd httpd=httpd:2.4.17 --record", "kubectl set image deployment/httpd httpd=httpd:2.4.17 --record=true"},
+		{"scale deployment/httpd --replicas=5 --record", "kubectl scale deployment/httpd --replicas=5 --record=true"},
+		{"scale --record deployment/httpd --replicas 5", "kubectl scale deployment/httpd --record=true --replicas=5"},
+	} {
+		lines, err := Parse("s", []byte(tc.line))
+		if !assert.NoError(t, err) {
+			continue
+		}
+		a, err := argsOf(lines[0])
+		assert.NoError(t, err)
+		h := handlers[commandName(lines[0].Words)]
+		assert.Equal(t, tc.want, changeCause(lines[0].Words[:h.words], a))
 	}
 }

@@ -15,10 +15,9 @@ import (
 	"embed"
 	"fmt"
 	"io"
-	"os"
-	"time"
 
 	"github.com/rollsim/rollsim"
+	"github.com/rollsim/rollsim/examples/internal/program"
 	"github.com/rollsim/rollsim/kubectl"
 )
 
@@ -28,12 +27,7 @@ import (
 //go:embed httpd.v1.yml httpd.v2.yml httpd.v3.yml
 var manifests embed.FS
 
-func main() {
-	if err := run(os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "rollback:", err)
-		os.Exit(1)
-	}
-}
+func main() { program.Main("rollback", run) }
 
 // run plays the lesson, writing what happens to w.
 func run(w io.Writer) error {
@@ -58,7 +52,7 @@ func run(w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "%-4s %s rolled out: %s\n", offset(c.Now()), r.file, d.Image())
+		fmt.Fprintf(w, "%-4s %s rolled out: %s\n", program.Offset(c.Now()), r.file, d.Image())
 	}
 
 	if err := printHistory(w, c, "httpd"); err != nil {
@@ -67,10 +61,10 @@ func run(w io.Writer) error {
 
 	// `kubectl rollout undo --to-revision=1`; print the controller's
 	// steps as it scales revision 1's ReplicaSet back up.
-	fmt.Fprintf(w, "%-4s $ kubectl rollout undo deployment/httpd --to-revision=1\n", offset(c.Now()))
+	fmt.Fprintf(w, "%-4s $ kubectl rollout undo deployment/httpd --to-revision=1\n", program.Offset(c.Now()))
 	c.Observe(func(e rollsim.Event) {
 		if e.Reason == "ScalingReplicaSet" {
-			fmt.Fprintf(w, "%-4s %s\n", offset(e.Time), e.Message)
+			fmt.Fprintf(w, "%-4s %s\n", program.Offset(e.Time), e.Message)
 		}
 	})
 	res, err := c.Undo("", "httpd", 1)
@@ -87,7 +81,7 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "%-4s rolled back to %s\n", offset(c.Now()), d.Image())
+	fmt.Fprintf(w, "%-4s rolled back to %s\n", program.Offset(c.Now()), d.Image())
 
 	if err := printHistory(w, c, "httpd"); err != nil {
 		return err
@@ -115,9 +109,6 @@ func printHistory(w io.Writer, c *rollsim.Cluster, name string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\n%-4s $ kubectl rollout history deployment/%s\n%s", offset(c.Now()), name, out)
+	fmt.Fprintf(w, "\n%-4s $ kubectl rollout history deployment/%s\n%s", program.Offset(c.Now()), name, out)
 	return nil
 }
-
-// offset is how far the fake clock has moved since it started, such as "2s".
-func offset(t time.Time) string { return t.Sub(rollsim.Epoch).String() }

@@ -15,11 +15,10 @@ import (
 	"embed"
 	"fmt"
 	"io"
-	"os"
-	"time"
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/examples/internal/program"
 	"github.com/rollsim/rollsim/kubectl"
 	"github.com/rollsim/rollsim/manifest"
 )
@@ -30,12 +29,7 @@ import (
 //go:embed httpd.yml
 var manifests embed.FS
 
-func main() {
-	if err := run(os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "rolling-update:", err)
-		os.Exit(1)
-	}
-}
+func main() { program.Main("rolling-update", run) }
 
 // run plays the lesson, writing what happens to w.
 func run(w io.Writer) error {
@@ -47,7 +41,7 @@ func run(w io.Writer) error {
 	// a ScalingReplicaSet event; print them with their fake-clock offset.
 	c.Observe(func(e rollsim.Event) {
 		if e.Reason == "ScalingReplicaSet" {
-			fmt.Fprintf(w, "  %-3s %s\n", offset(e.Time), e.Message)
+			fmt.Fprintf(w, "  %-3s %s\n", program.Offset(e.Time), e.Message)
 		}
 	})
 
@@ -74,7 +68,7 @@ func run(w io.Writer) error {
 
 	// Change the image, as `kubectl set image deployment/httpd
 	// httpd=httpd:2.2.32` does.
-	fmt.Fprintf(w, "\nUpdate the image to %s at %s\n", "httpd:2.2.32", offset(c.Now()))
+	fmt.Fprintf(w, "\nUpdate the image to %s at %s\n", "httpd:2.2.32", program.Offset(c.Now()))
 	if _, err := c.SetImage("", "httpd", "httpd", "httpd:2.2.32"); err != nil {
 		return err
 	}
@@ -117,7 +111,7 @@ func waitForRollout(w io.Writer, c *rollsim.Cluster, name string) error {
 		st := d.Status
 		line := fmt.Sprintf("pods: %d total, %d updated, %d available", st.Replicas, st.UpdatedReplicas, st.AvailableReplicas)
 		if line != last {
-			fmt.Fprintf(w, "  %-3s %s\n", offset(c.Now()), line)
+			fmt.Fprintf(w, "  %-3s %s\n", program.Offset(c.Now()), line)
 			last = line
 		}
 	}
@@ -126,7 +120,7 @@ func waitForRollout(w io.Writer, c *rollsim.Cluster, name string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "  %-3s %s\n", offset(c.Now()), status.Message)
+	fmt.Fprintf(w, "  %-3s %s\n", program.Offset(c.Now()), status.Message)
 	return nil
 }
 
@@ -145,6 +139,3 @@ func loadDeployment(file string) (*deployment.Deployment, error) {
 	}
 	return objs[0].Deployment, nil
 }
-
-// offset is how far the fake clock has moved since it started, such as "2s".
-func offset(t time.Time) string { return t.Sub(rollsim.Epoch).String() }

@@ -1,8 +1,9 @@
 // Package metatest helps tests check, by reflection, that code written
 // field by field (copies, comparisons) covers every field of an object:
 // Fill gives every exported field a value, and Leaves lists the fields a
-// test can then change one at a time. A field added to a type later is
-// then covered by those tests without their being edited.
+// test can then change one at a time; CheckEqual and CheckClone are the
+// two tests every such comparison and copy gets. A field added to a type
+// later is then covered by those tests without their being edited.
 package metatest
 
 import (

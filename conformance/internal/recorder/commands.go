@@ -111,17 +111,81 @@ func (r *Runner) getDeployment(name string) (*appsv1.Deployment, error) {
 	return d, nil
 }
 
-func (r *Runner) cmdApply(argv []string) (command, error) {
-	var files []string
-	fc := newFlagCmd("apply", argv, true, func(c *cobra.Command) {
-		c.Flags().StringSliceVarP(&files, "filename", "f", nil, "")
-	})
+// flagCommand parses a command's flags when the scenario is checked, so
+// that a malformed one stops the scenario before anything runs, and
+// returns the command that runs run with them.
+func (r *Runner) flagCommand(name string, argv []string, withRecord bool, define func(*cobra.Command), run func(fc *flagCmd) error) (command, error) {
+	fc := newFlagCmd(name, argv, withRecord, define)
 	if err := fc.malformed(); err != nil {
 		return nil, err
 	}
-	return func() error {
-		if _, err := fc.parse(1); err != nil {
-			r.fail(err)
+	return func() error { return run(fc) }, nil
+}
+
+// args returns the positional args after a command's words; ok is false
+// once the flags' parse error is reported as kubectl prints it.
+func (r *Runner) args(fc *flagCmd, words int) (pos []string, ok bool) {
+	pos, err := fc.parse(words)
+	if err != nil {
+		r.fail(err)
+		return nil, false
+	}
+	return pos, true
+}
+
+// target parses a command's words and reads the deployment they name, with
+// what follows it; ok is false once a failure is reported as kubectl
+// prints it.
+func (r *Runner) target(fc *flagCmd, words int) (name string, rest []string, ok bool) {
+	pos, ok := r.args(fc, words)
+	if !ok {
+		return "", nil, false
+	}
+	name, n, err := resourceArg(pos)
+	if err != nil {
+		r.fail(err)
+		return "", nil, false
+	}
+	return name, pos[n:], true
+}
+
+// targetDeployment is target for a command that acts on the deployment
+// as it is stored: a missing one fails the command.
+func (r *Runner) targetDeployment(fc *flagCmd, words int) (string, *appsv1.Deployment, bool) {
+	name, _, ok := r.target(fc, words)
+	if !ok {
+		return "", nil, false
+	}
+	d, err := r.getDeployment(name)
+	if err != nil {
+		r.fail(err)
+		return "", nil, false
+	}
+	return name, d, true
+}
+
+// toRecord fetches the deployment a --record command changes and the
+// recorder of its change-cause. A nil deployment with a nil error means a
+// missing one, already reported as kubectl prints it.
+func (r *Runner) toRecord(fc *flagCmd, name string) (*appsv1.Deployment, genericclioptions.Recorder, error) {
+	d, err := r.getDeployment(name)
+	if err != nil {
+		r.fail(err)
+		return nil, nil, nil
+	}
+	rec, err := fc.recorder()
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, rec, nil
+}
+
+func (r *Runner) cmdApply(argv []string) (command, error) {
+	var files []string
+	return r.flagCommand("apply", argv, true, func(c *cobra.Command) {
+		c.Flags().StringSliceVarP(&files, "filename", "f", nil, "")
+	}, func(fc *flagCmd) error {
+		if _, ok := r.args(fc, 1); !ok {
 			return nil
 		}
 		if len(files) == 0 {
@@ -149,7 +213,7 @@ func (r *Runner) cmdApply(argv []string) (command, error) {
 			r.fail(utilerrors.NewAggregate(errs))
 		}
 		return nil
-	}, nil
+	})
 }
 
 func (r *Runner) readManifests(f string) ([]*unstructured.Unstructured, error) {
@@ -244,18 +308,13 @@ func (r *Runner) cmdCreateDeployment(argv []string) (command, error) {
 	var image []string
 	var replicas int32
 	var port int32
-	fc := newFlagCmd("create deployment", argv, false, func(c *cobra.Command) {
+	return r.flagCommand("create deployment", argv, false, func(c *cobra.Command) {
 		c.Flags().StringSliceVar(&image, "image", nil, "")
 		c.Flags().Int32VarP(&replicas, "replicas", "r", 1, "")
 		c.Flags().Int32Var(&port, "port", -1, "")
-	})
-	if err := fc.malformed(); err != nil {
-		return nil, err
-	}
-	return func() error {
-		pos, err := fc.parse(2)
-		if err != nil {
-			r.fail(err)
+	}, func(fc *flagCmd) error {
+		pos, ok := r.args(fc, 2)
+		if !ok {
 			return nil
 		}
 		if len(pos) != 1 {
@@ -294,7 +353,7 @@ func (r *Runner) cmdCreateDeployment(argv []string) (command, error) {
 		}
 		r.out("deployment.apps/" + name + " created")
 		return nil
-	}, nil
+	})
 }
 
 // containerNameFor names a container after its image as kubectl create
@@ -333,33 +392,17 @@ func twoWayPatch(orig, modified *appsv1.Deployment) ([]byte, error) {
 }
 
 func (r *Runner) cmdSetImage(argv []string) (command, error) {
-	fc := newFlagCmd("set image", argv, true, nil)
-	if err := fc.malformed(); err != nil {
-		return nil, err
-	}
-	return func() error {
-		pos, err := fc.parse(2)
-		if err != nil {
-			r.fail(err)
+	return r.flagCommand("set image", argv, true, nil, func(fc *flagCmd) error {
+		name, pairs, ok := r.target(fc, 2)
+		if !ok {
 			return nil
 		}
-		name, n, err := resourceArg(pos)
-		if err != nil {
-			r.fail(err)
-			return nil
-		}
-		pairs := pos[n:]
 		if len(pairs) == 0 {
 			r.fail(errors.New("at least one image update is required"))
 			return nil
 		}
-		d, err := r.getDeployment(name)
-		if err != nil {
-			r.fail(err)
-			return nil
-		}
-		rec, err := fc.recorder()
-		if err != nil {
+		d, rec, err := r.toRecord(fc, name)
+		if d == nil || err != nil {
 			return err
 		}
 		mod := d.DeepCopy()
@@ -403,21 +446,16 @@ func (r *Runner) cmdSetImage(argv []string) (command, error) {
 			r.fail(utilerrors.NewAggregate(errs))
 		}
 		return nil
-	}, nil
+	})
 }
 
 func (r *Runner) cmdScale(argv []string) (command, error) {
 	var replicas int
-	fc := newFlagCmd("scale", argv, true, func(c *cobra.Command) {
+	return r.flagCommand("scale", argv, true, func(c *cobra.Command) {
 		c.Flags().IntVar(&replicas, "replicas", -1, "")
-	})
-	if err := fc.malformed(); err != nil {
-		return nil, err
-	}
-	return func() error {
-		pos, err := fc.parse(1)
-		if err != nil {
-			r.fail(err)
+	}, func(fc *flagCmd) error {
+		pos, ok := r.args(fc, 1)
+		if !ok {
 			return nil
 		}
 		if !fc.cmd.Flags().Changed("replicas") {
@@ -433,13 +471,8 @@ func (r *Runner) cmdScale(argv []string) (command, error) {
 			r.fail(err)
 			return nil
 		}
-		d, err := r.getDeployment(name)
-		if err != nil {
-			r.fail(err)
-			return nil
-		}
-		rec, err := fc.recorder()
-		if err != nil {
+		d, rec, err := r.toRecord(fc, name)
+		if d == nil || err != nil {
 			return err
 		}
 		patch := fmt.Sprintf(`{"spec":{"replicas":%d}}`, replicas)
@@ -456,32 +489,26 @@ func (r *Runner) cmdScale(argv []string) (command, error) {
 		}
 		r.out("deployment.apps/" + name + " scaled")
 		return nil
-	}, nil
+	})
+}
+
+// cmdWithRevision builds a rollout command on one stored deployment that
+// takes an int64 revision flag, as history and undo do.
+func (r *Runner) cmdWithRevision(cmd, flag string, argv []string, run func(name string, d *appsv1.Deployment, revision int64) error) (command, error) {
+	var revision int64
+	return r.flagCommand(cmd, argv, false, func(c *cobra.Command) {
+		c.Flags().Int64Var(&revision, flag, 0, "")
+	}, func(fc *flagCmd) error {
+		name, d, ok := r.targetDeployment(fc, 2)
+		if !ok {
+			return nil
+		}
+		return run(name, d, revision)
+	})
 }
 
 func (r *Runner) cmdRolloutHistory(argv []string) (command, error) {
-	var revision int64
-	fc := newFlagCmd("rollout history", argv, false, func(c *cobra.Command) {
-		c.Flags().Int64Var(&revision, "revision", 0, "")
-	})
-	if err := fc.malformed(); err != nil {
-		return nil, err
-	}
-	return func() error {
-		pos, err := fc.parse(2)
-		if err != nil {
-			r.fail(err)
-			return nil
-		}
-		name, _, err := resourceArg(pos)
-		if err != nil {
-			r.fail(err)
-			return nil
-		}
-		if _, err := r.getDeployment(name); err != nil {
-			r.fail(err)
-			return nil
-		}
+	return r.cmdWithRevision("rollout history", "revision", argv, func(name string, _ *appsv1.Deployment, revision int64) error {
 		hv, err := polymorphichelpers.HistoryViewerFor(deploymentGK, r.c.srv.client)
 		if err != nil {
 			return err
@@ -497,33 +524,11 @@ func (r *Runner) cmdRolloutHistory(argv []string) (command, error) {
 		}
 		r.out(fmt.Sprintf("deployment.apps/%s %s\n%s\n", name, with, info))
 		return nil
-	}, nil
+	})
 }
 
 func (r *Runner) cmdRolloutUndo(argv []string) (command, error) {
-	var to int64
-	fc := newFlagCmd("rollout undo", argv, false, func(c *cobra.Command) {
-		c.Flags().Int64Var(&to, "to-revision", 0, "")
-	})
-	if err := fc.malformed(); err != nil {
-		return nil, err
-	}
-	return func() error {
-		pos, err := fc.parse(2)
-		if err != nil {
-			r.fail(err)
-			return nil
-		}
-		name, _, err := resourceArg(pos)
-		if err != nil {
-			r.fail(err)
-			return nil
-		}
-		d, err := r.getDeployment(name)
-		if err != nil {
-			r.fail(err)
-			return nil
-		}
+	return r.cmdWithRevision("rollout undo", "to-revision", argv, func(name string, d *appsv1.Deployment, to int64) error {
 		rb, err := polymorphichelpers.RollbackerFor(deploymentGK, r.c.srv.client)
 		if err != nil {
 			return err
@@ -535,29 +540,14 @@ func (r *Runner) cmdRolloutUndo(argv []string) (command, error) {
 		}
 		r.out("deployment.apps/" + name + " " + res)
 		return nil
-	}, nil
+	})
 }
 
 func (r *Runner) cmdPauseResumeRestart(argv []string) (command, error) {
 	op := argv[1]
-	fc := newFlagCmd("rollout "+op, argv, false, nil)
-	if err := fc.malformed(); err != nil {
-		return nil, err
-	}
-	return func() error {
-		pos, err := fc.parse(2)
-		if err != nil {
-			r.fail(err)
-			return nil
-		}
-		name, _, err := resourceArg(pos)
-		if err != nil {
-			r.fail(err)
-			return nil
-		}
-		d, err := r.getDeployment(name)
-		if err != nil {
-			r.fail(err)
+	return r.flagCommand("rollout "+op, argv, false, nil, func(fc *flagCmd) error {
+		name, d, ok := r.targetDeployment(fc, 2)
+		if !ok {
 			return nil
 		}
 		var newJSON []byte
@@ -600,7 +590,7 @@ func (r *Runner) cmdPauseResumeRestart(argv []string) (command, error) {
 		word := map[string]string{"pause": "paused", "resume": "resumed", "restart": "restarted"}[op]
 		r.out("deployment.apps/" + name + " " + word)
 		return nil
-	}, nil
+	})
 }
 
 // restarted is kubectl's restarter with the scenario's clock in place of
@@ -619,24 +609,14 @@ func (r *Runner) restarted(d *appsv1.Deployment) ([]byte, error) {
 func (r *Runner) cmdRolloutStatus(argv []string) (command, error) {
 	var timeout time.Duration
 	var revision int64
-	fc := newFlagCmd("rollout status", argv, false, func(c *cobra.Command) {
+	return r.flagCommand("rollout status", argv, false, func(c *cobra.Command) {
 		c.Flags().DurationVar(&timeout, "timeout", 0, "")
 		c.Flags().Int64Var(&revision, "revision", 0, "")
 		c.Flags().BoolP("watch", "w", true, "")
-	})
-	if err := fc.malformed(); err != nil {
-		return nil, err
-	}
-	return func() error {
+	}, func(fc *flagCmd) error {
 		defer r.state()
-		pos, err := fc.parse(2)
-		if err != nil {
-			r.fail(err)
-			return nil
-		}
-		name, _, err := resourceArg(pos)
-		if err != nil {
-			r.fail(err)
+		name, _, ok := r.target(fc, 2)
+		if !ok {
 			return nil
 		}
 		sv, err := polymorphichelpers.StatusViewerFor(deploymentGK)
@@ -692,7 +672,7 @@ func (r *Runner) cmdRolloutStatus(argv []string) (command, error) {
 				return err
 			}
 		}
-	}, nil
+	})
 }
 
 func hasDeadline(d *appsv1.Deployment) bool {

@@ -83,22 +83,20 @@ func (s *server) pickNodeLocked(p *corev1.Pod) string {
 		var sum float64
 		var count int
 		fits := true
-		if a, ok := alloc[corev1.ResourceCPU]; ok {
-			total := u.cpu.DeepCopy()
-			total.Add(req.cpu)
+		for _, q := range []struct {
+			name      corev1.ResourceName
+			used, req resource.Quantity
+		}{{corev1.ResourceCPU, u.cpu, req.cpu}, {corev1.ResourceMemory, u.mem, req.mem}} {
+			a, ok := alloc[q.name]
+			if !ok {
+				continue
+			}
+			total := q.used.DeepCopy()
+			total.Add(q.req)
 			if total.Cmp(a) > 0 {
 				fits = false
 			}
-			sum += share(u.cpu, a)
-			count++
-		}
-		if a, ok := alloc[corev1.ResourceMemory]; ok {
-			total := u.mem.DeepCopy()
-			total.Add(req.mem)
-			if total.Cmp(a) > 0 {
-				fits = false
-			}
-			sum += share(u.mem, a)
+			sum += share(q.used, a)
 			count++
 		}
 		if a, ok := alloc[corev1.ResourcePods]; ok {
@@ -250,17 +248,23 @@ func (r *Runner) cordon(name string, desired bool) bool {
 	return true
 }
 
+// podsOn returns the names of the pods bound to a node, in name order.
+func (r *Runner) podsOn(node string) []string {
+	r.c.srv.mu.Lock()
+	defer r.c.srv.mu.Unlock()
+	var names []string
+	for _, pn := range r.c.srv.sortedNames(resPods) {
+		if r.c.srv.objs[resPods][pn].(*corev1.Pod).Spec.NodeName == node {
+			names = append(names, pn)
+		}
+	}
+	return names
+}
+
 // drain evicts every pod bound to the node (in name order) and prints
 // kubectl's lines.
 func (r *Runner) drain(name string) {
-	r.c.srv.mu.Lock()
-	var victims []string
-	for _, pn := range r.c.srv.sortedNames(resPods) {
-		if r.c.srv.objs[resPods][pn].(*corev1.Pod).Spec.NodeName == name {
-			victims = append(victims, pn)
-		}
-	}
-	r.c.srv.mu.Unlock()
+	victims := r.podsOn(name)
 	for _, pn := range victims {
 		if err := r.c.srv.client.CoreV1().Pods(metav1.NamespaceDefault).Delete(context.TODO(), pn, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
 			r.fail(err)
@@ -278,14 +282,7 @@ func (r *Runner) deleteNode(name string) error {
 		r.fail(err)
 		return nil
 	}
-	r.c.srv.mu.Lock()
-	var victims []string
-	for _, pn := range r.c.srv.sortedNames(resPods) {
-		if r.c.srv.objs[resPods][pn].(*corev1.Pod).Spec.NodeName == name {
-			victims = append(victims, pn)
-		}
-	}
-	r.c.srv.mu.Unlock()
+	victims := r.podsOn(name)
 	// The pods of a failed node are gone at once, Terminating or not (a
 	// forced deletion, as the pod garbage collector's of a node's orphans).
 	zero := int64(0)
