@@ -9,6 +9,7 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/examples"
+	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/kubectl"
 	"github.com/rollsim/rollsim/scenario"
 	"github.com/rollsim/rollsim/timeline"
@@ -19,7 +20,7 @@ import (
 func ExampleRecord() {
 	c := rollsim.New(rollsim.Config{Seed: 1})
 	rec := timeline.Record(c)
-	if _, err := c.CreateDeployment(newDeployment("web", 3, "nginx:1.0")); err != nil {
+	if _, err := c.CreateDeployment(fixture.Deployment("web", "nginx:1.0", 3)); err != nil {
 		fmt.Println(err)
 		return
 	}

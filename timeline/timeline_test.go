@@ -17,12 +17,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/rollsim/rollsim"
-	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/examples"
+	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/internal/golden"
 	"github.com/rollsim/rollsim/kubectl"
-	"github.com/rollsim/rollsim/meta"
-	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/scenario"
 	"github.com/rollsim/rollsim/timeline"
 )
@@ -49,7 +47,7 @@ func lessonPage(l examples.Lesson, tl *timeline.Timeline, transcript string) str
 }
 
 // TestLessonPictures compares each lesson's SVG and HTML with
-// testdata/LESSON.svg and .html (go test ./timeline -rewrite regenerates
+// testdata/LESSON.svg.golden and .html.golden (go test ./timeline -rewrite regenerates
 // them), and checks that a second run draws the same bytes.
 func TestLessonPictures(t *testing.T) {
 	for _, l := range examples.Lessons {
@@ -57,8 +55,8 @@ func TestLessonPictures(t *testing.T) {
 			tl, transcript := playLesson(t, l)
 			svg := timeline.SVG(tl, timeline.SVGOptions{Title: l.Title})
 			page := lessonPage(l, tl, transcript)
-			golden.Check(t, filepath.Join("testdata", l.Dir+".svg"), svg)
-			golden.Check(t, filepath.Join("testdata", l.Dir+".html"), page)
+			golden.Check(t, filepath.Join("testdata", l.Dir+".svg.golden"), svg)
+			golden.Check(t, filepath.Join("testdata", l.Dir+".html.golden"), page)
 			if l.Dir == "capacity" {
 				// The README's picture.
 				golden.Check(t, filepath.Join("..", "docs", "capacity.svg"), svg)
@@ -148,21 +146,6 @@ func TestHTMLIsSelfContained(t *testing.T) {
 	assert.Contains(t, page, "<desc id=\"tl-desc\">")
 }
 
-func newDeployment(name string, replicas int32, image string) *deployment.Deployment {
-	labels := map[string]string{"app": name}
-	return &deployment.Deployment{
-		ObjectMeta: meta.ObjectMeta{Name: name},
-		Spec: deployment.Spec{
-			Replicas: deployment.Ptr(replicas),
-			Selector: &meta.Selector{MatchLabels: labels},
-			Template: pod.Template{
-				Labels: labels,
-				Spec:   pod.Spec{Containers: []pod.Container{{Name: name, Image: image}}},
-			},
-		},
-	}
-}
-
 // TestRecorderCountsAndLimits drives a cluster through the Go API and
 // finds in the timeline what the spec implies: pods Ready before they are
 // available under minReadySeconds, the rollout inside the ceiling and
@@ -170,7 +153,7 @@ func newDeployment(name string, replicas int32, image string) *deployment.Deploy
 func TestRecorderCountsAndLimits(t *testing.T) {
 	c := rollsim.New(rollsim.Config{Seed: 1})
 	rec := timeline.Record(c)
-	d := newDeployment("web", 4, "nginx:1.0")
+	d := fixture.Deployment("web", "nginx:1.0", 4)
 	d.Spec.MinReadySeconds = 5
 	_, err := c.CreateDeployment(d)
 	require.NoError(t, err)
@@ -227,7 +210,7 @@ func TestOnePanelPerDeployment(t *testing.T) {
 	c := rollsim.New(rollsim.Config{Seed: 1})
 	rec := timeline.Record(c)
 	for _, name := range []string{"web", "api"} {
-		_, err := c.CreateDeployment(newDeployment(name, 2, "nginx:1.0"))
+		_, err := c.CreateDeployment(fixture.Deployment(name, "nginx:1.0", 2))
 		require.NoError(t, err)
 	}
 	c.Advance(5 * time.Second)
