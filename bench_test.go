@@ -39,10 +39,10 @@ func rollOut(b testing.TB, c *rollsim.Cluster, limit time.Duration) {
 		if st.Done {
 			return
 		} else if st.Failed {
-			b.Fatalf("rollout failed at %s: %s", c.Now().Sub(rollsim.Epoch), st.Message)
+			b.Fatalf("rollout failed at %s: %s", c.Now().Sub(rollsim.Epoch()), st.Message)
 		}
 		if next, ok := c.NextWakeup(); !ok || next.After(end) {
-			b.Fatalf("rollout not done at %s (%d events)", c.Now().Sub(rollsim.Epoch), c.EventCount())
+			b.Fatalf("rollout not done at %s (%d events)", c.Now().Sub(rollsim.Epoch()), c.EventCount())
 		}
 		c.Step()
 	}

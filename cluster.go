@@ -16,8 +16,9 @@ import (
 	"github.com/rollsim/rollsim/scheduler"
 )
 
-// Epoch is where every cluster's fake clock starts: 2024-01-01T00:00:00Z.
-var Epoch = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+// Epoch returns where a cluster's fake clock starts unless Config.Start
+// says otherwise: 2024-01-01T00:00:00Z, as the conformance recorder's.
+func Epoch() time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC) }
 
 // DefaultPodStartup is how long a pod takes from binding to Ready unless
 // Config.PodStartup says otherwise.
@@ -30,7 +31,7 @@ type Config struct {
 	// from the API server's alphabet by math/rand seeded with Seed, so
 	// seed 1 names pods as the conformance recorder does.
 	Seed uint64
-	// Start is the fake clock's first instant; zero means Epoch.
+	// Start is the fake clock's first instant; zero means Epoch().
 	Start time.Time
 	// PodStartup is how long after binding a pod's containers start (and
 	// it becomes Ready, unless probes make it wait); zero means
@@ -150,7 +151,7 @@ func New(cfg Config) *Cluster {
 		colo:        map[string]map[string]int{},
 	}
 	if c.now.IsZero() {
-		c.now = Epoch
+		c.now = Epoch()
 	}
 	c.customSync = c.syncDeploy != nil
 	if c.syncDeploy == nil {
@@ -200,7 +201,7 @@ func (c *Cluster) SetNeverReady(image string) { c.kubelet.SetNeverReady(image) }
 
 func (c *Cluster) debug(msg string, args ...any) {
 	if c.log.Enabled(context.Background(), slog.LevelDebug) {
-		c.log.Debug(msg, append(args, "time", c.now.Sub(Epoch))...)
+		c.log.Debug(msg, append(args, "time", c.now.Sub(Epoch()))...)
 	}
 }
 

@@ -163,7 +163,7 @@ func TestDeterministicEventLog(t *testing.T) {
 		c := rollsim.New(rollsim.Config{Seed: seed})
 		var log []string
 		c.Observe(func(e rollsim.Event) {
-			log = append(log, fmt.Sprintf("%s %s %s/%s %s", e.Time.Sub(rollsim.Epoch), e.Reason, e.Kind, e.Name, e.Message))
+			log = append(log, fmt.Sprintf("%s %s %s/%s %s", e.Time.Sub(rollsim.Epoch()), e.Reason, e.Kind, e.Name, e.Message))
 		})
 		_, err := c.CreateDeployment(newDeployment("web", "web:1", 5))
 		require.NoError(t, err)

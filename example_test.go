@@ -18,7 +18,7 @@ func Example() {
 	c := rollsim.New(rollsim.Config{Seed: 1})
 	c.Observe(func(e rollsim.Event) {
 		if e.Reason == "ScalingReplicaSet" {
-			fmt.Printf("%4s  %s\n", e.Time.Sub(rollsim.Epoch), e.Message)
+			fmt.Printf("%4s  %s\n", e.Time.Sub(rollsim.Epoch()), e.Message)
 		}
 	})
 	labels := map[string]string{"app": "httpd"}
@@ -102,7 +102,7 @@ func ExampleCluster_ViewDeployment() {
 			return true
 		}
 		if st.Message != last {
-			fmt.Printf("%s  %s\n", c.Now().Sub(rollsim.Epoch), st.Message)
+			fmt.Printf("%s  %s\n", c.Now().Sub(rollsim.Epoch()), st.Message)
 			last = st.Message
 		}
 		return st.Done || st.Failed

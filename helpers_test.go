@@ -58,7 +58,7 @@ func record(c *rollsim.Cluster) *recorder {
 		for _, rs := range c.ReplicaSets() {
 			msg = strings.ReplaceAll(msg, rs.Name+" ", rs.Image()+" ")
 		}
-		r.events = append(r.events, fmt.Sprintf("t=%s %s", e.Time.Sub(rollsim.Epoch), msg))
+		r.events = append(r.events, fmt.Sprintf("t=%s %s", e.Time.Sub(rollsim.Epoch()), msg))
 	})
 	return r
 }

@@ -75,7 +75,7 @@ func ExampleStatus() {
 		d, _ := c.Deployment("", "web")
 		st := kubectl.Status(d)
 		if st.Message != last {
-			fmt.Printf("%s  %s\n", c.Now().Sub(rollsim.Epoch), st.Message)
+			fmt.Printf("%s  %s\n", c.Now().Sub(rollsim.Epoch()), st.Message)
 			last = st.Message
 		}
 		if st.Done || st.Failed || !c.Step() {

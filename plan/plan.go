@@ -184,9 +184,9 @@ func play(in Input, s Strategy) (Result, error) {
 	r := Result{Strategy: s, Completed: err == nil && st.Done, Duration: took, Timeline: rec.Timeline()}
 	var werr *kubectl.WaitError
 	r.DeadlineExceeded = errors.As(err, &werr) && werr.Status.Failed
-	measure(&r, d.Name, start.Sub(rollsim.Epoch))
+	measure(&r, d.Name, start.Sub(rollsim.Epoch()))
 	if !r.Completed {
-		r.Stall = stall(c, &r, last, d.Name, start.Sub(rollsim.Epoch))
+		r.Stall = stall(c, &r, last, d.Name, start.Sub(rollsim.Epoch()))
 	}
 	return r, nil
 }

@@ -41,7 +41,7 @@ func ExampleReplicaSet() {
 		if e.Reason == "SuccessfulCreate" {
 			created = append(created, name)
 		}
-		fmt.Printf("%s %s: %s: %s\n", e.Time.Sub(rollsim.Epoch), e.Reason, verb, name[:len(name)-5]+"xxxxx")
+		fmt.Printf("%s %s: %s: %s\n", e.Time.Sub(rollsim.Epoch()), e.Reason, verb, name[:len(name)-5]+"xxxxx")
 	})
 	if _, err := c.CreateReplicaSet(newReplicaSet(2)); err != nil {
 		fmt.Println(err)
@@ -49,7 +49,7 @@ func ExampleReplicaSet() {
 	}
 	show := func() {
 		rs, _ := c.ReplicaSet("", "web")
-		fmt.Printf("%s replicas=%d current=%d ready=%d available=%d\n", c.Now().Sub(rollsim.Epoch),
+		fmt.Printf("%s replicas=%d current=%d ready=%d available=%d\n", c.Now().Sub(rollsim.Epoch()),
 			rs.Spec.Replicas, rs.Status.Replicas, rs.Status.ReadyReplicas, rs.Status.AvailableReplicas)
 	}
 	show()

@@ -52,7 +52,7 @@ func TestExpectedScale(t *testing.T) {
 			var rss []*replicaset.ReplicaSet
 			for i, n := range tt.sizes {
 				rs := &replicaset.ReplicaSet{ObjectMeta: meta.ObjectMeta{Name: "web-" + strconv.Itoa(i+1),
-					CreationTimestamp: rollsim.Epoch.Add(time.Duration(i) * time.Second),
+					CreationTimestamp: rollsim.Epoch().Add(time.Duration(i) * time.Second),
 					Annotations:       map[string]string{deployment.DesiredReplicasAnnotation: strconv.Itoa(int(tt.from))}}}
 				if tt.maxReplicas > 0 {
 					rs.Annotations[deployment.MaxReplicasAnnotation] = strconv.Itoa(int(tt.maxReplicas))

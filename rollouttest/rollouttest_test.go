@@ -80,7 +80,7 @@ func TestKinds(t *testing.T) {
 
 func TestViolationError(t *testing.T) {
 	v := &rollouttest.Violation{Invariant: rollouttest.ErrSurgeCeiling, Namespace: "default", Name: "web",
-		Time: rollsim.Epoch.Add(3 * time.Second), Detail: "6 pods"}
+		Time: rollsim.Epoch().Add(3 * time.Second), Detail: "6 pods"}
 	assert.Equal(t, "surge ceiling violated by deployment default/web at t=3s: 6 pods", v.Error())
 	err := errors.Join(errors.New("other"), v)
 	assert.ErrorIs(t, err, rollouttest.ErrSurgeCeiling)
@@ -89,7 +89,7 @@ func TestViolationError(t *testing.T) {
 	require.ErrorAs(t, err, &got)
 	assert.Equal(t, "web", got.Name)
 
-	cluster := &rollouttest.Violation{Invariant: rollouttest.ErrOwnership, Time: rollsim.Epoch, Detail: "pod x"}
+	cluster := &rollouttest.Violation{Invariant: rollouttest.ErrOwnership, Time: rollsim.Epoch(), Detail: "pod x"}
 	assert.Equal(t, "no pod owned twice violated by cluster at t=0s: pod x", cluster.Error())
 }
 
@@ -112,7 +112,7 @@ func TestCheckCompletion(t *testing.T) {
 	_, err := c.CreateDeployment(web(4))
 	require.NoError(t, err)
 	require.NoError(t, rollouttest.CheckCompletion(c, "", "web", time.Minute))
-	assert.Equal(t, 5*time.Second, c.Now().Sub(rollsim.Epoch), "it stops as soon as the rollout is complete")
+	assert.Equal(t, 5*time.Second, c.Now().Sub(rollsim.Epoch()), "it stops as soon as the rollout is complete")
 
 	require.NoError(t, setImage("web:2").Apply(c, "", "web"))
 	err = rollouttest.CheckCompletion(c, "", "web", 6*time.Second)
@@ -435,7 +435,7 @@ func TestAddCheck(t *testing.T) {
 	k := rollouttest.NewChecker(rollsim.New(rollsim.Config{}), "", "web")
 	var at []time.Duration
 	k.AddCheck("at most 3 pods", func(c *rollsim.Cluster) error {
-		at = append(at, c.Now().Sub(rollsim.Epoch))
+		at = append(at, c.Now().Sub(rollsim.Epoch()))
 		n, err := rollouttest.CountPods(c, "", "web")
 		if err != nil {
 			return err

@@ -83,11 +83,11 @@ func (v *Violation) Error() string {
 // Unwrap returns the invariant, for errors.Is.
 func (v *Violation) Unwrap() error { return v.Invariant }
 
-// clock renders an instant as an offset from rollsim.Epoch when it lies
+// clock renders an instant as an offset from rollsim.Epoch() when it lies
 // after it, as the simulator's traces do.
 func clock(t time.Time) string {
-	if !t.Before(rollsim.Epoch) {
-		return "t=" + t.Sub(rollsim.Epoch).String()
+	if !t.Before(rollsim.Epoch()) {
+		return "t=" + t.Sub(rollsim.Epoch()).String()
 	}
 	return t.Format(time.RFC3339Nano)
 }

@@ -26,7 +26,7 @@ func (o *watcher) Start(c *rollsim.Cluster) {
 }
 
 func (o *watcher) Exec(ln Line, start, end time.Time, failed bool) {
-	o.lines = append(o.lines, fmt.Sprintf("%d %s %s..%s %v", ln.Number, ln.Text, start.Sub(rollsim.Epoch), end.Sub(rollsim.Epoch), failed))
+	o.lines = append(o.lines, fmt.Sprintf("%d %s %s..%s %v", ln.Number, ln.Text, start.Sub(rollsim.Epoch()), end.Sub(rollsim.Epoch()), failed))
 }
 
 // TestObserverSeesTheRun checks that an Observer gets the cluster before

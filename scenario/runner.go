@@ -148,7 +148,7 @@ func (r *Runner) Finish() {
 	}
 }
 
-func (r *Runner) offset(t time.Time) string { return t.Sub(rollsim.Epoch).String() }
+func (r *Runner) offset(t time.Time) string { return t.Sub(rollsim.Epoch()).String() }
 
 // out prints lines the command prints.
 func (r *Runner) out(lines ...string) {

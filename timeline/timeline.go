@@ -243,7 +243,7 @@ func (r *Recorder) Stop() {
 	r.c = nil
 }
 
-func offset(t time.Time) time.Duration { return t.Sub(rollsim.Epoch) }
+func offset(t time.Time) time.Duration { return t.Sub(rollsim.Epoch()) }
 
 // write takes one committed write. Samples are taken when the clock moves
 // on, so that each instant shows the state its last write left: the
@@ -353,7 +353,7 @@ func (r *Recorder) pod(typ rollsim.WatchEventType, p *pod.Pod) {
 
 // flush takes the samples of the instant the recorder is at.
 func (r *Recorder) flush() {
-	at := rollsim.Epoch.Add(r.now)
+	at := rollsim.Epoch().Add(r.now)
 	for _, d := range r.tl.Deployments {
 		for _, rs := range d.ReplicaSets {
 			c := r.byTrack[rs].counts(at)

@@ -162,7 +162,7 @@ func TestRecorderCountsAndLimits(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = c.WaitForRollout("", "web", kubectl.WaitOptions{})
 	require.NoError(t, err)
-	scaled := c.Now().Sub(rollsim.Epoch)
+	scaled := c.Now().Sub(rollsim.Epoch())
 	require.NoError(t, c.Scale("", "web", 8))
 	c.Advance(10 * time.Second)
 	tl := rec.Timeline()

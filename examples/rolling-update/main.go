@@ -34,7 +34,7 @@ func main() { program.Main("rolling-update", run) }
 // run plays the lesson, writing what happens to w.
 func run(w io.Writer) error {
 	// A fresh cluster: no nodes (room for any number of pods), a fake
-	// clock at rollsim.Epoch, pods Ready one second after they are created.
+	// clock at rollsim.Epoch(), pods Ready one second after they are created.
 	c := rollsim.New(rollsim.Config{})
 
 	// Every time the Deployment controller resizes a ReplicaSet it records

@@ -22,4 +22,4 @@ func Main(name string, run func(w io.Writer) error) {
 }
 
 // Offset is how far the fake clock has moved since it started, such as "2s".
-func Offset(t time.Time) string { return t.Sub(rollsim.Epoch).String() }
+func Offset(t time.Time) string { return t.Sub(rollsim.Epoch()).String() }
