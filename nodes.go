@@ -82,9 +82,16 @@ func (c *Cluster) NodeStates() []NodeState {
 // PendingPods returns the number of pods no node can take yet.
 func (c *Cluster) PendingPods() int { return c.pendingCount }
 
-// Cordon marks a node unschedulable (or, with on false, schedulable
-// again); it reports whether that changed anything.
-func (c *Cluster) Cordon(name string, on bool) (bool, error) {
+// Cordon marks a node unschedulable, as `kubectl cordon` does: no new pod
+// is bound to it. It reports whether that changed anything.
+func (c *Cluster) Cordon(name string) (bool, error) { return c.setUnschedulable(name, true) }
+
+// Uncordon makes a node schedulable again, as `kubectl uncordon` does;
+// pods waiting for room are tried on it. It reports whether that changed
+// anything.
+func (c *Cluster) Uncordon(name string) (bool, error) { return c.setUnschedulable(name, false) }
+
+func (c *Cluster) setUnschedulable(name string, on bool) (bool, error) {
 	changed, ok := c.sched.SetUnschedulable(name, on)
 	if !ok {
 		return false, &meta.NotFoundError{Resource: "nodes", Name: name}

@@ -29,7 +29,11 @@ func (r *Runner) cordonArg(ln Line, on bool) error {
 // setCordon marks a node (un)schedulable and says so as kubectl does,
 // which tells apart a node that was already in that state.
 func (r *Runner) setCordon(name string, on bool) error {
-	changed, err := r.c.Cordon(name, on)
+	cordon := r.c.Cordon
+	if !on {
+		cordon = r.c.Uncordon
+	}
+	changed, err := cordon(name)
 	if err != nil {
 		return kubectl.FromServer(err)
 	}
