@@ -55,68 +55,11 @@ func tabbed(f func(w *tabwriter.Writer)) string {
 	return buf.String()
 }
 
-// PodTemplate renders a pod template as kubectl's describers do ("Pod
-// Template:" and what follows), tab-separated before alignment.
-func PodTemplate(t *pod.Template) string {
-	var b strings.Builder
-	b.WriteString("Pod Template:\n")
-	writeLabels(&b, "  Labels", t.Labels)
-	if len(t.Annotations) > 0 {
-		writeAnnotations(&b, "  Annotations", t.Annotations)
-	}
-	b.WriteString("  Containers:\n")
-	for _, c := range t.Spec.Containers {
-		fmt.Fprintf(&b, "   %s:\n", c.Name)
-		fmt.Fprintf(&b, "    Image:\t%s\n", c.Image)
-		ports, hostPorts := containerPorts(c.Ports)
-		if strings.Contains(ports, ",") {
-			fmt.Fprintf(&b, "    Ports:\t%s\n", ports)
-		} else {
-			fmt.Fprintf(&b, "    Port:\t%s\n", orNone(ports))
-		}
-		if strings.Contains(hostPorts, ",") {
-			fmt.Fprintf(&b, "    Host Ports:\t%s\n", hostPorts)
-		} else {
-			fmt.Fprintf(&b, "    Host Port:\t%s\n", orNone(hostPorts))
-		}
-		writeResources(&b, "Limits", c.Limits)
-		writeResources(&b, "Requests", c.Requests)
-		if len(c.Env) == 0 {
-			b.WriteString("    Environment:\t<none>\n")
-		} else {
-			b.WriteString("    Environment:\n")
-			for _, e := range c.Env {
-				fmt.Fprintf(&b, "      %s:\t%s\n", e.Name, e.Value)
-			}
-		}
-		b.WriteString("    Mounts:\t<none>\n")
-	}
-	b.WriteString("  Volumes:\t<none>\n")
-	writeLabels(&b, "  Node-Selectors", t.Spec.NodeSelector)
-	b.WriteString("  Tolerations:\t<none>\n")
-	return b.String()
-}
-
 func orNone(s string) string {
 	if s == "" {
 		return "<none>"
 	}
 	return s
-}
-
-func containerPorts(ps []pod.Port) (ports, hostPorts string) {
-	var a, h []string
-	for _, p := range ps {
-		x := fmt.Sprintf("%d/%s", p.ContainerPort, p.Protocol)
-		y := fmt.Sprintf("%d/%s", p.HostPort, p.Protocol)
-		if p.Name != "" {
-			x += " (" + p.Name + ")"
-			y += " (" + p.Name + ")"
-		}
-		a = append(a, x)
-		h = append(h, y)
-	}
-	return strings.Join(a, ", "), strings.Join(h, ", ")
 }
 
 func writeResources(b *strings.Builder, title string, r pod.Resources) {

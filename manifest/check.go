@@ -34,32 +34,18 @@ func with(base fields, more fields) fields {
 }
 
 var (
-	objectMetaFields   = with(serverSet, fields{"name": nil, "namespace": nil, "labels": nil, "annotations": nil})
-	templateMetaFields = with(serverSet, fields{"labels": nil, "annotations": nil})
+	objectMetaFields = with(serverSet, fields{"name": nil, "namespace": nil, "labels": nil, "annotations": nil})
 	// nodeMetaFields ignores namespace: kubectl drops it for cluster-scoped kinds.
 	nodeMetaFields = with(serverSet, fields{"name": nil, "namespace": nil, "labels": nil, "annotations": nil})
-
-	computeResources = fields{"cpu": nil, "memory": nil}
-
-	containerFields = fields{
-		"name":      nil,
-		"image":     nil,
-		"ports":     {"name": nil, "containerPort": nil, "hostPort": nil, "protocol": nil},
-		"env":       {"name": nil, "value": nil},
-		"resources": {"requests": computeResources, "limits": computeResources},
-	}
 
 	deploymentFields = fields{
 		"apiVersion": nil,
 		"kind":       nil,
 		"metadata":   objectMetaFields,
 		"spec": {
-			"replicas": nil,
-			"selector": nil,
-			"template": {
-				"metadata": templateMetaFields,
-				"spec":     {"containers": containerFields, "restartPolicy": nil, "nodeSelector": nil},
-			},
+			"replicas":                nil,
+			"selector":                nil,
+			"template":                nil,
 			"strategy":                nil,
 			"minReadySeconds":         nil,
 			"revisionHistoryLimit":    nil,

@@ -115,6 +115,9 @@ func convertIntOrString(v *intstr.IntOrString) *deployment.IntOrPercent {
 	}
 }
 
+// convertTemplate keeps every field of in: those the simulator models in
+// its own fields, the rest as they are in the template's Meta and Extra
+// fields, which stay nil when they would hold nothing.
 func convertTemplate(in *corev1.PodTemplateSpec, path string) (pod.Template, *fieldError) {
 	out := pod.Template{
 		Labels:      in.Labels,
@@ -123,6 +126,16 @@ func convertTemplate(in *corev1.PodTemplateSpec, path string) (pod.Template, *fi
 			RestartPolicy: string(in.Spec.RestartPolicy),
 			NodeSelector:  in.Spec.NodeSelector,
 		},
+	}
+	meta := in.ObjectMeta.DeepCopy()
+	meta.Labels, meta.Annotations = nil, nil
+	if !reflect.ValueOf(*meta).IsZero() {
+		out.Meta = meta
+	}
+	extra := in.Spec.DeepCopy()
+	extra.Containers, extra.RestartPolicy, extra.NodeSelector = nil, "", nil
+	if !reflect.ValueOf(*extra).IsZero() {
+		out.Spec.Extra = extra
 	}
 	for i := range in.Spec.Containers {
 		c, ferr := convertContainer(&in.Spec.Containers[i], fmt.Sprintf("%s.spec.containers[%d]", path, i))
@@ -135,17 +148,18 @@ func convertTemplate(in *corev1.PodTemplateSpec, path string) (pod.Template, *fi
 }
 
 func convertContainer(in *corev1.Container, path string) (pod.Container, *fieldError) {
-	out := pod.Container{Name: in.Name, Image: in.Image}
+	out := pod.Container{Name: in.Name, Image: in.Image, ImagePullPolicy: string(in.ImagePullPolicy)}
 	for _, p := range in.Ports {
 		out.Ports = append(out.Ports, pod.Port{
 			Name:          p.Name,
 			ContainerPort: p.ContainerPort,
 			HostPort:      p.HostPort,
 			Protocol:      string(p.Protocol),
+			HostIP:        p.HostIP,
 		})
 	}
 	for _, e := range in.Env {
-		out.Env = append(out.Env, pod.EnvVar{Name: e.Name, Value: e.Value})
+		out.Env = append(out.Env, pod.EnvVar{Name: e.Name, Value: e.Value, ValueFrom: e.ValueFrom.DeepCopy()})
 	}
 	var ferr *fieldError
 	if out.Requests, ferr = convertResources(in.Resources.Requests, path+".resources.requests"); ferr != nil {
@@ -154,7 +168,25 @@ func convertContainer(in *corev1.Container, path string) (pod.Container, *fieldE
 	if out.Limits, ferr = convertResources(in.Resources.Limits, path+".resources.limits"); ferr != nil {
 		return pod.Container{}, ferr
 	}
+	extra := in.DeepCopy()
+	extra.Name, extra.Image, extra.ImagePullPolicy, extra.Ports, extra.Env = "", "", "", nil, nil
+	extra.Resources.Requests = otherResources(extra.Resources.Requests)
+	extra.Resources.Limits = otherResources(extra.Resources.Limits)
+	if !reflect.ValueOf(*extra).IsZero() {
+		out.Extra = extra
+	}
 	return out, nil
+}
+
+// otherResources returns l without cpu and memory, which the simulator
+// models, or nil when nothing else is left.
+func otherResources(l corev1.ResourceList) corev1.ResourceList {
+	delete(l, corev1.ResourceCPU)
+	delete(l, corev1.ResourceMemory)
+	if len(l) == 0 {
+		return nil
+	}
+	return l
 }
 
 func convertResources(in corev1.ResourceList, path string) (pod.Resources, *fieldError) {

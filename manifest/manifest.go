@@ -10,10 +10,15 @@
 // validated here: the cluster does that when the object is applied, so an
 // unset field stays unset (nil or zero).
 //
-// Fields the simulator does not model (volumes, probes, init containers,
-// affinity, command and args, env valueFrom and so on) are errors rather
-// than being dropped silently; metadata the API server sets (uid,
-// resourceVersion, creationTimestamp, ...) and status are ignored.
+// Every field of a Deployment's pod template is kept: those the simulator
+// models in its own fields, the others (volumes, probes, init containers,
+// affinity, command and args, ...) as k8s.io/api values in the template's
+// Meta and Extra fields, so that they are shown, compared and hashed as
+// upstream does. Metadata the API server sets (uid, resourceVersion,
+// creationTimestamp, ...) and status are ignored; the few Deployment
+// metadata fields the simulator has no place for (generateName,
+// ownerReferences, finalizers) are errors rather than being dropped
+// silently.
 //
 // Every error is a *Error naming the file, the document and, where there is
 // one, the field. A file with any error yields no objects at all.

@@ -283,32 +283,8 @@ func TestDecodeErrors(t *testing.T) {
 			`x.yml: document 1: spec.template.spec.containers[0].resources.limits[cpu]: quantity out of range`},
 		{"quantity exponent too large to parse as a string", container("        resources:\n          limits:\n            cpu: \"5E-00001000\"\n"),
 			`x.yml: document 1: spec.template.spec.containers[0].resources.limits[cpu]: quantity out of range`},
-		{"volumes", deploymentHead + "spec:\n  template:\n    spec:\n      volumes:\n      - name: data\n        emptyDir: {}\n",
-			`x.yml: document 1: spec.template.spec.volumes: not supported by rollsim`},
-		{"initContainers", deploymentHead + "spec:\n  template:\n    spec:\n      initContainers:\n      - name: init\n",
-			`x.yml: document 1: spec.template.spec.initContainers: not supported by rollsim`},
-		{"affinity", deploymentHead + "spec:\n  template:\n    spec:\n      affinity:\n        nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: disk, operator: Exists}]}]}}\n",
-			`x.yml: document 1: spec.template.spec.affinity: not supported by rollsim`},
-		{"tolerations", deploymentHead + "spec:\n  template:\n    spec:\n      tolerations:\n      - operator: Exists\n",
-			`x.yml: document 1: spec.template.spec.tolerations: not supported by rollsim`},
-		{"probe", container("        readinessProbe:\n          httpGet: {path: /, port: 80}\n"),
-			`x.yml: document 1: spec.template.spec.containers[0].readinessProbe: not supported by rollsim`},
-		{"command", container("        command: [sleep, \"3600\"]\n"),
-			`x.yml: document 1: spec.template.spec.containers[0].command: not supported by rollsim`},
-		{"imagePullPolicy", container("        imagePullPolicy: IfNotPresent\n"),
-			`x.yml: document 1: spec.template.spec.containers[0].imagePullPolicy: not supported by rollsim`},
-		{"env valueFrom", container("        env:\n        - name: A\n          value: a\n        - name: NODE\n          valueFrom:\n            fieldRef: {fieldPath: spec.nodeName}\n"),
-			`x.yml: document 1: spec.template.spec.containers[0].env[1].valueFrom: not supported by rollsim`},
-		{"hostIP", container("        ports:\n        - containerPort: 80\n          hostIP: 10.0.0.1\n"),
-			`x.yml: document 1: spec.template.spec.containers[0].ports[0].hostIP: not supported by rollsim`},
-		{"other resources", container("        resources:\n          limits:\n            cpu: 1\n            nvidia.com/gpu: 1\n"),
-			`x.yml: document 1: spec.template.spec.containers[0].resources.limits[nvidia.com/gpu]: not supported by rollsim`},
-		{"second container", container("      - name: side\n        image: busybox\n        args: [sh]\n"),
-			`x.yml: document 1: spec.template.spec.containers[1].args: not supported by rollsim`},
 		{"ownerReferences", deploymentHead + "  ownerReferences:\n  - {apiVersion: v1, kind: Pod, name: p, uid: u}\n",
 			`x.yml: document 1: metadata.ownerReferences: not supported by rollsim`},
-		{"template name", deploymentHead + "spec:\n  template:\n    metadata:\n      name: pod\n",
-			`x.yml: document 1: spec.template.metadata.name: not supported by rollsim`},
 		{"node taints", "apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\nspec:\n  taints:\n  - {key: k, effect: NoSchedule}\n",
 			`x.yml: document 1: spec.taints: not supported by rollsim`},
 		{"node capacity", "apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\nstatus:\n  capacity:\n    cpu: 2\n",
@@ -333,10 +309,10 @@ func TestDecodeErrors(t *testing.T) {
 }
 
 func TestErrorFields(t *testing.T) {
-	_, err := Decode("httpd.yml", []byte(deploymentHead+"---\n"+container("        volumeMounts:\n        - {name: v, mountPath: /v}\n")))
+	_, err := Decode("httpd.yml", []byte(deploymentHead+"---\n"+deploymentHead+"  finalizers: [f]\n"))
 	var me *Error
 	require.True(t, errors.As(err, &me))
-	assert.Equal(t, &Error{File: "httpd.yml", Document: 2, Field: "spec.template.spec.containers[0].volumeMounts", Err: ErrNotSupported}, me)
+	assert.Equal(t, &Error{File: "httpd.yml", Document: 2, Field: "metadata.finalizers", Err: ErrNotSupported}, me)
 	assert.ErrorIs(t, err, ErrNotSupported)
 
 	_, err = Decode("httpd.yml", []byte(deploymentHead+"spec:\n  replica: 3\n"))

@@ -13,6 +13,8 @@ const (
 	ErrInvalid      = "Invalid value"
 	ErrForbidden    = "Forbidden"
 	ErrNotSupported = "Unsupported value"
+	ErrDuplicate    = "Duplicate value"
+	ErrNotFound     = "Not found"
 )
 
 // FieldError is one reason an object is invalid: the field path, what is
@@ -52,10 +54,20 @@ func NotSupported(field string, value any, valid ...string) FieldError {
 	return FieldError{Type: ErrNotSupported, Field: field, Value: value, Detail: "supported values: " + strings.Join(q, ", ")}
 }
 
+// Duplicate returns a "Duplicate value" error.
+func Duplicate(field string, value any) FieldError {
+	return FieldError{Type: ErrDuplicate, Field: field, Value: value}
+}
+
+// NotFound returns a "Not found" error: value names nothing that exists.
+func NotFound(field string, value any) FieldError {
+	return FieldError{Type: ErrNotFound, Field: field, Value: value}
+}
+
 // Body returns the error without its field: "Invalid value: -1: must be ...".
 func (e FieldError) Body() string {
 	s := e.Type
-	if e.Type == ErrInvalid || e.Type == ErrNotSupported {
+	if e.Type == ErrInvalid || e.Type == ErrNotSupported || e.Type == ErrDuplicate || e.Type == ErrNotFound {
 		switch v := e.Value.(type) {
 		case int, int32, int64, bool:
 			s = fmt.Sprintf("%s: %v", s, v)

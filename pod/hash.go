@@ -2,11 +2,13 @@ package pod
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/davecgh/go-spew/spew"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 )
 
@@ -15,20 +17,61 @@ import (
 //
 // It is upstream's value: an FNV-1a hash of the text go-spew prints for the
 // template as the API server stores it (apps/v1 defaults applied), then the
-// collision count, encoded in the alphabet of generated names. The text is
-// written here directly for the fields the simulator models, every other
-// field being unset; a test checks it byte for byte against go-spew's. A
-// resource quantity hashes as the API server's parse of its canonical
-// string, as when the manifest wrote it canonically ("250m", "512Mi").
+// collision count, encoded in the alphabet of generated names. For a
+// template with only the fields the simulator models, the text is written
+// here directly, every other field being unset; a test checks it byte for
+// byte against go-spew's. Any other template is converted to the API's
+// type, defaulted, passed through JSON as the API server's storage passes
+// it, and printed by go-spew as upstream does. A resource quantity hashes
+// as the API server's parse of its canonical string, as when the manifest
+// wrote it canonically ("250m", "512Mi").
 func (t *Template) Hash(collisions *int32) string {
 	h := fnvWriter{fnvOffset32}
-	t.writeSpew(&h)
+	if t.simple() {
+		t.writeSpew(&h)
+	} else {
+		spewConfig.Fprintf(&h, "%#v", t.stored())
+	}
 	if collisions != nil {
 		var b [8]byte
 		binary.LittleEndian.PutUint32(b[:4], uint32(*collisions))
 		h.WriteString(string(b[:]))
 	}
 	return SafeEncode(strconv.FormatUint(uint64(h.sum), 10))
+}
+
+// stored returns the template as the Deployment controller reads it from
+// the API server, without the pod-template-hash label: defaulted, and as
+// JSON leaves it (quantities canonical, empty lists and maps unset).
+func (t *Template) stored() corev1.PodTemplateSpec {
+	api := t.API()
+	delete(api.Labels, TemplateHashLabel)
+	var out corev1.PodTemplateSpec
+	b, err := json.Marshal(&api)
+	if err == nil {
+		err = json.Unmarshal(b, &out)
+	}
+	if err != nil {
+		// The API's types always go through JSON; should one not, the
+		// template as built is the best there is.
+		return api
+	}
+	// Containers' cpu and memory hash as the fast path writes them, so
+	// that a template's hash does not depend on which path it takes.
+	for i := range out.Spec.Containers {
+		r, from := &out.Spec.Containers[i].Resources, &api.Spec.Containers[i].Resources
+		keepCompute(r.Limits, from.Limits)
+		keepCompute(r.Requests, from.Requests)
+	}
+	return out
+}
+
+func keepCompute(to, from corev1.ResourceList) {
+	for _, name := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
+		if q, ok := from[name]; ok {
+			to[name] = q
+		}
+	}
 }
 
 // spewWriter takes the text a template hashes: a strings.Builder to see
@@ -45,6 +88,14 @@ type fnvWriter struct{ sum uint32 }
 func (w *fnvWriter) WriteString(s string) (int, error) {
 	w.sum = fnv32a(w.sum, s)
 	return len(s), nil
+}
+
+// Write hashes p.
+func (w *fnvWriter) Write(p []byte) (int, error) {
+	for _, c := range p {
+		w.sum = (w.sum ^ uint32(c)) * fnvPrime32
+	}
+	return len(p), nil
 }
 
 // WriteByte hashes c.
@@ -116,7 +167,7 @@ func spewContainer(b spewWriter, c *Container) {
 			" HostPort:(int32)" + strconv.Itoa(int(p.HostPort)) +
 			" ContainerPort:(int32)" + strconv.Itoa(int(p.ContainerPort)) +
 			" Protocol:(v1.Protocol)" + cmpOr(p.Protocol, "TCP") +
-			" HostIP:(string)}"
+			" HostIP:(string)" + p.HostIP + "}"
 	})
 	b.WriteString(spewCtrEnv)
 	spewList(b, len(c.Env), func(i int) string {
@@ -128,7 +179,7 @@ func spewContainer(b spewWriter, c *Container) {
 	b.WriteString(spewCtrReqs)
 	spewResources(b, c.Requests)
 	b.WriteString(spewCtrPull)
-	b.WriteString(pullPolicy(c.Image))
+	b.WriteString(c.EffectivePullPolicy())
 	b.WriteString(spewCtrTail)
 }
 

@@ -2,6 +2,7 @@ package pod
 
 import (
 	"hash/fnv"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
 // upstreamTemplate builds the v1 object the API server would store for t,
@@ -81,9 +83,8 @@ func upstreamTemplate(t *testing.T, tpl *Template) corev1.PodTemplateSpec {
 	return out
 }
 
-func TestHashTextMatchesGoSpew(t *testing.T) {
-	printer := spew.ConfigState{Indent: " ", SortKeys: true, DisableMethods: true, SpewKeys: true}
-	for name, tpl := range map[string]*Template{
+func hashTemplates() map[string]*Template {
+	return map[string]*Template{
 		"minimal": {Labels: map[string]string{"app": "httpd"}, Spec: Spec{Containers: []Container{{Name: "httpd", Image: "httpd:2.2.31"}}}},
 		"hash label left out": {
 			Labels: map[string]string{"app": "web", TemplateHashLabel: "abc"},
@@ -106,7 +107,12 @@ func TestHashTextMatchesGoSpew(t *testing.T) {
 				},
 			},
 		},
-	} {
+	}
+}
+
+func TestHashTextMatchesGoSpew(t *testing.T) {
+	printer := spew.ConfigState{Indent: " ", SortKeys: true, DisableMethods: true, SpewKeys: true}
+	for name, tpl := range hashTemplates() {
 		t.Run(name, func(t *testing.T) {
 			var got strings.Builder
 			tpl.writeSpew(&got)
@@ -114,6 +120,56 @@ func TestHashTextMatchesGoSpew(t *testing.T) {
 			require.Equal(t, want, got.String())
 		})
 	}
+}
+
+// The slow path, for templates with fields the fast one does not write,
+// gives the fast path's text wherever both apply.
+func TestHashSlowPathAgreesWithFast(t *testing.T) {
+	for name, tpl := range hashTemplates() {
+		t.Run(name, func(t *testing.T) {
+			var fast strings.Builder
+			tpl.writeSpew(&fast)
+			slow := spewConfig.Sprintf("%#v", tpl.stored())
+			require.Equal(t, fast.String(), slow)
+			defaulted := tpl.Clone()
+			defaulted.Default()
+			assert.Equal(t, tpl.Hash(nil), defaulted.Hash(nil), "defaults written out hash as implied ones")
+		})
+	}
+}
+
+func TestHashSlowPath(t *testing.T) {
+	grace := int64(30)
+	base := func() *Template {
+		return &Template{Labels: map[string]string{"app": "web"}, Spec: Spec{Containers: []Container{{Name: "web", Image: "web:1"}}}}
+	}
+	plain := base().Hash(nil)
+	explicit := base()
+	explicit.Spec.Extra = &corev1.PodSpec{TerminationGracePeriodSeconds: &grace, DNSPolicy: corev1.DNSClusterFirst}
+	explicit.Spec.Containers[0].Extra = &corev1.Container{TerminationMessagePolicy: corev1.TerminationMessageReadFile}
+	assert.Equal(t, plain, explicit.Hash(nil), "a default written out hashes as left out")
+	assert.True(t, base().EqualIgnoringHash(explicit))
+
+	probe := base()
+	probe.Spec.Containers[0].Extra = &corev1.Container{ReadinessProbe: &corev1.Probe{
+		ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Port: intstr.FromInt32(80)}},
+	}}
+	assert.NotEqual(t, plain, probe.Hash(nil))
+	assert.False(t, base().EqualIgnoringHash(probe))
+
+	// Upstream's text: go-spew of the object the API server stores.
+	want := upstreamTemplate(t, base())
+	want.Spec.Containers[0].ReadinessProbe = &corev1.Probe{
+		ProbeHandler:     corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/", Port: intstr.FromInt32(80), Scheme: corev1.URISchemeHTTP}},
+		TimeoutSeconds:   1,
+		PeriodSeconds:    10,
+		SuccessThreshold: 1,
+		FailureThreshold: 3,
+	}
+	h := fnv.New32a()
+	printer := spew.ConfigState{Indent: " ", SortKeys: true, DisableMethods: true, SpewKeys: true}
+	printer.Fprintf(h, "%#v", want)
+	assert.Equal(t, SafeEncode(strconv.FormatUint(uint64(h.Sum32()), 10)), probe.Hash(nil))
 }
 
 func TestHashIsUpstreams(t *testing.T) {

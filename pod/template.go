@@ -3,6 +3,10 @@ package pod
 import (
 	"maps"
 	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // TemplateHashLabel is the label the Deployment controller adds to a
@@ -15,11 +19,15 @@ type Template struct {
 	Labels map[string]string
 	// Annotations are copied to every pod.
 	Annotations map[string]string
+	// Meta holds the rest of the template's metadata (its name, say), nil
+	// when there is none; its Labels and Annotations are not used.
+	Meta *metav1.ObjectMeta
 	// Spec is the pods' spec.
 	Spec Spec
 }
 
-// Spec is the part of a pod's spec the simulator models.
+// Spec is a pod's spec: the fields the simulator models, and the rest kept
+// as they are for display and for conversion back to the API's types.
 type Spec struct {
 	// Containers run in the pod; at least one.
 	Containers []Container
@@ -27,6 +35,13 @@ type Spec struct {
 	RestartPolicy string
 	// NodeSelector restricts the nodes the pod may be bound to.
 	NodeSelector map[string]string
+	// Extra holds every other field of the pod spec (volumes, init
+	// containers, affinity, tolerations, terminationGracePeriodSeconds,
+	// ...) as the API's type; its Containers, RestartPolicy and
+	// NodeSelector are not used. Nil means all of them unset, which
+	// defaulting leaves nil: see API for what they then hold. Once a
+	// template is defaulted, a non-nil Extra holds its defaults too.
+	Extra *corev1.PodSpec
 }
 
 // Container is one container of a pod.
@@ -43,6 +58,16 @@ type Container struct {
 	Requests Resources
 	// Limits cap the container's resources; they take no part in scheduling.
 	Limits Resources
+	// ImagePullPolicy is Always, IfNotPresent or Never. Defaulting sets it
+	// from the image once, when unset, as the API server does: a later
+	// change of image keeps it.
+	ImagePullPolicy string
+	// Extra holds every other field of the container (command, args,
+	// probes, volume mounts, security context, resources other than cpu
+	// and memory, ...) as the API's type, or is nil when they are all
+	// unset. Its Name, Image, Ports, Env, ImagePullPolicy and the cpu and
+	// memory of its Resources are not used: they are the fields above.
+	Extra *corev1.Container
 }
 
 // Port is a container port.
@@ -55,14 +80,20 @@ type Port struct {
 	HostPort int32
 	// Protocol is TCP, UDP or SCTP.
 	Protocol string
+	// HostIP is the node address a host port binds to, "" for all.
+	HostIP string
 }
 
-// EnvVar is one environment variable with a literal value.
+// EnvVar is one environment variable, with a literal value or one taken
+// from elsewhere.
 type EnvVar struct {
 	// Name of the variable.
 	Name string
 	// Value of the variable.
 	Value string
+	// ValueFrom names the variable's source (a field of the pod, a key of
+	// a ConfigMap or Secret, ...), or is nil for a literal Value.
+	ValueFrom *corev1.EnvVarSource
 }
 
 // Resources is an amount of compute resources.
@@ -94,15 +125,42 @@ func (s *Spec) Requests() Resources {
 func (t Template) Clone() Template {
 	t.Labels = maps.Clone(t.Labels)
 	t.Annotations = maps.Clone(t.Annotations)
+	t.Meta = t.Meta.DeepCopy()
 	t.Spec.NodeSelector = maps.Clone(t.Spec.NodeSelector)
+	t.Spec.Extra = t.Spec.Extra.DeepCopy()
 	cs := make([]Container, len(t.Spec.Containers))
 	for i, c := range t.Spec.Containers {
 		c.Ports = slices.Clone(c.Ports)
 		c.Env = slices.Clone(c.Env)
+		for j := range c.Env {
+			c.Env[j].ValueFrom = c.Env[j].ValueFrom.DeepCopy()
+		}
+		c.Extra = c.Extra.DeepCopy()
 		cs[i] = c
 	}
 	t.Spec.Containers = cs
 	return t
+}
+
+// simple reports whether t has only the fields the simulator models, each
+// of its other fields unset: such a template takes the fast paths of
+// comparison and hashing.
+func (t *Template) simple() bool {
+	if t.Meta != nil || t.Spec.Extra != nil {
+		return false
+	}
+	for i := range t.Spec.Containers {
+		c := &t.Spec.Containers[i]
+		if c.Extra != nil {
+			return false
+		}
+		for j := range c.Env {
+			if c.Env[j].ValueFrom != nil {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Image returns the first container's image, or "".
@@ -118,7 +176,20 @@ func (t *Template) Image() string {
 // find the ReplicaSet of its current template. Nil and empty maps are equal.
 func (t *Template) EqualIgnoringHash(o *Template) bool {
 	// The spec first: it tells revisions apart most often, and cheapest.
-	return specEqual(&t.Spec, &o.Spec) && labelsEqualIgnoringHash(t.Labels, o.Labels) && maps.Equal(t.Annotations, o.Annotations)
+	if !specEqual(&t.Spec, &o.Spec) || !labelsEqualIgnoringHash(t.Labels, o.Labels) || !maps.Equal(t.Annotations, o.Annotations) {
+		return false
+	}
+	if t.simple() && o.simple() {
+		return true
+	}
+	// The fields kept as the API's types compare as the controller
+	// compares them, semantically (a nil list equals an empty one, a
+	// quantity equals itself written otherwise), once defaulted, so that
+	// an unset field equals its default written out.
+	a, b := t.API(), o.API()
+	delete(a.Labels, TemplateHashLabel)
+	delete(b.Labels, TemplateHashLabel)
+	return equality.Semantic.DeepEqual(a, b)
 }
 
 func labelsEqualIgnoringHash(a, b map[string]string) bool {
@@ -146,11 +217,24 @@ func specEqual(a, b *Spec) bool {
 	for i := range a.Containers {
 		x, y := &a.Containers[i], &b.Containers[i]
 		if x.Name != y.Name || x.Image != y.Image || x.Requests != y.Requests || x.Limits != y.Limits ||
-			!slices.Equal(x.Ports, y.Ports) || !slices.Equal(x.Env, y.Env) {
+			x.ImagePullPolicy != y.ImagePullPolicy && x.EffectivePullPolicy() != y.EffectivePullPolicy() ||
+			!slices.Equal(x.Ports, y.Ports) ||
+			!slices.EqualFunc(x.Env, y.Env, envEqual) {
 			return false
 		}
 	}
 	return true
+}
+
+// envEqual compares literal values here and sources semantically.
+func envEqual(a, b EnvVar) bool {
+	if a.Name != b.Name || a.Value != b.Value {
+		return false
+	}
+	if a.ValueFrom == nil || b.ValueFrom == nil {
+		return a.ValueFrom == b.ValueFrom
+	}
+	return equality.Semantic.DeepEqual(a.ValueFrom, b.ValueFrom)
 }
 
 // nameAlphabet holds the characters of generated names: no vowels, no

@@ -11,20 +11,9 @@ func Default(rs *ReplicaSet) {
 	DefaultTemplate(&rs.Spec.Template)
 }
 
-// DefaultTemplate fills a pod template's defaulted fields.
-func DefaultTemplate(t *pod.Template) {
-	if t.Spec.RestartPolicy == "" {
-		t.Spec.RestartPolicy = "Always"
-	}
-	for i := range t.Spec.Containers {
-		c := &t.Spec.Containers[i]
-		for j := range c.Ports {
-			if c.Ports[j].Protocol == "" {
-				c.Ports[j].Protocol = "TCP"
-			}
-		}
-	}
-}
+// DefaultTemplate fills a pod template's defaulted fields, as
+// pod.Template.Default does.
+func DefaultTemplate(t *pod.Template) { t.Default() }
 
 // Validate checks rs as the API server does on create, returning a
 // *meta.InvalidError listing every problem, or nil.

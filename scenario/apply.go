@@ -11,6 +11,7 @@ import (
 	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/manifest"
 	"github.com/rollsim/rollsim/meta"
+	"github.com/rollsim/rollsim/pod"
 )
 
 // apply creates or updates every object of a manifest file, as `kubectl
@@ -204,6 +205,7 @@ func mergeSpec(live, d *deployment.Spec, prev, next applied) deployment.Spec {
 			ru.MaxUnavailable = old.MaxUnavailable
 		}
 	}
+	keepPullPolicies(&spec.Template, &live.Template, prev)
 	tm := []string{"spec", "template", "metadata"}
 	spec.Template.Labels = merge(live.Template.Labels, prev.labels(tm...), d.Template.Labels)
 	spec.Template.Annotations = merge(live.Template.Annotations, prev.annotations(tm...), d.Template.Annotations)
@@ -211,6 +213,45 @@ func mergeSpec(live, d *deployment.Spec, prev, next applied) deployment.Spec {
 		spec.Template.Annotations = nil
 	}
 	return spec
+}
+
+// keepPullPolicies gives each container of t that neither configuration
+// sets an imagePullPolicy for the live container's policy: kubectl's patch
+// leaves a defaulted policy alone, so that a new image keeps the policy its
+// first image gave.
+func keepPullPolicies(t, live *pod.Template, prev applied) {
+	for i := range t.Spec.Containers {
+		c := &t.Spec.Containers[i]
+		if c.ImagePullPolicy != "" || prev.containerSets(c.Name, "imagePullPolicy") {
+			continue
+		}
+		for _, lc := range live.Spec.Containers {
+			if lc.Name == c.Name {
+				c.ImagePullPolicy = lc.ImagePullPolicy
+			}
+		}
+	}
+}
+
+// containerSets reports whether the configuration sets a field of the
+// template's container called name.
+func (a applied) containerSets(name, field string) bool {
+	var cur any = map[string]any(a)
+	for _, p := range []string{"spec", "template", "spec", "containers"} {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return false
+		}
+		cur = m[p]
+	}
+	list, _ := cur.([]any)
+	for _, e := range list {
+		if c, ok := e.(map[string]any); ok && c["name"] == name {
+			_, set := c[field]
+			return set
+		}
+	}
+	return false
 }
 
 // withAnnotation adds an annotation to a JSON object's metadata.
