@@ -56,7 +56,13 @@ func decodeDeployment(j []byte, generic any) (*deployment.Deployment, *fieldErro
 	if ferr := decodeStrict(j, generic, &in); ferr != nil {
 		return nil, ferr
 	}
-	if ferr := checkSupported(reflect.ValueOf(in), deploymentFields, ""); ferr != nil {
+	return deploymentFromAPI(&in)
+}
+
+// deploymentFromAPI converts a decoded Deployment, refusing the fields
+// the simulator has no place for.
+func deploymentFromAPI(in *appsv1.Deployment) (*deployment.Deployment, *fieldError) {
+	if ferr := checkSupported(reflect.ValueOf(*in), deploymentFields, ""); ferr != nil {
 		return nil, ferr
 	}
 	d := &deployment.Deployment{ObjectMeta: meta.ObjectMeta{
@@ -237,7 +243,13 @@ func decodeNode(j []byte, generic any) (*scheduler.Node, *fieldError) {
 	if ferr := decodeStrict(j, generic, &in); ferr != nil {
 		return nil, ferr
 	}
-	if ferr := checkSupported(reflect.ValueOf(in), nodeFields, ""); ferr != nil {
+	return nodeFromAPI(&in)
+}
+
+// nodeFromAPI converts a decoded Node, refusing the fields the simulator
+// has no place for.
+func nodeFromAPI(in *corev1.Node) (*scheduler.Node, *fieldError) {
+	if ferr := checkSupported(reflect.ValueOf(*in), nodeFields, ""); ferr != nil {
 		return nil, ferr
 	}
 	n := &scheduler.Node{
