@@ -9,7 +9,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
-	"k8s.io/apimachinery/pkg/api/resource"
+	apiresource "k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -489,13 +489,13 @@ func Node(n *scheduler.Node) *corev1.Node {
 	if a.MilliCPU != nil || a.Memory != nil || a.Pods != nil {
 		l := corev1.ResourceList{}
 		if a.MilliCPU != nil {
-			l[corev1.ResourceCPU] = *resource.NewMilliQuantity(*a.MilliCPU, resource.DecimalSI)
+			l[corev1.ResourceCPU] = *apiresource.NewMilliQuantity(*a.MilliCPU, apiresource.DecimalSI)
 		}
 		if a.Memory != nil {
-			l[corev1.ResourceMemory] = *resource.NewQuantity(*a.Memory, resource.BinarySI)
+			l[corev1.ResourceMemory] = *apiresource.NewQuantity(*a.Memory, apiresource.BinarySI)
 		}
 		if a.Pods != nil {
-			l[corev1.ResourcePods] = *resource.NewQuantity(*a.Pods, resource.DecimalSI)
+			l[corev1.ResourcePods] = *apiresource.NewQuantity(*a.Pods, apiresource.DecimalSI)
 		}
 		out.Status.Allocatable = l
 		out.Status.Capacity = l.DeepCopy()
