@@ -97,11 +97,11 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 	var out response
 	switch {
 	case r.Method == http.MethodGet && req.name == "":
-		err = h.list(w, req)
+		err = h.list(w, r, req)
 	case r.Method == http.MethodGet && req.sub == "scale":
 		err = h.getScale(w, req)
 	case r.Method == http.MethodGet:
-		err = h.get(w, req)
+		err = h.get(w, r, req)
 	case r.Method == http.MethodPost && req.name == "":
 		err = h.create(w, r, req, &out)
 	case r.Method == http.MethodPost && req.sub == "eviction":
@@ -184,13 +184,13 @@ type list struct {
 	Items      []json.RawMessage `json:"items"`
 }
 
-func (h *Handler) list(w http.ResponseWriter, req request) error {
+func (h *Handler) list(w http.ResponseWriter, r *http.Request, req request) error {
 	ls, fs, err := selectors(req)
 	if err != nil {
 		return err
 	}
 	h.mu.Lock()
-	rv := h.c.ResourceVersion()
+	rv, now := h.c.ResourceVersion(), h.c.Now()
 	if err := checkListVersion(req.query, rv); err != nil {
 		h.mu.Unlock()
 		return err
@@ -202,6 +202,18 @@ func (h *Handler) list(w http.ResponseWriter, req request) error {
 		}
 	}
 	h.mu.Unlock()
+	if wantsTable(r) {
+		objs := make([]apiObject, len(items))
+		for i, o := range items {
+			objs[i] = o.api()
+		}
+		t, err := table(req.res, objs, rv, now, req.query.Get("includeObject"))
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, t)
+		return nil
+	}
 	out := list{Kind: req.res.kind + "List", APIVersion: req.res.apiVersion(),
 		Metadata: metav1.ListMeta{ResourceVersion: strconv.FormatUint(rv, 10)}, Items: []json.RawMessage{}}
 	for _, o := range items {
@@ -242,12 +254,21 @@ func checkListVersion(q url.Values, current uint64) error {
 	return nil
 }
 
-func (h *Handler) get(w http.ResponseWriter, req request) error {
+func (h *Handler) get(w http.ResponseWriter, r *http.Request, req request) error {
 	h.mu.Lock()
 	o, err := h.find(req.res, req.namespace, req.name)
+	rv, now := h.c.ResourceVersion(), h.c.Now()
 	h.mu.Unlock()
 	if err != nil {
 		return err
+	}
+	if wantsTable(r) {
+		t, err := table(req.res, []apiObject{o.api()}, rv, now, req.query.Get("includeObject"))
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, t)
+		return nil
 	}
 	writeJSON(w, http.StatusOK, o.api())
 	return nil
