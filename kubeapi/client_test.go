@@ -395,3 +395,42 @@ func assertNoError(t *testing.T, err error) bool {
 	}
 	return true
 }
+
+// With AutoTime, a client waiting on a watch sees the rollout through
+// with no one moving the clock.
+func TestAutoTimeRunsWhileClientsWatch(t *testing.T) {
+	h, cs := setup(t, kubeapi.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	go h.RunClock(ctx, kubeapi.AutoTime, 0)
+	deps := cs.AppsV1().Deployments("default")
+	_, err := deps.Create(ctx, newDeployment("httpd", "httpd:2.2.31", 3), metav1.CreateOptions{})
+	require.NoError(t, err)
+	time.Sleep(3 * kubeapi.SettleTime)
+	var start time.Time
+	h.Do(func(c *rollsim.Cluster) { start = c.Now() })
+	require.Equal(t, rollsim.Epoch, start, "no watch: the clock stands still")
+
+	sel := fields.OneTermEqualSelector("metadata.name", "httpd").String()
+	lw := &cache.ListWatch{
+		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			o.FieldSelector = sel
+			return deps.List(ctx, o)
+		},
+		WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
+			o.FieldSelector = sel
+			return deps.Watch(ctx, o)
+		},
+	}
+	_, err = watchtools.UntilWithSync(ctx, lw, &appsv1.Deployment{}, nil, func(e watch.Event) (bool, error) {
+		d, err := kubeapi.FromDeployment(e.Object.(*appsv1.Deployment))
+		if err != nil {
+			return false, err
+		}
+		return kubectl.Status(d).Done, nil
+	})
+	require.NoError(t, err)
+	h.Do(func(c *rollsim.Cluster) {
+		require.Equal(t, time.Second, c.Now().Sub(rollsim.Epoch), "the clock went to the pods' readiness")
+	})
+}

@@ -3,6 +3,7 @@
 //
 //	rollsim run [--trace] [--seed N] FILE...   play scenario files
 //	rollsim demo                               play the built-in lessons
+//	rollsim serve [--listen ADDR] ...          serve the Kubernetes API of a simulated cluster
 //	rollsim version                            print the version
 //
 // Exit status: 0 when every command succeeded, 1 when a command failed, 2
@@ -34,6 +35,7 @@ const usage = `rollsim plays Kubernetes rollout scenarios on an in-process clust
 Usage:
   rollsim run [--trace] [--seed N] FILE...   play scenario files
   rollsim demo                               play the built-in lessons
+  rollsim serve [--listen ADDR] ...          serve the Kubernetes API of a simulated cluster
   rollsim version                            print the version
 
 Run 'rollsim COMMAND --help' for a command's options.
@@ -53,6 +55,8 @@ func run(argv []string, stdout, stderr io.Writer) int {
 		return runCmd(argv[1:], stdout, stderr)
 	case "demo":
 		return demoCmd(argv[1:], stdout, stderr)
+	case "serve":
+		return serveCmd(argv[1:], stdout, stderr)
 	case "version":
 		return versionCmd(argv[1:], stdout, stderr)
 	}
