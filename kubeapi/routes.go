@@ -46,6 +46,10 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 		case len(seg) == 3 && seg[0] == "apis" && seg[1] == "apps" && seg[2] == "v1":
 			writeJSON(w, http.StatusOK, resourceList("apps/v1", appsResources))
 			return
+		case len(seg) >= 2 && seg[0] == "openapi" && seg[1] == "v3":
+			if serveOpenAPI(w, seg) {
+				return
+			}
 		}
 	}
 	var group string
