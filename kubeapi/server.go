@@ -223,6 +223,7 @@ func (h *Handler) begin(watch bool) {
 	} else {
 		h.activeCalls++
 	}
+	h.activity()
 	h.mu.Unlock()
 }
 

@@ -161,6 +161,9 @@ func (h *Handler) watch(w http.ResponseWriter, r *http.Request, req request) {
 	}
 	if expired == nil {
 		h.watchers[wt] = struct{}{}
+		// The initial events count as offered: the clock waits for them
+		// too.
+		wt.pending += len(initial)
 	}
 	h.mu.Unlock()
 
@@ -201,6 +204,10 @@ func (h *Handler) watch(w http.ResponseWriter, r *http.Request, req request) {
 			return
 		}
 	}
+	h.mu.Lock()
+	wt.pending -= len(initial)
+	h.activity()
+	h.mu.Unlock()
 	var timeout <-chan time.Time
 	if s := q.Get("timeoutSeconds"); s != "" {
 		if n, err := strconv.Atoi(s); err == nil && n > 0 {
