@@ -3,6 +3,7 @@ package kubeapi_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -433,4 +434,48 @@ func TestAutoTimeRunsWhileClientsWatch(t *testing.T) {
 	h.Do(func(c *rollsim.Cluster) {
 		require.Equal(t, time.Second, c.Now().Sub(rollsim.Epoch), "the clock went to the pods' readiness")
 	})
+}
+
+// contentTypes records the media types of the responses a client reads.
+type contentTypes struct {
+	mu   sync.Mutex
+	seen map[string]bool
+	next http.RoundTripper
+}
+
+func (c *contentTypes) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := c.next.RoundTrip(r)
+	if err == nil {
+		c.mu.Lock()
+		c.seen[resp.Header.Get("Content-Type")] = true
+		c.mu.Unlock()
+	}
+	return resp, err
+}
+
+// Typed clients get protobuf, as from the API server; JSON clients JSON.
+func TestProtobuf(t *testing.T) {
+	h := kubeapi.NewHandler(rollsim.New(rollsim.Config{Seed: 1}), kubeapi.Options{})
+	defer h.Close()
+	cfg := h.RESTConfig()
+	ct := &contentTypes{seen: map[string]bool{}}
+	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { ct.next = rt; return ct }
+	cs, err := kubernetes.NewForConfig(cfg)
+	require.NoError(t, err)
+	ctx := context.Background()
+	w, err := cs.CoreV1().Pods("default").Watch(ctx, metav1.ListOptions{})
+	require.NoError(t, err)
+	defer w.Stop()
+	_, err = cs.AppsV1().Deployments("default").Create(ctx, newDeployment("web", "web:1", 2), metav1.CreateOptions{})
+	require.NoError(t, err)
+	pods, err := cs.CoreV1().Pods("default").List(ctx, metav1.ListOptions{})
+	require.NoError(t, err)
+	require.Len(t, pods.Items, 2)
+	e := <-w.ResultChan()
+	require.Equal(t, watch.Added, e.Type)
+	require.Equal(t, pods.Items[0].Namespace, e.Object.(*corev1.Pod).Namespace)
+	ct.mu.Lock()
+	defer ct.mu.Unlock()
+	require.True(t, ct.seen["application/vnd.kubernetes.protobuf"], "%v", ct.seen)
+	require.True(t, ct.seen["application/vnd.kubernetes.protobuf;stream=watch"], "%v", ct.seen)
 }

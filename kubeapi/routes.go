@@ -103,7 +103,7 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet && req.name == "":
 		err = h.list(w, r, req)
 	case r.Method == http.MethodGet && req.sub == "scale":
-		err = h.getScale(w, req)
+		err = h.getScale(w, r, req)
 	case r.Method == http.MethodGet:
 		err = h.get(w, r, req)
 	case r.Method == http.MethodPost && req.name == "":
@@ -123,7 +123,7 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		writeStatus(w, toAPIError(err, req.res, req.name))
 	case out.code != 0:
-		writeJSON(w, out.code, out.v)
+		reply(w, r, out.code, out.v)
 	}
 }
 
@@ -218,6 +218,14 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, req request) erro
 		writeJSON(w, http.StatusOK, t)
 		return nil
 	}
+	if prefersProtobuf(r) {
+		objs := make([]apiObject, len(items))
+		for i, o := range items {
+			objs[i] = o.api()
+		}
+		reply(w, r, http.StatusOK, typedList(req.res, objs, strconv.FormatUint(rv, 10)))
+		return nil
+	}
 	out := list{Kind: req.res.kind + "List", APIVersion: req.res.apiVersion(),
 		Metadata: metav1.ListMeta{ResourceVersion: strconv.FormatUint(rv, 10)}, Items: []json.RawMessage{}}
 	for _, o := range items {
@@ -274,7 +282,7 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, req request) error
 		writeJSON(w, http.StatusOK, t)
 		return nil
 	}
-	writeJSON(w, http.StatusOK, o.api())
+	reply(w, r, http.StatusOK, o.api())
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/rollsim/rollsim"
@@ -84,8 +85,8 @@ func (h *Handler) dropWatcher(w *watcher) {
 }
 
 type watchEvent struct {
-	Type   string `json:"type"`
-	Object any    `json:"object"`
+	Type   string         `json:"type"`
+	Object runtime.Object `json:"object"`
 }
 
 // watch serves a watch: first the initial events the request asks for
@@ -168,12 +169,20 @@ func (h *Handler) watch(w http.ResponseWriter, r *http.Request, req request) {
 	h.mu.Unlock()
 
 	flusher, _ := w.(http.Flusher)
-	w.Header().Set("Content-Type", "application/json")
+	var write func(typ string, obj runtime.Object) error
+	if prefersProtobuf(r) {
+		w.Header().Set("Content-Type", runtime.ContentTypeProtobuf+";stream=watch")
+		pw := newProtobufWatch(w, schema.GroupVersion{Group: req.res.group, Version: req.res.version})
+		write = pw.send
+	} else {
+		w.Header().Set("Content-Type", "application/json")
+		enc := json.NewEncoder(w)
+		write = func(typ string, obj runtime.Object) error { return enc.Encode(watchEvent{Type: typ, Object: obj}) }
+	}
 	w.Header().Set("Transfer-Encoding", "chunked")
 	w.WriteHeader(http.StatusOK)
-	enc := json.NewEncoder(w)
 	send := func(e watchEvent) bool {
-		if err := enc.Encode(e); err != nil {
+		if err := write(e.Type, e.Object); err != nil {
 			return false
 		}
 		if flusher != nil {
@@ -184,7 +193,7 @@ func (h *Handler) watch(w http.ResponseWriter, r *http.Request, req request) {
 	if expired != nil {
 		st := expired.status
 		st.Kind, st.APIVersion = "Status", "v1"
-		send(watchEvent{Type: "ERROR", Object: st})
+		send(watchEvent{Type: "ERROR", Object: &st})
 		return
 	}
 	defer func() {

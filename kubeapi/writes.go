@@ -441,14 +441,14 @@ func (h *Handler) scale(req request) (*autoscalingv1.Scale, error) {
 	return s, nil
 }
 
-func (h *Handler) getScale(w http.ResponseWriter, req request) error {
+func (h *Handler) getScale(w http.ResponseWriter, r *http.Request, req request) error {
 	h.mu.Lock()
 	s, err := h.scale(req)
 	h.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s)
+	reply(w, r, http.StatusOK, s)
 	return nil
 }
 
