@@ -14,6 +14,8 @@ const percentDetail = "a valid percent string must be a numeric string followed 
 // problem in the server's order and wording, or nil.
 func Validate(d, old *Deployment) error {
 	errs := meta.ValidateName(d.Name, nil)
+	errs = meta.ValidateLabels(d.Labels, "metadata.labels", errs)
+	errs = meta.ValidateAnnotations(d.Annotations, "metadata.annotations", errs)
 	if r := d.Spec.Replicas; r != nil && *r < 0 {
 		errs = append(errs, meta.Invalid("spec.replicas", *r, "must be greater than or equal to 0"))
 	}

@@ -2,7 +2,6 @@ package manifest
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"reflect"
 	"regexp"
@@ -121,117 +120,30 @@ func convertIntOrString(v *intstr.IntOrString) *deployment.IntOrPercent {
 	}
 }
 
-// convertTemplate keeps every field of in: those the simulator models in
-// its own fields, the rest as they are in the template's Meta and Extra
-// fields, which stay nil when they would hold nothing.
+// convertTemplate keeps every field of in, naming a field in error by
+// its path from the document.
 func convertTemplate(in *corev1.PodTemplateSpec, path string) (pod.Template, *fieldError) {
-	out := pod.Template{
-		Labels:      in.Labels,
-		Annotations: in.Annotations,
-		Spec: pod.Spec{
-			RestartPolicy: string(in.Spec.RestartPolicy),
-			NodeSelector:  in.Spec.NodeSelector,
-		},
-	}
-	meta := in.ObjectMeta.DeepCopy()
-	meta.Labels, meta.Annotations = nil, nil
-	if !reflect.ValueOf(*meta).IsZero() {
-		out.Meta = meta
-	}
-	extra := in.Spec.DeepCopy()
-	extra.Containers, extra.RestartPolicy, extra.NodeSelector = nil, "", nil
-	if !reflect.ValueOf(*extra).IsZero() {
-		out.Spec.Extra = extra
-	}
-	for i := range in.Spec.Containers {
-		c, ferr := convertContainer(&in.Spec.Containers[i], fmt.Sprintf("%s.spec.containers[%d]", path, i))
-		if ferr != nil {
-			return pod.Template{}, ferr
+	t, err := pod.TemplateFromAPI(in)
+	if err != nil {
+		var ce *pod.ConversionError
+		if errors.As(err, &ce) {
+			return pod.Template{}, &fieldError{field: path + "." + ce.Field, err: ce.Err}
 		}
-		out.Spec.Containers = append(out.Spec.Containers, c)
+		return pod.Template{}, &fieldError{field: path, err: err}
 	}
-	return out, nil
+	return t, nil
 }
 
-func convertContainer(in *corev1.Container, path string) (pod.Container, *fieldError) {
-	out := pod.Container{Name: in.Name, Image: in.Image, ImagePullPolicy: string(in.ImagePullPolicy)}
-	for _, p := range in.Ports {
-		out.Ports = append(out.Ports, pod.Port{
-			Name:          p.Name,
-			ContainerPort: p.ContainerPort,
-			HostPort:      p.HostPort,
-			Protocol:      string(p.Protocol),
-			HostIP:        p.HostIP,
-		})
-	}
-	for _, e := range in.Env {
-		out.Env = append(out.Env, pod.EnvVar{Name: e.Name, Value: e.Value, ValueFrom: e.ValueFrom.DeepCopy()})
-	}
-	var ferr *fieldError
-	if out.Requests, ferr = convertResources(in.Resources.Requests, path+".resources.requests"); ferr != nil {
-		return pod.Container{}, ferr
-	}
-	if out.Limits, ferr = convertResources(in.Resources.Limits, path+".resources.limits"); ferr != nil {
-		return pod.Container{}, ferr
-	}
-	extra := in.DeepCopy()
-	extra.Name, extra.Image, extra.ImagePullPolicy, extra.Ports, extra.Env = "", "", "", nil, nil
-	extra.Resources.Requests = otherResources(extra.Resources.Requests)
-	extra.Resources.Limits = otherResources(extra.Resources.Limits)
-	if !reflect.ValueOf(*extra).IsZero() {
-		out.Extra = extra
-	}
-	return out, nil
-}
-
-// otherResources returns l without cpu and memory, which the simulator
-// models, or nil when nothing else is left.
-func otherResources(l corev1.ResourceList) corev1.ResourceList {
-	delete(l, corev1.ResourceCPU)
-	delete(l, corev1.ResourceMemory)
-	if len(l) == 0 {
-		return nil
-	}
-	return l
-}
-
-func convertResources(in corev1.ResourceList, path string) (pod.Resources, *fieldError) {
-	var out pod.Resources
-	var ferr *fieldError
-	if q, ok := in[corev1.ResourceCPU]; ok {
-		if out.MilliCPU, ferr = quantityValue(q, resource.Milli, path+"[cpu]"); ferr != nil {
-			return out, ferr
-		}
-	}
-	if q, ok := in[corev1.ResourceMemory]; ok {
-		if out.Memory, ferr = quantityValue(q, 0, path+"[memory]"); ferr != nil {
-			return out, ferr
-		}
-	}
-	return out, nil
-}
-
-// quantityValue returns q in units of 10^scale, rounded up, as
-// Quantity.ScaledValue does, or an error when that is beyond ±9e18. It
-// does no arithmetic on quantities of extreme exponent ("1e999999999"),
-// which would take the apimachinery code forever.
+// quantityValue is pod.ScaledValue, naming the field in error.
 func quantityValue(q resource.Quantity, scale resource.Scale, path string) (int64, *fieldError) {
-	if q.IsZero() {
-		return 0, nil
+	v, err := pod.ScaledValue(q, scale)
+	if err != nil {
+		return 0, &fieldError{field: path, err: err}
 	}
-	f := q.AsApproximateFloat64() / math.Pow10(int(scale))
-	switch {
-	case math.IsNaN(f) || math.Abs(f) > 9e18:
-		return 0, &fieldError{field: path, err: errOutOfRange}
-	case f > 0 && f < 0.5:
-		return 1, nil // rounded up
-	case f < 0 && f > -0.5:
-		return 0, nil
-	}
-	return q.ScaledValue(scale), nil
+	return v, nil
 }
 
-var errOutOfRange = errors.New("quantity out of range")
+var errOutOfRange = pod.ErrQuantityOutOfRange
 
 // hugeExponent matches a decimal exponent of more than three digits, such
 // as "1e999999999999": ParseQuantity rounds such a value to nanos by

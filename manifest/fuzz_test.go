@@ -5,10 +5,14 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/rollsim/rollsim/deployment"
 )
 
 func FuzzDecode(f *testing.F) {
 	f.Add([]byte(deploymentHead + "spec:\n  replicas: 3\n"))
+	f.Add([]byte(webDeployment("        readinessProbe:\n          httpGet: {port: 80}\n        volumeMounts: [{name: v, mountPath: /v}]\n",
+		"      volumes: [{name: v, emptyDir: {}}]\n      initContainers: [{name: i, image: busybox}]\n")))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		objs, err := Decode("fuzz.yml", data)
 		if err != nil {
@@ -38,6 +42,17 @@ func FuzzDecode(f *testing.F) {
 			last = o.Document
 			if !json.Valid([]byte(o.LastApplied)) {
 				t.Fatalf("LastApplied is not JSON: %s", o.LastApplied)
+			}
+			if d := o.Deployment; d != nil {
+				// Whatever loads is defaulted, validated, hashed and
+				// compared without a panic, and equals its clone.
+				c := d.Clone()
+				deployment.Default(c)
+				_ = deployment.Validate(c, nil)
+				_ = c.Spec.Template.Hash(nil)
+				if cc := c.Clone(); !cc.Spec.Template.EqualIgnoringHash(&c.Spec.Template) {
+					t.Fatalf("a template differs from its clone")
+				}
 			}
 		}
 	})

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
@@ -189,4 +190,40 @@ func TestFNV32a(t *testing.T) {
 		h.Write([]byte("tail"))
 		assert.Equal(t, h.Sum32(), fnv32a(fnv32a(fnvOffset32, s), "tail"), "%.20q", s)
 	}
+}
+
+// API and TemplateFromAPI convert losslessly: a template and its round
+// trip are the same template, with the same hash.
+func TestAPIRoundTrip(t *testing.T) {
+	probe := hashTemplates()["everything"].Clone()
+	probe.Spec.Containers[0].Extra = &corev1.Container{
+		Args:           []string{"-v"},
+		ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromString("http")}}},
+		Resources:      corev1.ResourceRequirements{Limits: corev1.ResourceList{"example.com/gpu": resource.MustParse("1")}},
+	}
+	probe.Spec.Containers[0].Env = append(probe.Spec.Containers[0].Env, EnvVar{Name: "NODE", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "spec.nodeName"}}})
+	probe.Spec.Extra = &corev1.PodSpec{Volumes: []corev1.Volume{{Name: "v"}}, ServiceAccountName: "sa"}
+	probe.Meta = &metav1.ObjectMeta{Name: "web"}
+	templates := hashTemplates()
+	templates["kept fields"] = &probe
+	for name, tpl := range templates {
+		t.Run(name, func(t *testing.T) {
+			tpl.Default()
+			api := tpl.API()
+			back, err := TemplateFromAPI(&api)
+			require.NoError(t, err)
+			assert.True(t, back.EqualIgnoringHash(tpl))
+			assert.True(t, tpl.EqualIgnoringHash(&back))
+			assert.Equal(t, tpl.Hash(nil), back.Hash(nil))
+			again := back.API()
+			assert.Equal(t, spewConfig.Sprintf("%#v", api), spewConfig.Sprintf("%#v", again))
+		})
+	}
+
+	huge := corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "a"}, {Name: "b", Resources: corev1.ResourceRequirements{
+		Requests: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("20E")},
+	}}}}}
+	_, err := TemplateFromAPI(&huge)
+	assert.EqualError(t, err, "spec.containers[1].resources.requests[memory]: quantity out of range")
+	assert.ErrorIs(t, err, ErrQuantityOutOfRange)
 }

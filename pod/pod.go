@@ -6,6 +6,13 @@
 // cluster has no nodes) it starts: after its startup delay it is Running
 // and, unless its image is marked never-ready, Ready. It is available once it
 // has been Ready for its ReplicaSet's minReadySeconds.
+//
+// A pod template (Template) holds every field of a PodTemplateSpec: the
+// ones the simulator models as plain fields, the rest as k8s.io/api values
+// (Template.Meta, Spec.Extra, Container.Extra) that are kept, defaulted,
+// validated, compared and hashed as upstream does but not simulated: a
+// probe does not delay readiness, a volume mounts nothing. Template.API
+// gives the whole template back as the API's type.
 package pod
 
 import (

@@ -2,6 +2,7 @@ package pod
 
 import (
 	"maps"
+	"reflect"
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
@@ -179,7 +180,7 @@ func (t *Template) EqualIgnoringHash(o *Template) bool {
 	if !specEqual(&t.Spec, &o.Spec) || !labelsEqualIgnoringHash(t.Labels, o.Labels) || !maps.Equal(t.Annotations, o.Annotations) {
 		return false
 	}
-	if t.simple() && o.simple() {
+	if t.simple() && o.simple() || t.keptEqual(o) {
 		return true
 	}
 	// The fields kept as the API's types compare as the controller
@@ -220,6 +221,25 @@ func specEqual(a, b *Spec) bool {
 			x.ImagePullPolicy != y.ImagePullPolicy && x.EffectivePullPolicy() != y.EffectivePullPolicy() ||
 			!slices.Equal(x.Ports, y.Ports) ||
 			!slices.EqualFunc(x.Env, y.Env, envEqual) {
+			return false
+		}
+	}
+	return true
+}
+
+// keptEqual reports whether the fields t and o keep as the API's types
+// are identical as they stand: then they are the same defaulted too. Not
+// being identical, they may still be the same once defaulted, or
+// semantically (a list written empty, a quantity written otherwise).
+func (t *Template) keptEqual(o *Template) bool {
+	// reflect's exact comparison is several times faster than the
+	// semantic one, and enough for the usual case, a template and its
+	// copy.
+	if !reflect.DeepEqual(t.Meta, o.Meta) || !reflect.DeepEqual(t.Spec.Extra, o.Spec.Extra) {
+		return false
+	}
+	for i := range t.Spec.Containers {
+		if !reflect.DeepEqual(t.Spec.Containers[i].Extra, o.Spec.Containers[i].Extra) {
 			return false
 		}
 	}

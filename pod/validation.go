@@ -10,6 +10,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/api/validate/content"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/rollsim/rollsim/meta"
@@ -26,11 +27,12 @@ import (
 // termination-message policies, resources (quantities not negative,
 // requests within limits), probes (one handler, its port, path and scheme,
 // thresholds), init containers, restart and DNS policies, service account,
-// hostname and subdomain, activeDeadlineSeconds, containers' restart
-// policies and ephemeral containers. The rest (security contexts,
-// affinity, tolerations, topology spread, volume sources' own fields,
-// lifecycle hooks, restart rules, label and annotation syntax, ...) is
-// kept unchecked.
+// hostname and subdomain, activeDeadlineSeconds, tolerations, containers'
+// restart policies and ephemeral containers. The rest (security contexts,
+// affinity, topology spread, volume sources' own fields,
+// lifecycle hooks, restart rules, the total size of annotations, ...) is
+// kept unchecked. Labels, annotation keys and the node selector are
+// checked too.
 func ValidateTemplate(t *Template, sel *meta.Selector, path string, errs []meta.FieldError) []meta.FieldError {
 	// A missing selector selects nothing; an empty one, everything.
 	if sel == nil || !sel.Empty() && !sel.Matches(t.Labels) {
@@ -39,6 +41,12 @@ func ValidateTemplate(t *Template, sel *meta.Selector, path string, errs []meta.
 			labels = map[string]string{}
 		}
 		errs = append(errs, meta.Invalid(path+".metadata.labels", labels, "`selector` does not match template `labels`"))
+	}
+	if !meta.LabelsValid(t.Labels) {
+		errs = meta.ValidateLabels(t.Labels, path+".labels", errs)
+	}
+	if !meta.AnnotationsValid(t.Annotations) {
+		errs = meta.ValidateAnnotations(t.Annotations, path+".annotations", errs)
 	}
 	if t.simple() {
 		// Most templates: checked in place, without building the API's
@@ -88,7 +96,7 @@ func validateSimple(t *Template, path string, errs []meta.FieldError) []meta.Fie
 		if c.Image == "" {
 			errs = append(errs, meta.Required(cp()+".image", ""))
 		}
-		if len(c.Ports) > 0 {
+		if len(c.Ports) > 0 && !portsValid(c.Ports) {
 			ports := make([]corev1.ContainerPort, len(c.Ports))
 			for j, p := range c.Ports {
 				ports[j] = corev1.ContainerPort{Name: p.Name, HostPort: p.HostPort, ContainerPort: p.ContainerPort, Protocol: corev1.Protocol(cmpOr(p.Protocol, "TCP")), HostIP: p.HostIP}
@@ -107,7 +115,7 @@ func validateSimple(t *Template, path string, errs []meta.FieldError) []meta.Fie
 		default:
 			errs = oneOf(errs, cp()+".imagePullPolicy", p, "Always", "IfNotPresent", "Never")
 		}
-		if !c.Limits.IsZero() || !c.Requests.IsZero() {
+		if !resourcesValid(c.Requests, c.Limits) {
 			var r corev1.ResourceRequirements
 			r.Limits = withComputeResources(nil, c.Limits)
 			r.Requests = withComputeResources(nil, c.Requests)
@@ -120,13 +128,52 @@ func validateSimple(t *Template, path string, errs []meta.FieldError) []meta.Fie
 			}
 		}
 	}
-	switch restart := cmpOr(t.Spec.RestartPolicy, "Always"); restart {
-	case "Always":
-	default:
+	restart := cmpOr(t.Spec.RestartPolicy, "Always")
+	if restart != "Always" {
 		errs = oneOf(errs, sp()+".restartPolicy", restart, "Always", "OnFailure", "Never")
+	}
+	if len(t.Spec.NodeSelector) > 0 {
+		errs = meta.ValidateLabels(t.Spec.NodeSelector, sp()+".nodeSelector", errs)
+	}
+	if restart != "Always" {
 		errs = append(errs, meta.NotSupported(sp()+".restartPolicy", restart, "Always"))
 	}
 	return errs
+}
+
+// portsValid reports, without allocating, whether validatePorts would
+// find nothing wrong with ps.
+func portsValid(ps []Port) bool {
+	for i, p := range ps {
+		if p.Name != "" {
+			if len(p.Name) > 15 || !portNameChars.MatchString(p.Name) || !portNameLetter.MatchString(p.Name) ||
+				strings.Contains(p.Name, "--") || p.Name[0] == '-' || p.Name[len(p.Name)-1] == '-' {
+				return false
+			}
+			for _, q := range ps[:i] {
+				if q.Name == p.Name {
+					return false
+				}
+			}
+		}
+		if !validPort(int64(p.ContainerPort)) || p.HostPort != 0 && !validPort(int64(p.HostPort)) {
+			return false
+		}
+		switch cmpOr(p.Protocol, "TCP") {
+		case "SCTP", "TCP", "UDP":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// resourcesValid reports, without allocating, whether validateResources
+// would find nothing wrong with a container's cpu and memory: none
+// negative, no request above its limit where both are set.
+func resourcesValid(req, lim Resources) bool {
+	within := func(r, l int64) bool { return r >= 0 && l >= 0 && (r == 0 || l == 0 || r <= l) }
+	return within(req.MilliCPU, lim.MilliCPU) && within(req.Memory, lim.Memory)
 }
 
 const envNameMsg = "a valid environment variable name must consist only of printable ASCII characters other than '='"
@@ -186,6 +233,7 @@ func validatePodSpec(s *corev1.PodSpec, path string, errs []meta.FieldError) []m
 	}
 	errs = oneOf(errs, path+".restartPolicy", string(s.RestartPolicy), "Always", "OnFailure", "Never")
 	errs = oneOf(errs, path+".dnsPolicy", string(s.DNSPolicy), "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
+	errs = meta.ValidateLabels(s.NodeSelector, path+".nodeSelector", errs)
 	if n := s.ServiceAccountName; n != "" {
 		for _, msg := range dnsSubdomainErrors(n) {
 			errs = append(errs, meta.Invalid(path+".serviceAccountName", n, msg))
@@ -199,6 +247,46 @@ func validatePodSpec(s *corev1.PodSpec, path string, errs []meta.FieldError) []m
 	}
 	if s.Subdomain != "" {
 		errs = dnsLabel(errs, path+".subdomain", s.Subdomain)
+	}
+	return validateTolerations(s.Tolerations, path+".tolerations", errs)
+}
+
+func validateTolerations(ts []corev1.Toleration, path string, errs []meta.FieldError) []meta.FieldError {
+	for i, t := range ts {
+		tp := fmt.Sprintf("%s[%d]", path, i)
+		if t.Key != "" {
+			for _, msg := range content.IsLabelKey(t.Key) {
+				errs = append(errs, meta.Invalid(tp+".key", t.Key, msg))
+			}
+		}
+		if t.Key == "" && t.Operator != corev1.TolerationOpExists {
+			errs = append(errs, meta.Invalid(tp+".operator", string(t.Operator), "operator must be Exists when `key` is empty, which means \"match all values and all keys\""))
+		}
+		if t.TolerationSeconds != nil && t.Effect != corev1.TaintEffectNoExecute {
+			errs = append(errs, meta.Invalid(tp+".effect", string(t.Effect), "effect must be 'NoExecute' when `tolerationSeconds` is set"))
+		}
+		switch t.Operator {
+		case corev1.TolerationOpEqual, "":
+			if msgs := content.IsLabelValue(t.Value); len(msgs) > 0 {
+				errs = append(errs, meta.Invalid(tp+".operator", t.Value, strings.Join(msgs, ";")))
+			}
+		case corev1.TolerationOpExists:
+			if t.Value != "" {
+				errs = append(errs, meta.Invalid(tp+".operator", t.Value, "value must be empty when `operator` is 'Exists'"))
+			}
+		case corev1.TolerationOpLt, corev1.TolerationOpGt:
+			// Comparisons are an alpha feature, off by default.
+			errs = append(errs, meta.NotSupported(tp+".operator", string(t.Operator), "Equal", "Exists", "Lt", "Gt"))
+		default:
+			errs = append(errs, meta.NotSupported(tp+".operator", string(t.Operator), "Equal", "Exists"))
+		}
+		if t.Effect != "" {
+			switch t.Effect {
+			case corev1.TaintEffectNoSchedule, corev1.TaintEffectPreferNoSchedule, corev1.TaintEffectNoExecute:
+			default:
+				errs = append(errs, meta.NotSupported(tp+".effect", string(t.Effect), "NoSchedule", "PreferNoSchedule", "NoExecute"))
+			}
+		}
 	}
 	return errs
 }

@@ -18,7 +18,11 @@ func TestValidateSimpleAgreesWithAPI(t *testing.T) {
 		return tpl
 	}
 	for name, tpl := range map[string]*Template{
-		"valid":          web(func(*Container) {}),
+		"valid": web(func(*Container) {}),
+		"valid, with ports and resources": web(func(c *Container) {
+			c.Ports = []Port{{Name: "http", ContainerPort: 80, HostPort: 8080}, {ContainerPort: 53, Protocol: "UDP"}}
+			c.Requests, c.Limits = Resources{MilliCPU: 100, Memory: 1 << 20}, Resources{MilliCPU: 100}
+		}),
 		"no containers":  {Spec: Spec{}},
 		"no name, image": web(func(c *Container) { c.Name, c.Image = "", "" }),
 		"bad name":       web(func(c *Container) { c.Name = "Web.1" }),

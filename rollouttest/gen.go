@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"pgregory.net/rapid"
 
 	"github.com/rollsim/rollsim/deployment"
@@ -31,6 +33,13 @@ type Limits struct {
 	// app:broken-1, app:broken-2). Keep them apart from Images: an image
 	// marked never-ready stays so.
 	BrokenImages []string
+	// KeptFields makes Deployment draw, besides the image, fields the
+	// simulator keeps without simulating them: a readiness probe's
+	// period, terminationGracePeriodSeconds (30, its default, written out
+	// or not), an environment variable taken from a field. Templates that
+	// differ only in them are distinct revisions; ones that differ only in
+	// writing a default out are not.
+	KeptFields bool
 }
 
 func (l Limits) withDefaults() Limits {
@@ -123,6 +132,9 @@ func Deployment(name string, l Limits) *rapid.Generator[*deployment.Deployment] 
 				MinReadySeconds: rapid.Int32Range(0, l.MaxMinReadySeconds).Draw(t, "minReadySeconds"),
 			},
 		}
+		if l.KeptFields {
+			keptFields(t, &d.Spec.Template)
+		}
 		if rapid.Bool().Draw(t, "setHistoryLimit") {
 			d.Spec.RevisionHistoryLimit = deployment.Ptr(rapid.Int32Range(0, l.MaxHistoryLimit).Draw(t, "revisionHistoryLimit"))
 		}
@@ -134,6 +146,23 @@ func Deployment(name string, l Limits) *rapid.Generator[*deployment.Deployment] 
 		}
 		return d
 	})
+}
+
+// keptFields draws the fields Limits.KeptFields asks for into tpl.
+func keptFields(t *rapid.T, tpl *pod.Template) {
+	c := &tpl.Spec.Containers[0]
+	if period := rapid.SampledFrom([]int32{0, 5, 10}).Draw(t, "readinessPeriod"); period > 0 {
+		c.Extra = &corev1.Container{ReadinessProbe: &corev1.Probe{
+			ProbeHandler:  corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromInt32(80)}},
+			PeriodSeconds: period,
+		}}
+	}
+	if grace := rapid.SampledFrom([]int64{0, 30, 60}).Draw(t, "terminationGracePeriodSeconds"); grace > 0 {
+		tpl.Spec.Extra = &corev1.PodSpec{TerminationGracePeriodSeconds: &grace}
+	}
+	if rapid.Bool().Draw(t, "envFromField") {
+		c.Env = append(c.Env, pod.EnvVar{Name: "NODE", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "spec.nodeName"}}})
+	}
 }
 
 // OpOf draws an Op of kind k within l. An Apply draws a whole Deployment

@@ -43,8 +43,19 @@ func defaultChecks(t *testing.T, n int) {
 // replay of the whole sequence gives the same cluster.
 func TestClusterStateMachine(t *testing.T) {
 	defaultChecks(t, stateMachineChecks)
-	rapid.Check(t, func(t *rapid.T) {
-		var l rollouttest.Limits
+	rapid.Check(t, stateMachine(rollouttest.Limits{}))
+}
+
+// TestClusterStateMachineKeptFields plays the same sequences with
+// templates that also differ in fields kept but not simulated, which are
+// compared, cloned, hashed and rolled back like the image.
+func TestClusterStateMachineKeptFields(t *testing.T) {
+	defaultChecks(t, stateMachineChecks/4)
+	rapid.Check(t, stateMachine(rollouttest.Limits{KeptFields: true}))
+}
+
+func stateMachine(l rollouttest.Limits) func(*rapid.T) {
+	return func(t *rapid.T) {
 		cfg := rollsim.Config{
 			Seed:       rapid.Uint64().Draw(t, "seed"),
 			PodStartup: rapid.SampledFrom([]time.Duration{time.Second, 1500 * time.Millisecond, 3 * time.Second}).Draw(t, "podStartup"),
@@ -75,7 +86,7 @@ func TestClusterStateMachine(t *testing.T) {
 		if err := k.CheckReplay(cfg); err != nil {
 			t.Fatal(err)
 		}
-	})
+	}
 }
 
 // finish resumes the Deployment, replaces a never-ready image (the
