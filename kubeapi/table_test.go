@@ -3,6 +3,7 @@ package kubeapi_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -88,4 +89,30 @@ func TestTablesAreKubectlGet(t *testing.T) {
 		reasons = append(reasons, r.Cells[2])
 	}
 	require.Contains(t, reasons, "ScalingReplicaSet")
+}
+
+// kubectl get --watch: each event's object is a Table of one row, the
+// column definitions only in the first.
+func TestWatchTables(t *testing.T) {
+	_, cs := setup(t, kubeapi.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := cs.AppsV1().Deployments("default").Create(ctx, newDeployment("httpd", "httpd:2.2.31", 2), metav1.CreateOptions{})
+	require.NoError(t, err)
+	body, err := cs.CoreV1().RESTClient().Get().Namespace("default").Resource("pods").Param("watch", "true").
+		SetHeader("Accept", tableAccept).Stream(ctx)
+	require.NoError(t, err)
+	defer body.Close()
+	dec := json.NewDecoder(body)
+	for i := range 2 {
+		var e struct {
+			Type   string
+			Object metav1.Table
+		}
+		require.NoError(t, dec.Decode(&e))
+		require.Equal(t, "ADDED", e.Type)
+		require.Equal(t, "Table", e.Object.Kind)
+		require.Len(t, e.Object.Rows, 1)
+		require.Equal(t, i == 0, len(e.Object.ColumnDefinitions) > 0)
+	}
 }

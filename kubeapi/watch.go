@@ -116,7 +116,7 @@ func (h *Handler) watch(w http.ResponseWriter, r *http.Request, req request) {
 		writeStatus(w, statusError(http.StatusServiceUnavailable, metav1.StatusReasonServiceUnavailable, "the server is shutting down"))
 		return
 	}
-	current := h.c.ResourceVersion()
+	current, now := h.c.ResourceVersion(), h.c.Now()
 	startCurrent := rvParam == "" || rvParam == "0" || sendInitial
 	if startCurrent || wt.selective() {
 		for _, o := range h.objects(req.res, req.namespace) {
@@ -169,8 +169,29 @@ func (h *Handler) watch(w http.ResponseWriter, r *http.Request, req request) {
 	h.mu.Unlock()
 
 	flusher, _ := w.(http.Flusher)
+	// kubectl get --watch asks for Tables: each object comes as a Table
+	// of one row, the column definitions only in the first, as the API
+	// server sends them.
+	asTable := func(o object, now time.Time) runtime.Object { return o.api() }
+	if wantsTable(r) {
+		headers := true
+		asTable = func(o object, at time.Time) runtime.Object {
+			if o.ev != nil {
+				at = o.ev.LastTimestamp.Time
+			}
+			t, err := table(req.res, []apiObject{o.api()}, current, at, req.query.Get("includeObject"))
+			if err != nil {
+				return o.api()
+			}
+			if !headers {
+				t.ColumnDefinitions = nil
+			}
+			headers = false
+			return t
+		}
+	}
 	var write func(typ string, obj runtime.Object) error
-	if prefersProtobuf(r) {
+	if prefersProtobuf(r) && !wantsTable(r) {
 		w.Header().Set("Content-Type", runtime.ContentTypeProtobuf+";stream=watch")
 		pw := newProtobufWatch(w, schema.GroupVersion{Group: req.res.group, Version: req.res.version})
 		write = pw.send
@@ -202,7 +223,7 @@ func (h *Handler) watch(w http.ResponseWriter, r *http.Request, req request) {
 		h.mu.Unlock()
 	}()
 	for _, it := range initial {
-		if !send(watchEvent{Type: it.typ, Object: it.o.api()}) {
+		if !send(watchEvent{Type: it.typ, Object: asTable(it.o, now)}) {
 			return
 		}
 	}
@@ -231,7 +252,7 @@ func (h *Handler) watch(w http.ResponseWriter, r *http.Request, req request) {
 			if !ok {
 				return
 			}
-			if !send(watchEvent{Type: it.typ, Object: it.o.api()}) {
+			if !send(watchEvent{Type: it.typ, Object: asTable(it.o, it.o.w.Time)}) {
 				return
 			}
 			h.mu.Lock()
