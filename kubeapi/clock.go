@@ -98,8 +98,9 @@ func (h *Handler) runAuto(ctx context.Context) {
 		h.onActivity = nil
 		h.mu.Unlock()
 	}()
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
+	// Look once at the start: clients may be waiting already.
+	timer := time.NewTimer(SettleTime)
+	defer timer.Stop()
 	for {
 		select {
 		case <-ctx.Done():
