@@ -322,16 +322,16 @@ func resourceList(gv string, rs []*resource) metav1.APIResourceList {
 			Verbs: r.verbs, ShortNames: r.short, Categories: r.categories,
 		})
 		for _, sub := range sortedKeys(r.subresources) {
-			kind := r.kind
+			res := metav1.APIResource{Name: r.plural + "/" + sub, Namespaced: r.namespaced, Kind: r.kind, Verbs: r.subresources[sub]}
+			// Subresources of another group's kind name it: kubectl drain
+			// evicts only where discovery lists policy/v1 Evictions.
 			switch sub {
 			case "scale":
-				kind = "Scale"
+				res.Group, res.Version, res.Kind = "autoscaling", "v1", "Scale"
 			case "eviction":
-				kind = "Eviction"
+				res.Group, res.Version, res.Kind = "policy", "v1", "Eviction"
 			}
-			out.APIResources = append(out.APIResources, metav1.APIResource{
-				Name: r.plural + "/" + sub, Namespaced: r.namespaced, Kind: kind, Verbs: r.subresources[sub],
-			})
+			out.APIResources = append(out.APIResources, res)
 		}
 	}
 	return out

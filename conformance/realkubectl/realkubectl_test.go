@@ -6,24 +6,55 @@ package realkubectl
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// build compiles a main package of the module into dir.
-func build(t *testing.T, dir, name, pkg string) string {
+var (
+	buildOnce              sync.Once
+	kubectlBin, rollsimBin string
+	buildErr               error
+)
+
+// binaries builds kubectl and rollsim once for every test.
+func binaries(t *testing.T) (kubectl, rollsim string) {
 	t.Helper()
-	out := filepath.Join(dir, name)
-	cmd := exec.Command("go", "build", "-o", out, pkg)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build %s: %v\n%s", pkg, err, b)
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "realkubectl")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		for _, b := range []struct {
+			out *string
+			pkg string
+		}{{&kubectlBin, "k8s.io/kubernetes/cmd/kubectl"}, {&rollsimBin, "github.com/rollsim/rollsim/cmd/rollsim"}} {
+			*b.out = filepath.Join(dir, filepath.Base(b.pkg))
+			if out, err := exec.Command("go", "build", "-o", *b.out, b.pkg).CombinedOutput(); err != nil {
+				buildErr = fmt.Errorf("go build %s: %v\n%s", b.pkg, err, out)
+				return
+			}
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
 	}
-	return out
+	return kubectlBin, rollsimBin
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if kubectlBin != "" {
+		os.RemoveAll(filepath.Dir(kubectlBin))
+	}
+	os.Exit(code)
 }
 
 // server is a running `rollsim serve`.
@@ -87,6 +118,19 @@ func (s *server) kubectl(t *testing.T, kubectl, dir string, args ...string) (std
 	return out.String(), errOut.String(), err
 }
 
+// kubectlCombined runs kubectl with its stdout and stderr on one stream,
+// as a terminal shows them.
+func (s *server) kubectlCombined(t *testing.T, kubectl, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(kubectl, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+s.kubeconfig, "HOME="+s.home, "KUBECACHEDIR="+filepath.Join(s.home, "cache"))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Run()
+	return out.String()
+}
+
 // golden reads a lesson's trace: each command with the lines it printed.
 func golden(t *testing.T, path string) (cmds []string, outs [][]string) {
 	t.Helper()
@@ -126,9 +170,7 @@ func TestSeedLessons(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds kubectl")
 	}
-	bin := t.TempDir()
-	kubectl := build(t, bin, "kubectl", "k8s.io/kubernetes/cmd/kubectl")
-	rollsim := build(t, bin, "rollsim", "github.com/rollsim/rollsim/cmd/rollsim")
+	kubectl, rollsim := binaries(t)
 	for _, lesson := range []string{"classic-rolling-update", "rollback-lesson"} {
 		t.Run(lesson, func(t *testing.T) {
 			dir := filepath.Join("..", "testdata", "corpus", lesson)
@@ -164,6 +206,53 @@ func TestSeedLessons(t *testing.T) {
 					if !strings.Contains(stdout, w) {
 						t.Errorf("kubectl %s: no %q in\n%s\nstderr:\n%s", c.args, w, stdout, stderr)
 					}
+				}
+			}
+		})
+	}
+}
+
+// warning reports kubectl's warnings, which the goldens leave out.
+func warning(l string) bool {
+	return strings.HasPrefix(l, "Warning: ") || strings.HasPrefix(l, "Flag --record has been deprecated")
+}
+
+// corpus are the scenarios of the corpus made only of kubectl commands
+// (no config, no sleep), but for the seed lessons, played above, and two
+// whose `rollout status --timeout` kubectl measures on the wall clock,
+// which --time=auto leaves behind: it reaches the progress deadline first.
+var corpus = strings.Fields(`apply-unchanged-and-configured create-deployment delete-pod-unknown
+	errors-invalid-manifests errors-invalid-pod-templates errors-unknown-deployment helm-chart-release
+	min-ready-seconds multi-document-manifest nodes-delete-node pause-edit-resume pause-errors
+	percent-both-round-to-zero percent-defaults-five-replicas percent-rounding-seven-replicas
+	record-change-cause recreate-basic revision-history-limit-two revision-history-limit-zero
+	scale-to-zero-and-back set-image-all-containers single-replica-default-strategy surge-percent-large
+	surge0-unavail1 surge3-unavail2-ten-replicas template-defaults template-field-combinations
+	template-optional-fields unavailable-100-percent undo-after-apply-record undo-previous
+	undo-to-revision-outcomes undo-without-history zero-replicas-from-start`)
+
+// TestCorpus plays more of the corpus with the real kubectl: errors and
+// all, its output on one stream as a terminal shows it, equals the
+// goldens' but for warnings and rollout status's progress lines.
+func TestCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds kubectl")
+	}
+	kubectl, rollsim := binaries(t)
+	for _, name := range corpus {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join("..", "testdata", "corpus", name)
+			s := startServer(t, rollsim)
+			cmds, outs := golden(t, filepath.Join(dir, "golden.trace"))
+			for i, c := range cmds {
+				var got []string
+				for _, l := range printed(s.kubectlCombined(t, kubectl, dir, strings.Fields(c)...)) {
+					if !warning(l) {
+						got = append(got, l)
+					}
+				}
+				if g, w := strings.Join(got, "\n"), strings.Join(outs[i], "\n"); g != w {
+					t.Errorf("kubectl %s:\ngot:\n%s\nwant:\n%s", c, g, w)
 				}
 			}
 		})
