@@ -325,6 +325,19 @@ func (c *Cluster) ReplicaSetsOf(d *deployment.Deployment) []*replicaset.ReplicaS
 	return own
 }
 
+// DeleteReplicaSet deletes a ReplicaSet and its pods, as a client's delete
+// with background propagation does; a Deployment that owned it creates
+// it again at its next sync, as upstream's controller does.
+func (c *Cluster) DeleteReplicaSet(namespace, name string) error {
+	rs, ok := c.replicaSets[objKey{nsOr(namespace), name}]
+	if !ok {
+		return &meta.NotFoundError{Resource: "replicasets.apps", Name: name}
+	}
+	c.deleteReplicaSet(rs)
+	c.reconcile()
+	return nil
+}
+
 // updateReplicaSet commits a change the controller made to rs in place;
 // specChanged tells whether its spec changed (which bumps generation).
 func (c *Cluster) updateReplicaSet(rs *replicaset.ReplicaSet, specChanged bool) {

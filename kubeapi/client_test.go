@@ -145,6 +145,20 @@ func TestClientGoCreateGetListUpdateDelete(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int32(0), rsScale.Spec.Replicas)
 
+	// A deleted old ReplicaSet stays deleted; the current one comes back,
+	// under its name, as the controller makes it again.
+	rsc := cs.AppsV1().ReplicaSets("default")
+	require.NoError(t, rsc.Delete(ctx, rsName, metav1.DeleteOptions{}))
+	_, err = rsc.Get(ctx, rsName, metav1.GetOptions{})
+	require.True(t, apierrors.IsNotFound(err))
+	rss, err = rsc.List(ctx, metav1.ListOptions{LabelSelector: "app=httpd"})
+	require.NoError(t, err)
+	require.Len(t, rss.Items, 1)
+	require.NoError(t, rsc.Delete(ctx, rss.Items[0].Name, metav1.DeleteOptions{}))
+	back, err := rsc.Get(ctx, rss.Items[0].Name, metav1.GetOptions{})
+	require.NoError(t, err)
+	require.NotEqual(t, rss.Items[0].UID, back.UID)
+
 	// Delete takes the ReplicaSets and pods along.
 	require.NoError(t, deps.Delete(ctx, "httpd", metav1.DeleteOptions{PropagationPolicy: ptr(metav1.DeletePropagationForeground)}))
 	_, err = deps.Get(ctx, "httpd", metav1.GetOptions{})

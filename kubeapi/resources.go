@@ -48,7 +48,7 @@ var (
 		namespaced: true, short: []string{"deploy"}, categories: []string{"all"}, verbs: writeVerbs,
 		subresources: map[string][]string{"status": {"get"}, "scale": {"get", "patch", "update"}}}
 	replicaSetsResource = &resource{group: "apps", version: "v1", plural: "replicasets", singular: "replicaset", kind: "ReplicaSet",
-		namespaced: true, short: []string{"rs"}, categories: []string{"all"}, verbs: []string{"create", "get", "list", "watch"},
+		namespaced: true, short: []string{"rs"}, categories: []string{"all"}, verbs: []string{"create", "delete", "get", "list", "watch"},
 		subresources: map[string][]string{"status": {"get"}, "scale": {"get", "patch", "update"}}}
 	podsResource = &resource{version: "v1", plural: "pods", singular: "pod", kind: "Pod",
 		namespaced: true, short: []string{"po"}, categories: []string{"all"}, verbs: []string{"delete", "get", "list", "watch"},

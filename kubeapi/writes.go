@@ -371,6 +371,8 @@ func (h *Handler) delete(w http.ResponseWriter, r *http.Request, req request, ou
 	switch req.res {
 	case deploymentsResource:
 		err = h.c.DeleteDeployment(req.namespace, req.name)
+	case replicaSetsResource:
+		err = h.c.DeleteReplicaSet(req.namespace, req.name)
 	case podsResource:
 		err = h.c.DeletePod(req.namespace, req.name)
 	case nodesResource:
