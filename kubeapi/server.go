@@ -1,6 +1,8 @@
 package kubeapi
 
 import (
+	"errors"
+	"fmt"
 	"encoding/json"
 	"math/rand/v2"
 	"net/http"
@@ -205,8 +207,17 @@ func (h *Handler) uidOfObject(kind, namespace, name string) (uid string) {
 	return uid
 }
 
-// ServeHTTP answers one API request.
+// ServeHTTP answers one API request. A fault in serving it is answered
+// 500, as the API server answers one, rather than taking the process down.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if p := recover(); p != nil {
+			if err, ok := p.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+				panic(p)
+			}
+			writeStatus(w, internalError(fmt.Errorf("%v", p)))
+		}
+	}()
 	if h.opts.Authorize != nil && !h.opts.Authorize(r) {
 		writeStatus(w, statusError(http.StatusUnauthorized, metav1.StatusReasonUnauthorized, "Unauthorized"))
 		return
