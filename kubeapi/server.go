@@ -1,9 +1,9 @@
 package kubeapi
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
-	"encoding/json"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
