@@ -52,7 +52,9 @@ kubectl, client-go and controller-runtime use it as a real cluster's.
 Time: auto (the default) keeps the clock still while no client waits and,
 while every open request is a watch, jumps from timed event to timed event;
 real follows the wall clock, --speed times faster; manual moves only on
-POST /rollsim/advance?by=DURATION. Stops on SIGINT or SIGTERM.
+POST /rollsim/advance?by=DURATION. A client's own timeouts (rollout status
+--timeout) are on the wall clock, which auto leaves behind: use real for
+them. Stops on SIGINT or SIGTERM.
 `
 
 // serve runs the server until ctx is done; ready, when set, receives the
@@ -68,6 +70,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	speed := fset.Float64("speed", 1, "with --time=real, how many times faster than the wall clock")
 	seed := fset.Uint64("seed", 1, "seed for pod names and UIDs")
 	podStartup := fset.Duration("pod-startup", rollsim.DefaultPodStartup, "how long a pod takes from binding to Ready")
+	start := fset.String("start", "", "where the clock starts: an RFC 3339 time, or now (default: now with --time=real, 2024-01-01T00:00:00Z otherwise, for the same output at every run)")
 	if code, ok := parse(fset, args, stdout); !ok {
 		return code
 	}
@@ -84,7 +87,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		fmt.Fprintln(stderr, "rollsim serve: --speed must be greater than 0")
 		return 2
 	}
-	c := rollsim.New(rollsim.Config{Seed: *seed, PodStartup: *podStartup})
+	var startAt time.Time
+	switch {
+	case *start == "now" || (*start == "" && mode == kubeapi.RealTime):
+		// kubectl words ages from the wall clock: a clock that follows
+		// it must start there.
+		startAt = time.Now().UTC().Truncate(time.Second)
+	case *start != "":
+		if startAt, err = time.Parse(time.RFC3339, *start); err != nil {
+			fmt.Fprintf(stderr, "rollsim serve: --start: want an RFC 3339 time or now, got %q\n", *start)
+			return 2
+		}
+	}
+	c := rollsim.New(rollsim.Config{Seed: *seed, PodStartup: *podStartup, Start: startAt})
 	files := manifests
 	if *nodes != "" {
 		files = append([]string{*nodes}, files...)

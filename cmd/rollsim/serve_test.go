@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
@@ -122,7 +123,68 @@ func TestServeUsage(t *testing.T) {
 	code, _, errOut := runCLI("serve", "--time", "sometimes")
 	require.Equal(t, 2, code)
 	require.Contains(t, errOut, `unknown time mode "sometimes"`)
+	code, _, errOut = runCLI("serve", "--start", "yesterday")
+	require.Equal(t, 2, code)
+	require.Contains(t, errOut, "--start")
 	code, _, errOut = runCLI("serve", "-f", "no-such.yml")
 	require.Equal(t, 1, code)
 	require.Contains(t, errOut, "no-such.yml")
+}
+
+// --time=real starts at the wall clock and follows it; manual moves only
+// when asked.
+func TestServeTimeModes(t *testing.T) {
+	for _, mode := range []string{"real", "manual"} {
+		t.Run(mode, func(t *testing.T) {
+			kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			ready := make(chan string, 1)
+			var stdout, stderr syncBuffer
+			done := make(chan int, 1)
+			go func() {
+				done <- serve(ctx, []string{"--kubeconfig", kubeconfig, "--time", mode, "--speed", "100"}, &stdout, &stderr, ready)
+			}()
+			url := <-ready
+			cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+			require.NoError(t, err)
+			cs, err := kubernetes.NewForConfig(cfg)
+			require.NoError(t, err)
+			_, err = cs.AppsV1().Deployments("default").Create(ctx, &appsv1.Deployment{
+				ObjectMeta: metav1.ObjectMeta{Name: "web"},
+				Spec: appsv1.DeploymentSpec{
+					Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}},
+					Template: corev1.PodTemplateSpec{
+						ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "web"}},
+						Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: "web:1"}}},
+					},
+				},
+			}, metav1.CreateOptions{})
+			require.NoError(t, err)
+			if mode == "manual" {
+				time.Sleep(100 * time.Millisecond)
+				d, err := cs.AppsV1().Deployments("default").Get(ctx, "web", metav1.GetOptions{})
+				require.NoError(t, err)
+				require.Zero(t, d.Status.AvailableReplicas, "manual: the clock stands still")
+				req, _ := http.NewRequest("POST", url+"/rollsim/advance?by=5s", nil)
+				req.Header.Set("Authorization", "Bearer "+cfg.BearerToken)
+				insecure := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+				resp, err := insecure.Do(req)
+				require.NoError(t, err)
+				resp.Body.Close()
+				require.Equal(t, http.StatusOK, resp.StatusCode)
+			}
+			require.Eventually(t, func() bool {
+				d, err := cs.AppsV1().Deployments("default").Get(ctx, "web", metav1.GetOptions{})
+				return err == nil && d.Status.AvailableReplicas == 1
+			}, 10*time.Second, 20*time.Millisecond)
+			if mode == "real" {
+				d, err := cs.AppsV1().Deployments("default").Get(ctx, "web", metav1.GetOptions{})
+				require.NoError(t, err)
+				require.WithinDuration(t, time.Now(), d.CreationTimestamp.Time, time.Minute)
+			}
+			cancel()
+			require.Equal(t, 0, <-done, stderr.String())
+		})
+	}
 }
