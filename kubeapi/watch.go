@@ -134,15 +134,16 @@ func (h *Handler) watch(w http.ResponseWriter, r *http.Request, req request) {
 	if !startCurrent {
 		rv, err := ParseResourceVersion(rvParam)
 		switch {
+		case req.res == eventsResource || req.res == namespacesResource:
+			// Events and namespaces are not in the cache of writes: a
+			// watch of them starts now, from whatever version (an
+			// event's is the write it followed and its own number).
 		case err != nil:
 			h.mu.Unlock()
 			writeStatus(w, badRequest(err.Error()))
 			return
 		case rv < h.oldest:
 			expired = gone(fmt.Sprintf("too old resource version: %d (%d)", rv, h.oldest+1))
-		case req.res == eventsResource || req.res == namespacesResource:
-			// Events and namespaces are not in the cache of writes: a
-			// watch of them starts now.
 		default:
 			// A selective watch resuming from rv judges the writes it
 			// replays by what was selected then, which the cache
