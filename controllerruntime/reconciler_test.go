@@ -87,6 +87,12 @@ func TestClientNew(t *testing.T) {
 	if err := c.Patch(ctx, d, patch); err != nil || !d.Spec.Paused {
 		t.Fatalf("patch: %v", err)
 	}
+	if err := c.DeleteAllOf(ctx, &appsv1.Deployment{}, client.InNamespace("default")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.List(ctx, &list, client.InNamespace("default")); err != nil || len(list.Items) != 0 {
+		t.Fatalf("after DeleteAllOf: %d Deployments, %v", len(list.Items), err)
+	}
 }
 
 // A reconciler that makes sure a Deployment exists and reports when it

@@ -58,7 +58,7 @@ func TestBadInput(t *testing.T) {
 		{"DELETE", deps + "/web", "application/json", `{nope`, 400, ""},
 		{"POST", "/api/v1/namespaces/default/pods", "application/json", `{}`, 405, ""},
 		{"POST", "/api/v1/namespaces/default/pods/nope/eviction", "application/json", `{}`, 404, `not found`},
-		{"DELETE", deps, "", "", 405, ""},
+		{"DELETE", "/api/v1/namespaces/default/events", "", "", 405, ""},
 	} {
 		req := httptest.NewRequest(c.method, c.path, strings.NewReader(c.body))
 		if c.contentType != "" {

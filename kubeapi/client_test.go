@@ -159,6 +159,20 @@ func TestClientGoCreateGetListUpdateDelete(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEqual(t, rss.Items[0].UID, back.UID)
 
+	// A collection deleted by selector: the ReplicaSet makes new pods.
+	before, err := cs.CoreV1().Pods("default").List(ctx, metav1.ListOptions{LabelSelector: "app=httpd"})
+	require.NoError(t, err)
+	require.Len(t, before.Items, 5)
+	require.NoError(t, cs.CoreV1().Pods("default").DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{LabelSelector: "app=httpd"}))
+	after, err := cs.CoreV1().Pods("default").List(ctx, metav1.ListOptions{LabelSelector: "app=httpd"})
+	require.NoError(t, err)
+	require.Len(t, after.Items, 5)
+	for _, p := range after.Items {
+		for _, q := range before.Items {
+			require.NotEqual(t, q.Name, p.Name)
+		}
+	}
+
 	// Delete takes the ReplicaSets and pods along.
 	require.NoError(t, deps.Delete(ctx, "httpd", metav1.DeleteOptions{PropagationPolicy: ptr(metav1.DeletePropagationForeground)}))
 	_, err = deps.Get(ctx, "httpd", metav1.GetOptions{})

@@ -42,16 +42,16 @@ func (r *resource) apiVersion() string {
 
 var (
 	readVerbs  = []string{"get", "list", "watch"}
-	writeVerbs = []string{"create", "delete", "get", "list", "patch", "update", "watch"}
+	writeVerbs = []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
 
 	deploymentsResource = &resource{group: "apps", version: "v1", plural: "deployments", singular: "deployment", kind: "Deployment",
 		namespaced: true, short: []string{"deploy"}, categories: []string{"all"}, verbs: writeVerbs,
 		subresources: map[string][]string{"status": {"get"}, "scale": {"get", "patch", "update"}}}
 	replicaSetsResource = &resource{group: "apps", version: "v1", plural: "replicasets", singular: "replicaset", kind: "ReplicaSet",
-		namespaced: true, short: []string{"rs"}, categories: []string{"all"}, verbs: []string{"create", "delete", "get", "list", "watch"},
+		namespaced: true, short: []string{"rs"}, categories: []string{"all"}, verbs: []string{"create", "delete", "deletecollection", "get", "list", "watch"},
 		subresources: map[string][]string{"status": {"get"}, "scale": {"get", "patch", "update"}}}
 	podsResource = &resource{version: "v1", plural: "pods", singular: "pod", kind: "Pod",
-		namespaced: true, short: []string{"po"}, categories: []string{"all"}, verbs: []string{"delete", "get", "list", "watch"},
+		namespaced: true, short: []string{"po"}, categories: []string{"all"}, verbs: []string{"delete", "deletecollection", "get", "list", "watch"},
 		subresources: map[string][]string{"status": {"get"}, "eviction": {"create"}},
 		fieldLabels:  []string{"spec.nodeName", "status.phase"}}
 	nodesResource = &resource{version: "v1", plural: "nodes", singular: "node", kind: "Node",

@@ -116,6 +116,8 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 		err = h.update(w, r, req, &out)
 	case r.Method == http.MethodDelete && req.name != "" && req.sub == "":
 		err = h.delete(w, r, req, &out)
+	case r.Method == http.MethodDelete && req.name == "":
+		err = h.deleteCollection(w, r, req, &out)
 	default:
 		err = methodNotSupported(req.res, verbOf(r.Method, req))
 	}

@@ -320,13 +320,14 @@ func schemaOf(o apiObject) any {
 	return corev1.Pod{}
 }
 
-func (h *Handler) delete(w http.ResponseWriter, r *http.Request, req request, out *response) error {
-	if err := h.refuseDryRun(req.query); err != nil {
-		return err
-	}
+// deleteOptions reads a delete's options from its body and query.
+func (h *Handler) deleteOptions(r *http.Request, req request) (metav1.DeleteOptions, error) {
 	var opts metav1.DeleteOptions
+	if err := h.refuseDryRun(req.query); err != nil {
+		return opts, err
+	}
 	if body, err := readBody(r); err != nil {
-		return err
+		return opts, err
 	} else if len(strings.TrimSpace(string(body))) > 0 {
 		var err error
 		if isProtobuf(body) {
@@ -335,7 +336,7 @@ func (h *Handler) delete(w http.ResponseWriter, r *http.Request, req request, ou
 			err = json.Unmarshal(body, &opts)
 		}
 		if err != nil {
-			return badRequest(err.Error())
+			return opts, badRequest(err.Error())
 		}
 	}
 	if p := req.query.Get("propagationPolicy"); p != "" {
@@ -346,10 +347,18 @@ func (h *Handler) delete(w http.ResponseWriter, r *http.Request, req request, ou
 		switch *p {
 		case metav1.DeletePropagationBackground, metav1.DeletePropagationForeground:
 		case metav1.DeletePropagationOrphan:
-			return badRequest("orphaning dependents is not supported by rollsim: a Deployment's ReplicaSets and pods are deleted with it")
+			return opts, badRequest("orphaning dependents is not supported by rollsim: a Deployment's ReplicaSets and pods are deleted with it")
 		default:
-			return badRequest(fmt.Sprintf("propagationPolicy: Unsupported value: %q: supported values: \"Foreground\", \"Background\", \"Orphan\"", *p))
+			return opts, badRequest(fmt.Sprintf("propagationPolicy: Unsupported value: %q: supported values: \"Foreground\", \"Background\", \"Orphan\"", *p))
 		}
+	}
+	return opts, nil
+}
+
+func (h *Handler) delete(w http.ResponseWriter, r *http.Request, req request, out *response) error {
+	opts, err := h.deleteOptions(r, req)
+	if err != nil {
+		return err
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -368,23 +377,68 @@ func (h *Handler) delete(w http.ResponseWriter, r *http.Request, req request, ou
 				fmt.Sprintf("Precondition failed: ResourceVersion in precondition: %v, ResourceVersion in object meta: %v", *pre.ResourceVersion, a.GetResourceVersion())), req.res, req.name)
 		}
 	}
-	switch req.res {
-	case deploymentsResource:
-		err = h.c.DeleteDeployment(req.namespace, req.name)
-	case replicaSetsResource:
-		err = h.c.DeleteReplicaSet(req.namespace, req.name)
-	case podsResource:
-		err = h.c.DeletePod(req.namespace, req.name)
-	case nodesResource:
-		err = h.c.DeleteNode(req.name)
-	default:
-		return methodNotSupported(req.res, "delete")
-	}
-	if err != nil {
+	if err := h.remove(req.res, req.namespace, req.name); err != nil {
 		return toAPIError(err, req.res, req.name)
 	}
 	h.activity()
 	out.set(http.StatusOK, success(req.res, req.name, string(a.GetUID())))
+	return nil
+}
+
+// remove deletes one object. Called with the lock held.
+func (h *Handler) remove(r *resource, namespace, name string) error {
+	switch r {
+	case deploymentsResource:
+		return h.c.DeleteDeployment(namespace, name)
+	case replicaSetsResource:
+		return h.c.DeleteReplicaSet(namespace, name)
+	case podsResource:
+		return h.c.DeletePod(namespace, name)
+	case nodesResource:
+		return h.c.DeleteNode(name)
+	}
+	return methodNotSupported(r, "delete")
+}
+
+// deleteCollection deletes every object of the collection its selectors
+// pick, one after the other, and answers the list of them as they were.
+func (h *Handler) deleteCollection(w http.ResponseWriter, r *http.Request, req request, out *response) error {
+	if _, err := h.deleteOptions(r, req); err != nil {
+		return err
+	}
+	if !hasVerb(req.res, "delete") {
+		return methodNotSupported(req.res, "deletecollection")
+	}
+	ls, fs, err := selectors(req)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	l := list{Kind: req.res.kind + "List", APIVersion: req.res.apiVersion(), Items: []json.RawMessage{}}
+	for _, o := range h.objects(req.res, req.namespace) {
+		if !matches(o, ls, fs) {
+			continue
+		}
+		// An object an earlier delete took along (a ReplicaSet with its
+		// Deployment's pods, say) is gone already.
+		if _, err := h.find(req.res, o.namespace(), o.name()); err != nil {
+			continue
+		}
+		if err := h.remove(req.res, o.namespace(), o.name()); err != nil {
+			return toAPIError(err, req.res, o.name())
+		}
+		a := o.api()
+		clearType(a)
+		b, err := json.Marshal(a)
+		if err != nil {
+			return internalError(err)
+		}
+		l.Items = append(l.Items, b)
+	}
+	l.Metadata.ResourceVersion = strconv.FormatUint(h.c.ResourceVersion(), 10)
+	h.activity()
+	out.set(http.StatusOK, l)
 	return nil
 }
 
