@@ -181,8 +181,8 @@ func matches(o object, ls labels.Selector, fs fields.Selector) bool {
 	return ls.Matches(labels.Set(o.labels())) && fs.Matches(o.fieldSet())
 }
 
-// listMeta is the head of a list; items follow as the API's objects,
-// without their kind and version, as the API server writes them.
+// list is a list as the API server writes it in JSON: its items are the
+// API's objects without their kind and version.
 type list struct {
 	Kind       string            `json:"kind"`
 	APIVersion string            `json:"apiVersion"`
