@@ -1,8 +1,10 @@
 package kubeapi
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -120,4 +122,43 @@ func (p *protobufWatch) send(typ string, obj runtime.Object) error {
 		return err
 	}
 	return p.enc.Encode(&metav1.WatchEvent{Type: typ, Object: runtime.RawExtension{Raw: b}})
+}
+
+func (p *protobufWatch) sendRaw(typ string, raw []byte) error {
+	return p.enc.Encode(&metav1.WatchEvent{Type: typ, Object: runtime.RawExtension{Raw: raw}})
+}
+
+// encodings holds one write's object, encoded once in each media type its
+// watchers asked for, for all of them.
+type encodings struct {
+	mu          sync.Mutex
+	proto, json []byte
+}
+
+// encoded returns the object in protobuf or JSON, from the write's shared
+// encodings when it has them.
+func (o object) encoded(protobuf bool, gv schema.GroupVersion) ([]byte, error) {
+	encode := func() ([]byte, error) {
+		if protobuf {
+			return runtime.Encode(protobufEncoder(gv), o.api())
+		}
+		return json.Marshal(o.api())
+	}
+	if o.enc == nil {
+		return encode()
+	}
+	o.enc.mu.Lock()
+	defer o.enc.mu.Unlock()
+	p := &o.enc.json
+	if protobuf {
+		p = &o.enc.proto
+	}
+	if *p == nil {
+		b, err := encode()
+		if err != nil {
+			return nil, err
+		}
+		*p = b
+	}
+	return *p, nil
 }

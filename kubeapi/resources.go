@@ -87,6 +87,8 @@ type object struct {
 	w  rollsim.WatchEvent
 	ev *corev1.Event
 	ns *corev1.Namespace
+	// enc, for a write the watchers are offered, is shared by them.
+	enc *encodings
 }
 
 func (o object) kind() string {

@@ -154,7 +154,7 @@ func (h *Handler) committed(e rollsim.WatchEvent) {
 	if len(h.watchers) == 0 {
 		return
 	}
-	o := object{w: e}
+	o := object{w: e, enc: &encodings{}}
 	for w := range h.watchers {
 		w.offer(h, o, e.Type)
 	}
@@ -182,8 +182,12 @@ func (h *Handler) recordEvent(e rollsim.Event) {
 	h.eventRV++
 	ev.ResourceVersion = strconv.FormatUint(h.c.ResourceVersion(), 10) + "." + strconv.FormatUint(h.eventRV, 10)
 	h.events = append(h.events, ev)
+	if len(h.watchers) == 0 {
+		return
+	}
+	o := object{ev: ev, enc: &encodings{}}
 	for w := range h.watchers {
-		w.offer(h, object{ev: ev}, "ADDED")
+		w.offer(h, o, "ADDED")
 	}
 }
 

@@ -84,6 +84,12 @@ func (h *Handler) dropWatcher(w *watcher) {
 	delete(h.watchers, w)
 }
 
+// rawWatchEvent is a watch event whose object is encoded already.
+type rawWatchEvent struct {
+	Type   string          `json:"type"`
+	Object json.RawMessage `json:"object"`
+}
+
 type watchEvent struct {
 	Type   string         `json:"type"`
 	Object runtime.Object `json:"object"`
@@ -192,14 +198,20 @@ func (h *Handler) watch(w http.ResponseWriter, r *http.Request, req request) {
 		}
 	}
 	var write func(typ string, obj runtime.Object) error
-	if prefersProtobuf(r) && !wantsTable(r) {
+	var writeRaw func(typ string, raw []byte) error
+	protobuf := prefersProtobuf(r) && !wantsTable(r)
+	gv := schema.GroupVersion{Group: req.res.group, Version: req.res.version}
+	if protobuf {
 		w.Header().Set("Content-Type", runtime.ContentTypeProtobuf+";stream=watch")
-		pw := newProtobufWatch(w, schema.GroupVersion{Group: req.res.group, Version: req.res.version})
-		write = pw.send
+		pw := newProtobufWatch(w, gv)
+		write, writeRaw = pw.send, pw.sendRaw
 	} else {
 		w.Header().Set("Content-Type", "application/json")
 		enc := json.NewEncoder(w)
 		write = func(typ string, obj runtime.Object) error { return enc.Encode(watchEvent{Type: typ, Object: obj}) }
+		writeRaw = func(typ string, raw []byte) error {
+			return enc.Encode(rawWatchEvent{Type: typ, Object: json.RawMessage(raw)})
+		}
 	}
 	w.Header().Set("Transfer-Encoding", "chunked")
 	w.WriteHeader(http.StatusOK)
@@ -253,8 +265,19 @@ func (h *Handler) watch(w http.ResponseWriter, r *http.Request, req request) {
 			if !ok {
 				return
 			}
-			if !send(watchEvent{Type: it.typ, Object: asTable(it.o, it.o.w.Time)}) {
-				return
+			if wantsTable(r) {
+				if !send(watchEvent{Type: it.typ, Object: asTable(it.o, it.o.w.Time)}) {
+					return
+				}
+			} else {
+				// One encoding of the write serves all its watchers.
+				raw, err := it.o.encoded(protobuf, gv)
+				if err != nil || writeRaw(it.typ, raw) != nil {
+					return
+				}
+				if flusher != nil {
+					flusher.Flush()
+				}
 			}
 			h.mu.Lock()
 			wt.pending--
