@@ -25,6 +25,7 @@ import (
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/kubeapi"
 	"github.com/rollsim/rollsim/kubectl"
+	"github.com/rollsim/rollsim/scheduler"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -506,4 +507,30 @@ func TestProtobuf(t *testing.T) {
 	defer ct.mu.Unlock()
 	require.True(t, ct.seen["application/vnd.kubernetes.protobuf"], "%v", ct.seen)
 	require.True(t, ct.seen["application/vnd.kubernetes.protobuf;stream=watch"], "%v", ct.seen)
+}
+
+// Each node has the lease its kubelet would keep, which kubectl describe
+// node shows.
+func TestNodeLeases(t *testing.T) {
+	h, cs := setup(t, kubeapi.Options{})
+	ctx := context.Background()
+	h.Do(func(c *rollsim.Cluster) {
+		_, err := c.ApplyNode(scheduler.NewNode("node-1", 1000, 1<<30, 10))
+		require.NoError(t, err)
+	})
+	l, err := cs.CoordinationV1().Leases("kube-node-lease").Get(ctx, "node-1", metav1.GetOptions{})
+	require.NoError(t, err)
+	require.Equal(t, "node-1", *l.Spec.HolderIdentity)
+	_, err = cs.CoordinationV1().Leases("kube-node-lease").Get(ctx, "node-2", metav1.GetOptions{})
+	require.True(t, apierrors.IsNotFound(err), "%v", err)
+	ls, err := cs.CoordinationV1().Leases("").List(ctx, metav1.ListOptions{})
+	require.NoError(t, err)
+	require.Len(t, ls.Items, 1)
+	groups, err := cs.Discovery().ServerGroups()
+	require.NoError(t, err)
+	var names []string
+	for _, g := range groups.Groups {
+		names = append(names, g.Name)
+	}
+	require.Equal(t, []string{"", "apps", "coordination.k8s.io"}, names)
 }

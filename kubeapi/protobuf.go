@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	appsv1 "k8s.io/api/apps/v1"
+	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -84,6 +85,12 @@ func typedList(r *resource, objs []apiObject, rv string) runtime.Object {
 		l := &corev1.NodeList{ListMeta: lm, Items: make([]corev1.Node, len(objs))}
 		for i, o := range objs {
 			l.Items[i] = *o.(*corev1.Node)
+		}
+		return l
+	case leasesResource:
+		l := &coordinationv1.LeaseList{ListMeta: lm, Items: make([]coordinationv1.Lease, len(objs))}
+		for i, o := range objs {
+			l.Items[i] = *o.(*coordinationv1.Lease)
 		}
 		return l
 	case eventsResource:

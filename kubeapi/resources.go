@@ -4,12 +4,16 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"strconv"
+	"time"
 
+	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/meta"
@@ -64,16 +68,39 @@ var (
 	namespacesResource = &resource{version: "v1", plural: "namespaces", singular: "namespace", kind: "Namespace",
 		short: []string{"ns"}, verbs: []string{"create", "get", "list", "watch"}}
 
-	coreResources = []*resource{eventsResource, namespacesResource, nodesResource, podsResource}
-	appsResources = []*resource{deploymentsResource, replicaSetsResource}
+	// leasesResource holds each node's lease in kube-node-lease, which
+	// kubectl describe node shows.
+	leasesResource = &resource{group: "coordination.k8s.io", version: "v1", plural: "leases", singular: "lease", kind: "Lease",
+		namespaced: true, verbs: []string{"get", "list"}}
+
+	coreResources  = []*resource{eventsResource, namespacesResource, nodesResource, podsResource}
+	appsResources  = []*resource{deploymentsResource, replicaSetsResource}
+	leaseResources = []*resource{leasesResource}
+
+	// groups are the API groups besides the core one, in discovery's order.
+	groups = []struct {
+		name      string
+		resources []*resource
+	}{{"apps", appsResources}, {"coordination.k8s.io", leaseResources}}
 )
 
-func lookupResource(group, plural string) *resource {
-	list := coreResources
-	if group == "apps" {
-		list = appsResources
+// nodeLeaseNamespace holds the nodes' leases.
+const nodeLeaseNamespace = "kube-node-lease"
+
+func groupResources(group string) []*resource {
+	if group == "" {
+		return coreResources
 	}
-	for _, r := range list {
+	for _, g := range groups {
+		if g.name == group {
+			return g.resources
+		}
+	}
+	return nil
+}
+
+func lookupResource(group, plural string) *resource {
+	for _, r := range groupResources(group) {
 		if r.plural == plural {
 			return r
 		}
@@ -84,15 +111,18 @@ func lookupResource(group, plural string) *resource {
 // object is one object of the cluster as the Handler holds it: a write
 // the cluster committed (or a current object dressed as one), or an event.
 type object struct {
-	w  rollsim.WatchEvent
-	ev *corev1.Event
-	ns *corev1.Namespace
+	w     rollsim.WatchEvent
+	ev    *corev1.Event
+	ns    *corev1.Namespace
+	lease *coordinationv1.Lease
 	// enc, for a write the watchers are offered, is shared by them.
 	enc *encodings
 }
 
 func (o object) kind() string {
 	switch {
+	case o.lease != nil:
+		return "Lease"
 	case o.ev != nil:
 		return "Event"
 	case o.ns != nil:
@@ -103,6 +133,8 @@ func (o object) kind() string {
 
 func (o object) name() string {
 	switch {
+	case o.lease != nil:
+		return o.lease.Name
 	case o.ev != nil:
 		return o.ev.Name
 	case o.ns != nil:
@@ -113,6 +145,8 @@ func (o object) name() string {
 
 func (o object) namespace() string {
 	switch {
+	case o.lease != nil:
+		return o.lease.Namespace
 	case o.ev != nil:
 		return o.ev.Namespace
 	case o.ns != nil:
@@ -123,6 +157,8 @@ func (o object) namespace() string {
 
 func (o object) labels() map[string]string {
 	switch {
+	case o.lease != nil:
+		return o.lease.Labels
 	case o.ev != nil:
 		return o.ev.Labels
 	case o.ns != nil:
@@ -169,6 +205,8 @@ type apiObject interface {
 // api returns the object as the API's type, with its kind and version.
 func (o object) api() apiObject {
 	switch {
+	case o.lease != nil:
+		return o.lease.DeepCopy()
 	case o.ev != nil:
 		return o.ev.DeepCopy()
 	case o.ns != nil:
@@ -233,8 +271,27 @@ func (h *Handler) objects(r *resource, ns string) []object {
 		for _, name := range slices.Sorted(maps.Keys(h.namespaces)) {
 			add(object{ns: h.namespaceObject(name)})
 		}
+	case leasesResource:
+		for _, n := range c.Nodes() {
+			add(object{lease: h.nodeLease(n.Name, n.UID, n.CreationTimestamp)})
+		}
 	}
 	return out
+}
+
+// nodeLease is the lease a node's kubelet keeps renewing: held by the
+// node, renewed now.
+func (h *Handler) nodeLease(node, uid string, created time.Time) *coordinationv1.Lease {
+	renewed := metav1.NewMicroTime(h.c.Now())
+	holder := node
+	duration := int32(40)
+	return &coordinationv1.Lease{
+		TypeMeta: metav1.TypeMeta{APIVersion: "coordination.k8s.io/v1", Kind: "Lease"},
+		ObjectMeta: metav1.ObjectMeta{Name: node, Namespace: nodeLeaseNamespace, CreationTimestamp: metav1.NewTime(created),
+			ResourceVersion: strconv.FormatUint(h.c.ResourceVersion(), 10),
+			OwnerReferences: []metav1.OwnerReference{{APIVersion: "v1", Kind: "Node", Name: node, UID: types.UID(uid)}}},
+		Spec: coordinationv1.LeaseSpec{HolderIdentity: &holder, LeaseDurationSeconds: &duration, RenewTime: &renewed},
+	}
 }
 
 func (h *Handler) namespaceObject(name string) *corev1.Namespace {
@@ -293,6 +350,12 @@ func (h *Handler) find(r *resource, ns, name string) (object, error) {
 			return object{}, &meta.NotFoundError{Resource: "namespaces", Name: name}
 		}
 		return object{ns: h.namespaceObject(name)}, nil
+	case leasesResource:
+		n, err := c.Node(name)
+		if err != nil || ns != nodeLeaseNamespace {
+			return object{}, &meta.NotFoundError{Resource: "leases.coordination.k8s.io", Name: name}
+		}
+		return object{lease: h.nodeLease(n.Name, n.UID, n.CreationTimestamp)}, nil
 	}
 	return object{w: e}, nil
 }

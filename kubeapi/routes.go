@@ -40,11 +40,11 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 		case len(seg) == 2 && seg[0] == "api" && seg[1] == "v1":
 			writeJSON(w, http.StatusOK, resourceList("v1", coreResources))
 			return
-		case len(seg) == 2 && seg[0] == "apis" && seg[1] == "apps":
-			writeJSON(w, http.StatusOK, appsGroup())
+		case len(seg) == 2 && seg[0] == "apis" && groupResources(seg[1]) != nil:
+			writeJSON(w, http.StatusOK, apiGroup(seg[1]))
 			return
-		case len(seg) == 3 && seg[0] == "apis" && seg[1] == "apps" && seg[2] == "v1":
-			writeJSON(w, http.StatusOK, resourceList("apps/v1", appsResources))
+		case len(seg) == 3 && seg[0] == "apis" && seg[2] == "v1" && groupResources(seg[1]) != nil:
+			writeJSON(w, http.StatusOK, resourceList(seg[1]+"/v1", groupResources(seg[1])))
 			return
 		case len(seg) >= 2 && seg[0] == "openapi" && seg[1] == "v3":
 			if serveOpenAPI(w, seg) {
@@ -57,8 +57,8 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case len(seg) >= 3 && seg[0] == "api" && seg[1] == "v1":
 		rest = seg[2:]
-	case len(seg) >= 4 && seg[0] == "apis" && seg[1] == "apps" && seg[2] == "v1":
-		group, rest = "apps", seg[3:]
+	case len(seg) >= 4 && seg[0] == "apis" && seg[1] != "" && groupResources(seg[1]) != nil && seg[2] == "v1":
+		group, rest = seg[1], seg[3:]
 	default:
 		writeStatus(w, notFoundPath())
 		return
@@ -305,15 +305,18 @@ func apiVersions(r *http.Request) metav1.APIVersions {
 	}
 }
 
-func appsGroup() metav1.APIGroup {
-	gv := metav1.GroupVersionForDiscovery{GroupVersion: "apps/v1", Version: "v1"}
+func apiGroup(name string) metav1.APIGroup {
+	gv := metav1.GroupVersionForDiscovery{GroupVersion: name + "/v1", Version: "v1"}
 	return metav1.APIGroup{TypeMeta: metav1.TypeMeta{Kind: "APIGroup", APIVersion: "v1"},
-		Name: "apps", Versions: []metav1.GroupVersionForDiscovery{gv}, PreferredVersion: gv}
+		Name: name, Versions: []metav1.GroupVersionForDiscovery{gv}, PreferredVersion: gv}
 }
 
 func apiGroupList() metav1.APIGroupList {
-	return metav1.APIGroupList{TypeMeta: metav1.TypeMeta{Kind: "APIGroupList", APIVersion: "v1"},
-		Groups: []metav1.APIGroup{appsGroup()}}
+	l := metav1.APIGroupList{TypeMeta: metav1.TypeMeta{Kind: "APIGroupList", APIVersion: "v1"}}
+	for _, g := range groups {
+		l.Groups = append(l.Groups, apiGroup(g.name))
+	}
+	return l
 }
 
 func resourceList(gv string, rs []*resource) metav1.APIResourceList {

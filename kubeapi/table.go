@@ -10,6 +10,7 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -99,6 +100,11 @@ var columns = map[*resource][]metav1.TableColumnDefinition{
 		col("First Seen", "string", corev1.Event{}.SwaggerDoc()["firstTimestamp"], 1),
 		col("Count", "string", corev1.Event{}.SwaggerDoc()["count"], 1),
 		col("Name", "string", nameDoc(), 1),
+	},
+	leasesResource: {
+		col("Name", "string", nameDoc(), 0),
+		col("Holder", "string", coordinationv1.LeaseSpec{}.SwaggerDoc()["holderIdentity"], 0),
+		col("Age", "string", createdDoc(), 0),
 	},
 	namespacesResource: {
 		col("Name", "string", nameDoc(), 0),
@@ -198,6 +204,12 @@ func cells(a apiObject, now time.Time) []any {
 			strings.TrimSpace(o.Message), age(o.FirstTimestamp, now), int64(count), o.Name}
 	case *corev1.Namespace:
 		return []any{o.Name, string(o.Status.Phase), age(o.CreationTimestamp, now)}
+	case *coordinationv1.Lease:
+		holder := ""
+		if o.Spec.HolderIdentity != nil {
+			holder = *o.Spec.HolderIdentity
+		}
+		return []any{o.Name, holder, age(o.CreationTimestamp, now)}
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
@@ -359,6 +360,8 @@ func bookmark(r *resource, rv uint64) apiObject {
 		o = &corev1.Node{}
 	case eventsResource:
 		o = &corev1.Event{}
+	case leasesResource:
+		o = &coordinationv1.Lease{}
 	default:
 		o = &corev1.Namespace{}
 	}
