@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 
 	"github.com/rollsim/rollsim/deployment"
@@ -123,6 +124,38 @@ func (c *Cluster) UpdateDeployment(d *deployment.Deployment) (*deployment.Deploy
 			return deployment.Validate(nd, cur)
 		},
 		apply: func() bool { return storeDeploymentSpec(cur, nd, true) },
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.reconcile()
+	return cur.Clone(), nil
+}
+
+// UpdateDeploymentStatus replaces a Deployment's status with d's, as a
+// client's write to the status subresource does: validated, refused as a
+// *meta.ConflictError when d's ResourceVersion is set and stale, the rest
+// of d ignored. The write queues the Deployment, so the controller then
+// syncs it and writes the status it computes, as upstream's does after
+// any update. On error nothing changes.
+func (c *Cluster) UpdateDeploymentStatus(d *deployment.Deployment) (*deployment.Deployment, error) {
+	if d == nil {
+		return nil, fmt.Errorf("update Deployment status: %w", ErrNilObject)
+	}
+	cur, err := c.deploymentRef(d.Namespace, d.Name)
+	if err != nil {
+		return nil, err
+	}
+	nd := d.Clone()
+	err = c.commit(write{typ: Modified, dep: cur, expect: d.ResourceVersion,
+		admit: func() error { return deployment.ValidateStatus(nd) },
+		apply: func() bool {
+			if reflect.DeepEqual(cur.Status, nd.Status) {
+				return false
+			}
+			cur.Status = nd.Status
+			return true
+		},
 	})
 	if err != nil {
 		return nil, err

@@ -534,3 +534,36 @@ func TestNodeLeases(t *testing.T) {
 	}
 	require.Equal(t, []string{"", "apps", "coordination.k8s.io"}, names)
 }
+
+// A client's status write is stored, with a conflict for a stale copy,
+// and the controller then writes the status it computes.
+func TestStatusSubresource(t *testing.T) {
+	h, cs := setup(t, kubeapi.Options{})
+	ctx := context.Background()
+	deps := cs.AppsV1().Deployments("default")
+	_, err := deps.Create(ctx, newDeployment("web", "web:1", 2), metav1.CreateOptions{})
+	require.NoError(t, err)
+	h.Do(func(c *rollsim.Cluster) { c.Advance(time.Minute) })
+	d, err := deps.Get(ctx, "web", metav1.GetOptions{})
+	require.NoError(t, err)
+	w, err := deps.Watch(ctx, metav1.ListOptions{ResourceVersion: d.ResourceVersion})
+	require.NoError(t, err)
+	defer w.Stop()
+
+	stale := d.DeepCopy()
+	d.Status.ReadyReplicas, d.Status.AvailableReplicas = 1, 1
+	_, err = deps.UpdateStatus(ctx, d, metav1.UpdateOptions{})
+	require.NoError(t, err)
+	e := <-w.ResultChan()
+	require.Equal(t, int32(1), e.Object.(*appsv1.Deployment).Status.AvailableReplicas, "the client's write")
+	e = <-w.ResultChan()
+	require.Equal(t, int32(2), e.Object.(*appsv1.Deployment).Status.AvailableReplicas, "the controller's")
+
+	_, err = deps.UpdateStatus(ctx, stale, metav1.UpdateOptions{})
+	require.True(t, apierrors.IsConflict(err), "%v", err)
+	stale.ResourceVersion = ""
+	stale.Status.AvailableReplicas = 3
+	_, err = deps.UpdateStatus(ctx, stale, metav1.UpdateOptions{})
+	require.True(t, apierrors.IsInvalid(err), "%v", err)
+	require.Contains(t, err.Error(), "status.availableReplicas: Invalid value: 3: cannot be greater than status.replicas")
+}

@@ -50,7 +50,7 @@ var (
 
 	deploymentsResource = &resource{group: "apps", version: "v1", plural: "deployments", singular: "deployment", kind: "Deployment",
 		namespaced: true, short: []string{"deploy"}, categories: []string{"all"}, verbs: writeVerbs,
-		subresources: map[string][]string{"status": {"get"}, "scale": {"get", "patch", "update"}}}
+		subresources: map[string][]string{"status": {"get", "patch", "update"}, "scale": {"get", "patch", "update"}}}
 	replicaSetsResource = &resource{group: "apps", version: "v1", plural: "replicasets", singular: "replicaset", kind: "ReplicaSet",
 		namespaced: true, short: []string{"rs"}, categories: []string{"all"}, verbs: []string{"create", "delete", "deletecollection", "get", "list", "watch"},
 		subresources: map[string][]string{"status": {"get"}, "scale": {"get", "patch", "update"}}}

@@ -114,6 +114,8 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 		err = h.writeScale(w, r, req, &out)
 	case (r.Method == http.MethodPut || r.Method == http.MethodPatch) && req.name != "" && req.sub == "":
 		err = h.update(w, r, req, &out)
+	case (r.Method == http.MethodPut || r.Method == http.MethodPatch) && req.sub == "status" && req.res == deploymentsResource:
+		err = h.updateStatus(w, r, req, &out)
 	case r.Method == http.MethodDelete && req.name != "" && req.sub == "":
 		err = h.delete(w, r, req, &out)
 	case r.Method == http.MethodDelete && req.name == "":

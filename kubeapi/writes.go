@@ -264,6 +264,48 @@ func (h *Handler) update(w http.ResponseWriter, r *http.Request, req request, ou
 	return nil
 }
 
+// updateStatus serves PUT and PATCH of a Deployment's status
+// subresource: only the status is taken; the controller then syncs the
+// Deployment and writes the status it computes, as upstream's does.
+func (h *Handler) updateStatus(w http.ResponseWriter, r *http.Request, req request, out *response) error {
+	if err := h.refuseDryRun(req.query); err != nil {
+		return err
+	}
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if r.Method == http.MethodPatch {
+		cur, err := h.find(req.res, req.namespace, req.name)
+		if err != nil {
+			return toAPIError(err, req.res, req.name)
+		}
+		if body, err = patch(r.Header.Get("Content-Type"), cur.api(), body); err != nil {
+			return err
+		}
+	}
+	in := &appsv1.Deployment{}
+	if err := decode(w, body, in, req.query, req.res); err != nil {
+		return err
+	}
+	if err := checkTarget(&in.ObjectMeta, req); err != nil {
+		return err
+	}
+	d, err := FromDeployment(in)
+	if err != nil {
+		return badRequest(err.Error())
+	}
+	stored, err := h.c.UpdateDeploymentStatus(d)
+	if err != nil {
+		return toAPIError(err, req.res, req.name)
+	}
+	h.activity()
+	out.set(http.StatusOK, Deployment(stored))
+	return nil
+}
+
 // patch applies a JSON patch, a JSON merge patch or a strategic merge
 // patch to cur and returns the patched object's JSON.
 func patch(contentType string, cur apiObject, p []byte) ([]byte, error) {
