@@ -252,3 +252,8 @@ func (c *Cluster) notify(w *write) {
 		wt.f(e)
 	}
 }
+
+// ResourceVersion returns the resourceVersion of the last write the
+// cluster committed: what a list taken now is consistent with, and where
+// a watch started now begins.
+func (c *Cluster) ResourceVersion() uint64 { return c.rv }

@@ -52,6 +52,7 @@ func (c *Cluster) podPassesProbes(p *pod.Pod, rs *replicaset.ReplicaSet) {
 // it started: the kubelet starts it again at once the first time, after
 // its back-off later.
 func (c *Cluster) containerExits(p *pod.Pod, rs *replicaset.ReplicaSet) {
+	p.LastExit = c.now
 	wait := kubelet.BackOff(p.Restarts)
 	if wait == 0 {
 		c.containerRestarts(p, rs)
@@ -67,7 +68,6 @@ func (c *Cluster) containerExits(p *pod.Pod, rs *replicaset.ReplicaSet) {
 func (c *Cluster) containerRestarts(p *pod.Pod, rs *replicaset.ReplicaSet) {
 	before := p.Restarts
 	p.Restarts++
-	p.LastRestart = c.now
 	p.CrashLooping = false
 	rs.PodRestarted(p, before)
 	c.committed(write{typ: Modified, pod: p})
@@ -103,6 +103,7 @@ func (c *Cluster) deletePod(rs *replicaset.ReplicaSet, p *pod.Pod) {
 	// second; the kubelet removes it when its grace period ends.
 	p.DeletionTimestamp = c.now.Add(grace).Truncate(time.Second)
 	p.DeletionDeadline = c.now.Add(grace)
+	p.DeletionGracePeriodSeconds = int64((grace + time.Second - 1) / time.Second)
 	c.colocate(rs, p.NodeName, -1)
 	rs.PodTerminating(p)
 	c.committed(write{typ: Modified, pod: p})

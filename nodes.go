@@ -286,3 +286,23 @@ func ownerUID(rs *replicaset.ReplicaSet) string {
 	}
 	return rs.UID
 }
+
+// Node returns a copy of the named node.
+func (c *Cluster) Node(name string) (*scheduler.Node, error) {
+	n, _, ok := c.sched.Node(name)
+	if !ok {
+		return nil, &meta.NotFoundError{Resource: "nodes", Name: name}
+	}
+	return n.Clone(), nil
+}
+
+// Nodes returns copies of every node, by name.
+func (c *Cluster) Nodes() []*scheduler.Node {
+	names := c.sched.Names()
+	out := make([]*scheduler.Node, 0, len(names))
+	for _, name := range names {
+		n, _, _ := c.sched.Node(name)
+		out = append(out, n.Clone())
+	}
+	return out
+}

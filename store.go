@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -129,6 +130,38 @@ func (c *Cluster) UpdateDeployment(d *deployment.Deployment) (*deployment.Deploy
 			return deployment.Validate(nd, cur)
 		},
 		apply: func() bool { return storeDeploymentSpec(cur, nd, true) },
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.reconcile()
+	return cur.Clone(), nil
+}
+
+// UpdateDeploymentStatus replaces a Deployment's status with d's, as a
+// client's write to the status subresource does: validated, refused as a
+// *meta.ConflictError when d's ResourceVersion is set and stale, the rest
+// of d ignored. The write queues the Deployment, so the controller then
+// syncs it and writes the status it computes, as upstream's does after
+// any update. On error nothing changes.
+func (c *Cluster) UpdateDeploymentStatus(d *deployment.Deployment) (*deployment.Deployment, error) {
+	if d == nil {
+		return nil, fmt.Errorf("update Deployment status: %w", ErrNilObject)
+	}
+	cur, err := c.deploymentRef(d.Namespace, d.Name)
+	if err != nil {
+		return nil, err
+	}
+	nd := d.Clone()
+	err = c.commit(write{typ: Modified, dep: cur, expect: d.ResourceVersion,
+		admit: func() error { return deployment.ValidateStatus(nd) },
+		apply: func() bool {
+			if reflect.DeepEqual(cur.Status, nd.Status) {
+				return false
+			}
+			cur.Status = nd.Status
+			return true
+		},
 	})
 	if err != nil {
 		return nil, err
@@ -332,6 +365,19 @@ func (c *Cluster) ReplicaSetsOf(d *deployment.Deployment) []*replicaset.ReplicaS
 		own[i] = rs.Clone()
 	}
 	return own
+}
+
+// DeleteReplicaSet deletes a ReplicaSet and its pods, as a client's delete
+// with background propagation does; a Deployment that owned it creates
+// it again at its next sync, as upstream's controller does.
+func (c *Cluster) DeleteReplicaSet(namespace, name string) error {
+	rs, ok := c.replicaSets[objKey{nsOr(namespace), name}]
+	if !ok {
+		return &meta.NotFoundError{Resource: "replicasets.apps", Name: name}
+	}
+	c.deleteReplicaSet(rs)
+	c.reconcile()
+	return nil
 }
 
 // deleteReplicaSet deletes rs and, first, its pods.

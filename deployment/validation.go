@@ -129,3 +129,43 @@ func fromFieldErrors(list field.ErrorList, errs []meta.FieldError) []meta.FieldE
 	}
 	return errs
 }
+
+// ValidateStatus checks a status a client writes (the status
+// subresource) as the API server does: counts are not negative and no
+// count exceeds the ones it is part of. It returns a *meta.InvalidError
+// naming the Deployment, or nil.
+func ValidateStatus(d *Deployment) error {
+	st := &d.Status
+	var errs []meta.FieldError
+	nonNegative := func(field string, v int64) {
+		if v < 0 {
+			errs = append(errs, meta.Invalid("status."+field, v, "must be greater than or equal to 0"))
+		}
+	}
+	nonNegative("observedGeneration", st.ObservedGeneration)
+	nonNegative("replicas", int64(st.Replicas))
+	nonNegative("updatedReplicas", int64(st.UpdatedReplicas))
+	nonNegative("readyReplicas", int64(st.ReadyReplicas))
+	nonNegative("availableReplicas", int64(st.AvailableReplicas))
+	nonNegative("unavailableReplicas", int64(st.UnavailableReplicas))
+	if st.CollisionCount != nil {
+		nonNegative("collisionCount", int64(*st.CollisionCount))
+	}
+	const most = "cannot be greater than status.replicas"
+	if st.UpdatedReplicas > st.Replicas {
+		errs = append(errs, meta.Invalid("status.updatedReplicas", st.UpdatedReplicas, most))
+	}
+	if st.ReadyReplicas > st.Replicas {
+		errs = append(errs, meta.Invalid("status.readyReplicas", st.ReadyReplicas, most))
+	}
+	if st.AvailableReplicas > st.Replicas {
+		errs = append(errs, meta.Invalid("status.availableReplicas", st.AvailableReplicas, most))
+	}
+	if st.AvailableReplicas > st.ReadyReplicas {
+		errs = append(errs, meta.Invalid("status.availableReplicas", st.AvailableReplicas, "cannot be greater than readyReplicas"))
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return &meta.InvalidError{Kind: "Deployment", Group: "apps", Name: d.Name, Causes: errs}
+}

@@ -128,7 +128,7 @@ func GetPods(pods []*pod.Pod, scope Scope, name string, now time.Time, wide bool
 		if p.Restarts > 0 {
 			// As kubectl shows a restart: the count and how long ago the
 			// last one was.
-			restarts = fmt.Sprintf("%d (%s ago)", p.Restarts, Age(p.LastRestart, now))
+			restarts = fmt.Sprintf("%d (%s ago)", p.Restarts, Age(p.LastExit, now))
 		}
 		row := []string{p.Name, ready, p.Status(), restarts, Age(p.CreationTimestamp, now)}
 		if wide {

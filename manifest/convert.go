@@ -50,22 +50,18 @@ func decodeStrict(j []byte, generic any, obj any) *fieldError {
 	return nil
 }
 
-// decodeSupported decodes j strictly into a T and checks that it sets
-// only the fields f supports.
-func decodeSupported[T any](j []byte, generic any, f fields) (*T, *fieldError) {
-	var in T
+func decodeDeployment(j []byte, generic any) (*deployment.Deployment, *fieldError) {
+	var in appsv1.Deployment
 	if ferr := decodeStrict(j, generic, &in); ferr != nil {
 		return nil, ferr
 	}
-	if ferr := checkSupported(reflect.ValueOf(in), f, ""); ferr != nil {
-		return nil, ferr
-	}
-	return &in, nil
+	return deploymentFromAPI(&in)
 }
 
-func decodeDeployment(j []byte, generic any) (*deployment.Deployment, *fieldError) {
-	in, ferr := decodeSupported[appsv1.Deployment](j, generic, deploymentFields)
-	if ferr != nil {
+// deploymentFromAPI converts a decoded Deployment, refusing the fields
+// the simulator has no place for.
+func deploymentFromAPI(in *appsv1.Deployment) (*deployment.Deployment, *fieldError) {
+	if ferr := checkSupported(reflect.ValueOf(*in), deploymentFields, ""); ferr != nil {
 		return nil, ferr
 	}
 	d := &deployment.Deployment{ObjectMeta: meta.ObjectMeta{
@@ -158,8 +154,17 @@ var errOutOfRange = pod.ErrQuantityOutOfRange
 var hugeExponent = regexp.MustCompile(`[eE][-+]?0*[0-9]{4,}$`)
 
 func decodeNode(j []byte, generic any) (*scheduler.Node, *fieldError) {
-	in, ferr := decodeSupported[corev1.Node](j, generic, nodeFields)
-	if ferr != nil {
+	var in corev1.Node
+	if ferr := decodeStrict(j, generic, &in); ferr != nil {
+		return nil, ferr
+	}
+	return nodeFromAPI(&in)
+}
+
+// nodeFromAPI converts a decoded Node, refusing the fields the simulator
+// has no place for.
+func nodeFromAPI(in *corev1.Node) (*scheduler.Node, *fieldError) {
+	if ferr := checkSupported(reflect.ValueOf(*in), nodeFields, ""); ferr != nil {
 		return nil, ferr
 	}
 	n := &scheduler.Node{

@@ -3,6 +3,10 @@ package manifest_test
 import (
 	"fmt"
 
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/rollsim/rollsim/manifest"
 )
 
@@ -66,4 +70,32 @@ status:
 	// httpd.yml document 2: Node/node-1
 	//   allocatable=2000m/4294967296 maxPods=110
 	// httpd.yml: document 1: spec.replica: unknown field
+}
+
+// A Deployment a client library has already decoded converts as one read
+// from a file; what the simulator cannot keep is refused.
+func ExampleFromDeployment() {
+	replicas := int32(3)
+	labels := map[string]string{"app": "httpd"}
+	in := &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "httpd"},
+		Spec: appsv1.DeploymentSpec{
+			Replicas: &replicas,
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "httpd", Image: "httpd:2.4.16"}}},
+			},
+		},
+	}
+	d, err := manifest.FromDeployment(in)
+	fmt.Println(d.Name, *d.Spec.Replicas, d.Image(), err)
+
+	// Metadata set by operators and charts is kept as the API's type.
+	in.Finalizers = []string{"example.com/keep"}
+	d, err = manifest.FromDeployment(in)
+	fmt.Println(d.Meta.Finalizers, err)
+	// Output:
+	// httpd 3 httpd:2.4.16 <nil>
+	// [example.com/keep] <nil>
 }

@@ -68,10 +68,13 @@ type Pod struct {
 	DeletionTimestamp time.Time
 	// DeletionDeadline is the exact instant a Terminating pod is gone.
 	DeletionDeadline time.Time
+	// DeletionGracePeriodSeconds is the grace period it was given, in
+	// whole seconds as the API server records it.
+	DeletionGracePeriodSeconds int64
 	// Restarts counts the restarts of its most restarted container, and
-	// LastRestart is when the last one was.
-	Restarts    int32
-	LastRestart time.Time
+	// LastExit is when a container of it last exited.
+	Restarts int32
+	LastExit time.Time
 	// CrashLooping marks a pod whose container exited and waits for the
 	// kubelet's back-off before it starts again.
 	CrashLooping bool

@@ -6,6 +6,7 @@
 //	rollsim demo [--html DIR]                  play the built-in lessons
 //	rollsim plan -f DEPLOYMENT [--image IMAGE] [--strategies LIST] [--nodes FILE]
 //	                                           compare strategies for an update
+//	rollsim serve [--listen ADDR] ...          serve the Kubernetes API of a simulated cluster
 //	rollsim version                            print the version
 //
 // Exit status: 0 when every command succeeded, 1 when a command failed, 2
@@ -41,6 +42,7 @@ Usage:
   rollsim demo [--html DIR]                  play the built-in lessons
   rollsim plan -f DEPLOYMENT [--image IMAGE] [--strategies LIST] [--nodes FILE]
                                              compare strategies for an update
+  rollsim serve [--listen ADDR] ...          serve the Kubernetes API of a simulated cluster
   rollsim version                            print the version
 
 Run 'rollsim COMMAND --help' for a command's options.
@@ -60,6 +62,8 @@ func run(argv []string, stdout, stderr io.Writer) int {
 		return runCmd(argv[1:], stdout, stderr)
 	case "demo":
 		return demoCmd(argv[1:], stdout, stderr)
+	case "serve":
+		return serveCmd(argv[1:], stdout, stderr)
 	case "version":
 		return versionCmd(argv[1:], stdout, stderr)
 	case "plan":

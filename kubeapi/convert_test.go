@@ -1,0 +1,220 @@
+package kubeapi_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/rollsim/rollsim"
+	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/kubeapi"
+	"github.com/rollsim/rollsim/manifest"
+	"github.com/rollsim/rollsim/meta"
+	"github.com/rollsim/rollsim/pod"
+	"github.com/rollsim/rollsim/scheduler"
+)
+
+const richTemplate = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: rich
+  labels: {app: rich}
+  annotations: {note: kept}
+spec:
+  replicas: 4
+  selector:
+    matchExpressions: [{key: app, operator: In, values: [rich]}]
+  strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 25%}}
+  minReadySeconds: 2
+  template:
+    metadata:
+      labels: {app: rich}
+    spec:
+      nodeSelector: {disk: ssd}
+      terminationGracePeriodSeconds: 5
+      volumes: [{name: data, emptyDir: {}}]
+      containers:
+      - name: web
+        image: web:1
+        command: [serve]
+        ports: [{containerPort: 80}]
+        env: [{name: A, value: b}]
+        resources: {requests: {cpu: 100m, memory: 64Mi, ephemeral-storage: 1Gi}, limits: {cpu: 200m}}
+        readinessProbe: {httpGet: {path: /, port: 80}}
+        volumeMounts: [{name: data, mountPath: /data}]
+`
+
+// cluster returns a cluster in the middle of a rollout: pods running,
+// starting and waiting for room, Deployments with conditions.
+func cluster(t *testing.T) *rollsim.Cluster {
+	t.Helper()
+	c := rollsim.New(rollsim.Config{Seed: 1, PodStartup: 3 * time.Second})
+	n := scheduler.NewNode("node-1", 2000, 1<<30, 110)
+	n.Labels = map[string]string{"disk": "ssd"}
+	_, err := c.ApplyNode(n)
+	require.NoError(t, err)
+	objs, err := manifest.Decode("rich.yml", []byte(richTemplate))
+	require.NoError(t, err)
+	_, err = c.CreateDeployment(objs[0].Deployment)
+	require.NoError(t, err)
+	labels := map[string]string{"app": "simple"}
+	_, err = c.CreateDeployment(&deployment.Deployment{
+		ObjectMeta: meta.ObjectMeta{Name: "simple", Namespace: "team"},
+		Spec: deployment.Spec{
+			Replicas: deployment.Ptr[int32](12),
+			Selector: &meta.Selector{MatchLabels: labels},
+			Template: pod.Template{Labels: labels, Spec: pod.Spec{Containers: []pod.Container{{
+				Name: "app", Image: "app:1", Requests: pod.Resources{MilliCPU: 100}}}}},
+		},
+	})
+	require.NoError(t, err)
+	_, err = c.CreateDeployment(&deployment.Deployment{
+		ObjectMeta: meta.ObjectMeta{Name: "stuck", Namespace: "team"},
+		Spec: deployment.Spec{
+			Selector: &meta.Selector{MatchLabels: map[string]string{"app": "stuck"}},
+			Template: pod.Template{Labels: map[string]string{"app": "stuck"}, Spec: pod.Spec{
+				Containers: []pod.Container{{Name: "app", Image: "app:1", Requests: pod.Resources{MilliCPU: 5000}}}}},
+		},
+	})
+	require.NoError(t, err)
+	c.Advance(4 * time.Second)
+	d, err := c.Deployment("team", "simple")
+	require.NoError(t, err)
+	d.Spec.Template.Spec.Containers[0].Image = "app:2"
+	_, err = c.UpdateDeployment(d)
+	require.NoError(t, err)
+	c.Advance(time.Second)
+	return c
+}
+
+// unused clears what a template's Extra holds but does not use (its
+// containers, restart policy and node selector live in the modeled
+// fields), which a conversion does not carry twice.
+func unused(t *pod.Template) {
+	if x := t.Spec.Extra; x != nil {
+		x.Containers, x.RestartPolicy, x.NodeSelector = nil, "", nil
+	}
+}
+
+func TestRoundTrips(t *testing.T) {
+	c := cluster(t)
+	for _, d := range c.Deployments() {
+		got, err := kubeapi.FromDeployment(kubeapi.Deployment(d))
+		require.NoError(t, err)
+		d.CreationIndex = 0
+		unused(&d.Spec.Template)
+		require.Equal(t, d, got, d.Name)
+		require.NotEmpty(t, d.Status.Conditions)
+	}
+	for _, rs := range c.ReplicaSets() {
+		got, err := kubeapi.FromReplicaSet(kubeapi.ReplicaSet(rs))
+		require.NoError(t, err)
+		rs.CreationIndex = 0
+		unused(&rs.Spec.Template)
+		require.Equal(t, rs, got, rs.Name)
+	}
+	var running, starting, waiting int
+	for _, p := range c.Pods() {
+		got, err := kubeapi.FromPod(kubeapi.Pod(p))
+		require.NoError(t, err)
+		p.CreationIndex = 0
+		tmpl := pod.Template{Spec: *p.Spec}
+		unused(&tmpl)
+		p.Available = false
+		switch {
+		case p.Phase == pod.Running:
+			running++
+		case p.Bound:
+			starting++
+			// Not started: the status does not tell the startup delay.
+			p.Startup = 0
+		default:
+			waiting++
+			p.Startup = 0
+		}
+		require.Equal(t, p, got, p.Name)
+	}
+	require.NotZero(t, running)
+	require.NotZero(t, starting)
+	require.NotZero(t, waiting)
+	for _, n := range c.Nodes() {
+		got, err := kubeapi.FromNode(kubeapi.Node(n))
+		require.NoError(t, err)
+		n.CreationIndex = 0
+		require.Equal(t, n, got)
+	}
+	for _, e := range c.Events() {
+		require.Equal(t, e, kubeapi.FromEvent(kubeapi.Event(e)))
+	}
+}
+
+func TestFromDeploymentRefusesWhatItCannotKeep(t *testing.T) {
+	d := kubeapi.Deployment(cluster(t).Deployments()[0])
+	d.ResourceVersion = "x"
+	_, err := kubeapi.FromDeployment(d)
+	require.EqualError(t, err, `invalid resource version "x"`)
+	_, err = kubeapi.FromDeployment(nil)
+	require.Error(t, err)
+}
+
+// Terminating and crash-looping pods, a Deployment's kept metadata and
+// the terminating counts come back as they went.
+func TestRoundTripsOfThePodLifecycle(t *testing.T) {
+	c := rollsim.New(rollsim.Config{Seed: 1, PodShutdown: 20 * time.Second})
+	c.SetCrashLoop("app:crash")
+	yes := true
+	d := &deployment.Deployment{
+		ObjectMeta: meta.ObjectMeta{Name: "app"},
+		Meta: &metav1.ObjectMeta{Finalizers: []string{"example.com/keep"},
+			OwnerReferences: []metav1.OwnerReference{{APIVersion: "example.com/v1", Kind: "App", Name: "app", UID: "u-1", Controller: &yes}}},
+		Spec: deployment.Spec{
+			Replicas: deployment.Ptr[int32](3),
+			Selector: &meta.Selector{MatchLabels: map[string]string{"app": "app"}},
+			Template: pod.Template{Labels: map[string]string{"app": "app"}, Spec: pod.Spec{Containers: []pod.Container{{Name: "app", Image: "app:1"}}}},
+		},
+	}
+	_, err := c.CreateDeployment(d)
+	require.NoError(t, err)
+	c.Advance(5 * time.Second)
+	live, err := c.Deployment("", "app")
+	require.NoError(t, err)
+	live.Spec.Template.Spec.Containers[0].Image = "app:crash"
+	_, err = c.UpdateDeployment(live)
+	require.NoError(t, err)
+	c.Advance(30 * time.Second)
+	require.NoError(t, c.DeletePod("", c.Pods()[0].Name))
+
+	var terminating, restarted int
+	for _, p := range c.Pods() {
+		got, err := kubeapi.FromPod(kubeapi.Pod(p))
+		require.NoError(t, err)
+		if p.Terminating() {
+			terminating++
+			assert.Equal(t, p.DeletionTimestamp, got.DeletionTimestamp)
+			assert.Equal(t, p.DeletionGracePeriodSeconds, got.DeletionGracePeriodSeconds)
+		}
+		if p.Restarts > 0 {
+			restarted++
+			assert.Equal(t, p.Restarts, got.Restarts)
+			assert.Equal(t, p.CrashLooping, got.CrashLooping)
+			assert.Equal(t, p.LastExit.Truncate(time.Second), got.LastExit)
+		}
+	}
+	assert.NotZero(t, terminating)
+	assert.NotZero(t, restarted)
+	for _, d := range c.Deployments() {
+		got, err := kubeapi.FromDeployment(kubeapi.Deployment(d))
+		require.NoError(t, err)
+		assert.Equal(t, d.Meta, got.Meta)
+		assert.Equal(t, d.Status.TerminatingReplicas, got.Status.TerminatingReplicas)
+		assert.NotZero(t, got.Status.TerminatingReplicas)
+	}
+	for _, rs := range c.ReplicaSets() {
+		got, err := kubeapi.FromReplicaSet(kubeapi.ReplicaSet(rs))
+		require.NoError(t, err)
+		assert.Equal(t, rs.Status.TerminatingReplicas, got.Status.TerminatingReplicas)
+	}
+}

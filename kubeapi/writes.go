@@ -1,0 +1,616 @@
+package kubeapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	jsonpatch "gopkg.in/evanphx/json-patch.v4"
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv1 "k8s.io/api/autoscaling/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/strategicpatch"
+	"k8s.io/client-go/kubernetes/scheme"
+	sigsjson "sigs.k8s.io/json"
+
+	"github.com/rollsim/rollsim/pod"
+)
+
+// decode reads a request's object into into, as the API server's
+// decoder does under the request's fieldValidation: an unknown or
+// duplicate field is an error (Strict), a warning (Warn, the default), or
+// nothing (Ignore).
+func decode(w http.ResponseWriter, body []byte, into any, q url.Values, r *resource) error {
+	if isProtobuf(body) {
+		// Typed clients send protobuf; its decoder knows no unknown
+		// fields, so there is nothing for field validation to report.
+		obj, ok := into.(runtime.Object)
+		if !ok {
+			return badRequest("unexpected protobuf body")
+		}
+		if _, _, err := scheme.Codecs.UniversalDeserializer().Decode(body, nil, obj); err != nil {
+			return badRequest(fmt.Sprintf("%s in version %q cannot be handled as a %s: %v", r.kind, r.version, r.kind, err))
+		}
+		return nil
+	}
+	mode := q.Get("fieldValidation")
+	switch mode {
+	case "":
+		mode = metav1.FieldValidationWarn
+	case metav1.FieldValidationIgnore, metav1.FieldValidationWarn, metav1.FieldValidationStrict:
+	default:
+		return badRequest(fmt.Sprintf("fieldValidation: Unsupported value: %q: supported values: \"Ignore\", \"Warn\", \"Strict\"", mode))
+	}
+	strict, err := sigsjson.UnmarshalStrict(body, into)
+	if err != nil {
+		return badRequest(fmt.Sprintf("%s in version %q cannot be handled as a %s: %v", r.kind, r.version, r.kind, err))
+	}
+	if len(strict) == 0 || mode == metav1.FieldValidationIgnore {
+		return nil
+	}
+	if mode == metav1.FieldValidationStrict {
+		msgs := make([]string, len(strict))
+		for i, e := range strict {
+			msgs[i] = e.Error()
+		}
+		return badRequest(fmt.Sprintf("%s in version %q cannot be handled as a %s: strict decoding error: %s",
+			r.kind, r.version, r.kind, strings.Join(msgs, ", ")))
+	}
+	for _, e := range strict {
+		w.Header().Add("Warning", "299 - "+strconv.Quote(e.Error()))
+	}
+	return nil
+}
+
+// protobufMagic opens every object the API's protobuf encoding writes.
+var protobufMagic = []byte{0x6b, 0x38, 0x73, 0x00}
+
+func isProtobuf(body []byte) bool { return bytes.HasPrefix(body, protobufMagic) }
+
+// checkTarget refuses an object whose namespace or name differs from the
+// request's.
+func checkTarget(m *metav1.ObjectMeta, req request) error {
+	if req.res.namespaced {
+		if m.Namespace == "" {
+			m.Namespace = req.namespace
+		} else if m.Namespace != req.namespace {
+			return badRequest("the namespace of the provided object does not match the namespace sent on the request")
+		}
+	} else {
+		m.Namespace = ""
+	}
+	if req.name != "" && m.Name != req.name {
+		return badRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", m.Name, req.name))
+	}
+	return nil
+}
+
+func (h *Handler) refuseDryRun(q url.Values) error {
+	if len(q["dryRun"]) > 0 {
+		return badRequest("dry run is not supported by rollsim")
+	}
+	return nil
+}
+
+func (h *Handler) create(w http.ResponseWriter, r *http.Request, req request, out *response) error {
+	if err := h.refuseDryRun(req.query); err != nil {
+		return err
+	}
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	var m *metav1.ObjectMeta
+	var obj any
+	switch req.res {
+	case deploymentsResource:
+		d := &appsv1.Deployment{}
+		obj, m = d, &d.ObjectMeta
+	case replicaSetsResource:
+		rs := &appsv1.ReplicaSet{}
+		obj, m = rs, &rs.ObjectMeta
+	case nodesResource:
+		n := &corev1.Node{}
+		obj, m = n, &n.ObjectMeta
+	case namespacesResource:
+		ns := &corev1.Namespace{}
+		obj, m = ns, &ns.ObjectMeta
+	default:
+		return methodNotSupported(req.res, "create")
+	}
+	if err := decode(w, body, obj, req.query, req.res); err != nil {
+		return err
+	}
+	if err := checkTarget(m, req); err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if m.Name == "" && m.GenerateName != "" {
+		m.Name = m.GenerateName + pod.RandomSuffix(5, h.rng.Uint64)
+	}
+	m.GenerateName = ""
+	// The server sets these; what a client sends is ignored.
+	m.UID, m.ResourceVersion, m.Generation, m.CreationTimestamp = "", "", 0, metav1.Time{}
+	var created apiObject
+	switch o := obj.(type) {
+	case *appsv1.Deployment:
+		d, err := FromDeployment(o)
+		if err != nil {
+			return badRequest(err.Error())
+		}
+		stored, err := h.c.CreateDeployment(d)
+		if err != nil {
+			return toAPIError(err, req.res, m.Name)
+		}
+		created = Deployment(stored)
+	case *appsv1.ReplicaSet:
+		rs, err := FromReplicaSet(o)
+		if err != nil {
+			return badRequest(err.Error())
+		}
+		stored, err := h.c.CreateReplicaSet(rs)
+		if err != nil {
+			return toAPIError(err, req.res, m.Name)
+		}
+		created = ReplicaSet(stored)
+	case *corev1.Node:
+		if _, err := h.c.Node(o.Name); err == nil {
+			return toAPIError(alreadyExists(req.res, o.Name), req.res, o.Name)
+		}
+		n, err := FromNode(o)
+		if err != nil {
+			return badRequest(err.Error())
+		}
+		if _, err := h.c.ApplyNode(n); err != nil {
+			return toAPIError(err, req.res, o.Name)
+		}
+		stored, _ := h.c.Node(o.Name)
+		created = Node(stored)
+	case *corev1.Namespace:
+		if _, ok := h.namespaces[o.Name]; ok {
+			return toAPIError(alreadyExists(req.res, o.Name), req.res, o.Name)
+		}
+		h.noteNamespace(o.Name)
+		created = h.namespaceObject(o.Name)
+	}
+	h.activity()
+	out.set(http.StatusCreated, created)
+	return nil
+}
+
+func alreadyExists(r *resource, name string) error {
+	return fromStatusError(alreadyExistsStatus(r, name))
+}
+
+// update serves PUT and PATCH of an object: a patch is applied to the
+// object as it is now, and the result stored as an update would be. The
+// lock is held throughout, so a patch cannot conflict with another
+// write; an update or patch naming a stale resourceVersion does.
+func (h *Handler) update(w http.ResponseWriter, r *http.Request, req request, out *response) error {
+	if err := h.refuseDryRun(req.query); err != nil {
+		return err
+	}
+	if req.res != deploymentsResource && req.res != nodesResource {
+		return methodNotSupported(req.res, verbOf(r.Method, req))
+	}
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if r.Method == http.MethodPatch {
+		cur, err := h.find(req.res, req.namespace, req.name)
+		if err != nil {
+			return toAPIError(err, req.res, req.name)
+		}
+		if body, err = patch(r.Header.Get("Content-Type"), cur.api(), body); err != nil {
+			return err
+		}
+	}
+	switch req.res {
+	case deploymentsResource:
+		in := &appsv1.Deployment{}
+		if err := decode(w, body, in, req.query, req.res); err != nil {
+			return err
+		}
+		if err := checkTarget(&in.ObjectMeta, req); err != nil {
+			return err
+		}
+		d, err := FromDeployment(in)
+		if err != nil {
+			return badRequest(err.Error())
+		}
+		stored, err := h.c.UpdateDeployment(d)
+		if err != nil {
+			return toAPIError(err, req.res, req.name)
+		}
+		h.activity()
+		out.set(http.StatusOK, Deployment(stored))
+	case nodesResource:
+		in := &corev1.Node{}
+		if err := decode(w, body, in, req.query, req.res); err != nil {
+			return err
+		}
+		if err := checkTarget(&in.ObjectMeta, req); err != nil {
+			return err
+		}
+		cur, err := h.c.Node(req.name)
+		if err != nil {
+			return toAPIError(err, req.res, req.name)
+		}
+		if in.ResourceVersion != "" && in.ResourceVersion != strconv.FormatUint(cur.ResourceVersion, 10) {
+			return toAPIError(conflict(req.res, req.name), req.res, req.name)
+		}
+		n, err := FromNode(in)
+		if err != nil {
+			return badRequest(err.Error())
+		}
+		if _, err := h.c.ApplyNode(n); err != nil {
+			return toAPIError(err, req.res, req.name)
+		}
+		stored, _ := h.c.Node(req.name)
+		h.activity()
+		out.set(http.StatusOK, Node(stored))
+	}
+	return nil
+}
+
+// updateStatus serves PUT and PATCH of a Deployment's status
+// subresource: only the status is taken; the controller then syncs the
+// Deployment and writes the status it computes, as upstream's does.
+func (h *Handler) updateStatus(w http.ResponseWriter, r *http.Request, req request, out *response) error {
+	if err := h.refuseDryRun(req.query); err != nil {
+		return err
+	}
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if r.Method == http.MethodPatch {
+		cur, err := h.find(req.res, req.namespace, req.name)
+		if err != nil {
+			return toAPIError(err, req.res, req.name)
+		}
+		if body, err = patch(r.Header.Get("Content-Type"), cur.api(), body); err != nil {
+			return err
+		}
+	}
+	in := &appsv1.Deployment{}
+	if err := decode(w, body, in, req.query, req.res); err != nil {
+		return err
+	}
+	if err := checkTarget(&in.ObjectMeta, req); err != nil {
+		return err
+	}
+	d, err := FromDeployment(in)
+	if err != nil {
+		return badRequest(err.Error())
+	}
+	stored, err := h.c.UpdateDeploymentStatus(d)
+	if err != nil {
+		return toAPIError(err, req.res, req.name)
+	}
+	h.activity()
+	out.set(http.StatusOK, Deployment(stored))
+	return nil
+}
+
+// patch applies a JSON patch, a JSON merge patch or a strategic merge
+// patch to cur and returns the patched object's JSON.
+func patch(contentType string, cur apiObject, p []byte) ([]byte, error) {
+	mediaType, _, _ := strings.Cut(contentType, ";")
+	orig, err := json.Marshal(cur)
+	if err != nil {
+		return nil, internalError(err)
+	}
+	var out []byte
+	switch types.PatchType(strings.TrimSpace(mediaType)) {
+	case types.JSONPatchType:
+		ops, err := jsonpatch.DecodePatch(p)
+		if err != nil {
+			return nil, badRequest(err.Error())
+		}
+		out, err = ops.Apply(orig)
+		if err != nil {
+			return nil, fromStatusError(unprocessable(err))
+		}
+	case types.MergePatchType:
+		out, err = jsonpatch.MergePatch(orig, p)
+		if err != nil {
+			return nil, badRequest(err.Error())
+		}
+	case types.StrategicMergePatchType:
+		out, err = strategicpatch.StrategicMergePatch(orig, p, schemaOf(cur))
+		if err != nil {
+			return nil, badRequest(err.Error())
+		}
+	case types.ApplyYAMLPatchType, types.ApplyCBORPatchType:
+		return nil, statusError(http.StatusUnsupportedMediaType, metav1.StatusReasonUnsupportedMediaType,
+			"server-side apply is not supported by rollsim")
+	default:
+		return nil, statusError(http.StatusUnsupportedMediaType, metav1.StatusReasonUnsupportedMediaType,
+			fmt.Sprintf("the body of the request was in an unknown format - accepted media types include: %s, %s, %s",
+				types.JSONPatchType, types.MergePatchType, types.StrategicMergePatchType))
+	}
+	return out, nil
+}
+
+// schemaOf returns the Go type that tells a strategic merge patch how to
+// merge lists.
+func schemaOf(o apiObject) any {
+	switch o.(type) {
+	case *appsv1.Deployment:
+		return appsv1.Deployment{}
+	case *appsv1.ReplicaSet:
+		return appsv1.ReplicaSet{}
+	case *corev1.Node:
+		return corev1.Node{}
+	case *autoscalingv1.Scale:
+		return autoscalingv1.Scale{}
+	}
+	return corev1.Pod{}
+}
+
+// deleteOptions reads a delete's options from its body and query.
+func (h *Handler) deleteOptions(r *http.Request, req request) (metav1.DeleteOptions, error) {
+	var opts metav1.DeleteOptions
+	if err := h.refuseDryRun(req.query); err != nil {
+		return opts, err
+	}
+	if body, err := readBody(r); err != nil {
+		return opts, err
+	} else if len(strings.TrimSpace(string(body))) > 0 {
+		var err error
+		if isProtobuf(body) {
+			_, _, err = scheme.Codecs.UniversalDeserializer().Decode(body, nil, &opts)
+		} else {
+			err = json.Unmarshal(body, &opts)
+		}
+		if err != nil {
+			return opts, badRequest(err.Error())
+		}
+	}
+	if p := req.query.Get("propagationPolicy"); p != "" {
+		pp := metav1.DeletionPropagation(p)
+		opts.PropagationPolicy = &pp
+	}
+	if p := opts.PropagationPolicy; p != nil {
+		switch *p {
+		case metav1.DeletePropagationBackground, metav1.DeletePropagationForeground:
+		case metav1.DeletePropagationOrphan:
+			return opts, badRequest("orphaning dependents is not supported by rollsim: a Deployment's ReplicaSets and pods are deleted with it")
+		default:
+			return opts, badRequest(fmt.Sprintf("propagationPolicy: Unsupported value: %q: supported values: \"Foreground\", \"Background\", \"Orphan\"", *p))
+		}
+	}
+	return opts, nil
+}
+
+func (h *Handler) delete(w http.ResponseWriter, r *http.Request, req request, out *response) error {
+	opts, err := h.deleteOptions(r, req)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	cur, err := h.find(req.res, req.namespace, req.name)
+	if err != nil {
+		return toAPIError(err, req.res, req.name)
+	}
+	a := cur.api()
+	if pre := opts.Preconditions; pre != nil {
+		if pre.UID != nil && *pre.UID != a.GetUID() {
+			return toAPIError(preconditionFailed(req.res, req.name,
+				fmt.Sprintf("Precondition failed: UID in precondition: %v, UID in object meta: %v", *pre.UID, a.GetUID())), req.res, req.name)
+		}
+		if pre.ResourceVersion != nil && *pre.ResourceVersion != a.GetResourceVersion() {
+			return toAPIError(preconditionFailed(req.res, req.name,
+				fmt.Sprintf("Precondition failed: ResourceVersion in precondition: %v, ResourceVersion in object meta: %v", *pre.ResourceVersion, a.GetResourceVersion())), req.res, req.name)
+		}
+	}
+	if err := h.remove(req.res, req.namespace, req.name); err != nil {
+		return toAPIError(err, req.res, req.name)
+	}
+	h.activity()
+	out.set(http.StatusOK, success(req.res, req.name, string(a.GetUID())))
+	return nil
+}
+
+// remove deletes one object. Called with the lock held.
+func (h *Handler) remove(r *resource, namespace, name string) error {
+	switch r {
+	case deploymentsResource:
+		return h.c.DeleteDeployment(namespace, name)
+	case replicaSetsResource:
+		return h.c.DeleteReplicaSet(namespace, name)
+	case podsResource:
+		return h.c.DeletePod(namespace, name)
+	case nodesResource:
+		return h.c.DeleteNode(name)
+	}
+	return methodNotSupported(r, "delete")
+}
+
+// deleteCollection deletes every object of the collection its selectors
+// pick, one after the other, and answers the list of them as they were.
+func (h *Handler) deleteCollection(w http.ResponseWriter, r *http.Request, req request, out *response) error {
+	if _, err := h.deleteOptions(r, req); err != nil {
+		return err
+	}
+	if !hasVerb(req.res, "delete") {
+		return methodNotSupported(req.res, "deletecollection")
+	}
+	ls, fs, err := selectors(req)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	l := list{Kind: req.res.kind + "List", APIVersion: req.res.apiVersion(), Items: []json.RawMessage{}}
+	for _, o := range h.objects(req.res, req.namespace) {
+		if !matches(o, ls, fs) {
+			continue
+		}
+		// An object an earlier delete took along (a ReplicaSet with its
+		// Deployment's pods, say) is gone already.
+		if _, err := h.find(req.res, o.namespace(), o.name()); err != nil {
+			continue
+		}
+		if err := h.remove(req.res, o.namespace(), o.name()); err != nil {
+			return toAPIError(err, req.res, o.name())
+		}
+		a := o.api()
+		clearType(a)
+		b, err := json.Marshal(a)
+		if err != nil {
+			return internalError(err)
+		}
+		l.Items = append(l.Items, b)
+	}
+	l.Metadata.ResourceVersion = strconv.FormatUint(h.c.ResourceVersion(), 10)
+	h.activity()
+	out.set(http.StatusOK, l)
+	return nil
+}
+
+func success(r *resource, name, uid string) metav1.Status {
+	return metav1.Status{
+		TypeMeta: metav1.TypeMeta{Kind: "Status", APIVersion: "v1"},
+		Status:   metav1.StatusSuccess,
+		Details:  &metav1.StatusDetails{Name: name, Group: r.group, Kind: r.plural, UID: types.UID(uid)},
+	}
+}
+
+// evict serves the eviction subresource kubectl drain uses: the pod is
+// deleted at once, and its ReplicaSet replaces it.
+func (h *Handler) evict(w http.ResponseWriter, req request, out *response) error {
+	if err := h.refuseDryRun(req.query); err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err := h.c.DeletePod(req.namespace, req.name); err != nil {
+		return toAPIError(err, req.res, req.name)
+	}
+	h.activity()
+	out.set(http.StatusCreated, metav1.Status{TypeMeta: metav1.TypeMeta{Kind: "Status", APIVersion: "v1"}, Status: metav1.StatusSuccess})
+	return nil
+}
+
+// scale returns the Scale of a Deployment or ReplicaSet. Called with
+// the lock held.
+func (h *Handler) scale(req request) (*autoscalingv1.Scale, error) {
+	cur, err := h.find(req.res, req.namespace, req.name)
+	if err != nil {
+		return nil, toAPIError(err, req.res, req.name)
+	}
+	s := &autoscalingv1.Scale{TypeMeta: metav1.TypeMeta{Kind: "Scale", APIVersion: "autoscaling/v1"}}
+	var sel *metav1.LabelSelector
+	switch {
+	case cur.w.Deployment != nil:
+		d := Deployment(cur.w.Deployment)
+		s.ObjectMeta = metav1.ObjectMeta{Name: d.Name, Namespace: d.Namespace, UID: d.UID,
+			ResourceVersion: d.ResourceVersion, CreationTimestamp: d.CreationTimestamp}
+		s.Spec.Replicas = cur.w.Deployment.DesiredReplicas()
+		s.Status.Replicas = d.Status.Replicas
+		sel = d.Spec.Selector
+	case cur.w.ReplicaSet != nil:
+		rs := ReplicaSet(cur.w.ReplicaSet)
+		s.ObjectMeta = metav1.ObjectMeta{Name: rs.Name, Namespace: rs.Namespace, UID: rs.UID,
+			ResourceVersion: rs.ResourceVersion, CreationTimestamp: rs.CreationTimestamp}
+		s.Spec.Replicas = *rs.Spec.Replicas
+		s.Status.Replicas = rs.Status.Replicas
+		sel = rs.Spec.Selector
+	}
+	if ls, err := metav1.LabelSelectorAsSelector(sel); err == nil {
+		s.Status.Selector = ls.String()
+	}
+	return s, nil
+}
+
+func (h *Handler) getScale(w http.ResponseWriter, r *http.Request, req request) error {
+	h.mu.Lock()
+	s, err := h.scale(req)
+	h.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	reply(w, r, http.StatusOK, s)
+	return nil
+}
+
+// writeScale serves PUT and PATCH of the scale subresource: only
+// spec.replicas is taken, and a stale resourceVersion is a conflict.
+func (h *Handler) writeScale(w http.ResponseWriter, r *http.Request, req request, out *response) error {
+	if err := h.refuseDryRun(req.query); err != nil {
+		return err
+	}
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	cur, err := h.scale(req)
+	if err != nil {
+		return err
+	}
+	if r.Method == http.MethodPatch {
+		if body, err = patch(r.Header.Get("Content-Type"), cur, body); err != nil {
+			return err
+		}
+	}
+	in := &autoscalingv1.Scale{}
+	scaleRes := &resource{group: "autoscaling", version: "v1", kind: "Scale"}
+	if err := decode(w, body, in, req.query, scaleRes); err != nil {
+		return err
+	}
+	if err := checkTarget(&in.ObjectMeta, req); err != nil {
+		return err
+	}
+	if in.ResourceVersion != "" && in.ResourceVersion != cur.ResourceVersion {
+		return toAPIError(conflict(req.res, req.name), req.res, req.name)
+	}
+	switch req.res {
+	case deploymentsResource:
+		d, err := h.c.Deployment(req.namespace, req.name)
+		if err != nil {
+			return toAPIError(err, req.res, req.name)
+		}
+		d.Spec.Replicas = &in.Spec.Replicas
+		if _, err := h.c.UpdateDeployment(d); err != nil {
+			return toAPIError(err, req.res, req.name)
+		}
+	case replicaSetsResource:
+		if err := h.c.ScaleReplicaSet(req.namespace, req.name, in.Spec.Replicas); err != nil {
+			return toAPIError(err, req.res, req.name)
+		}
+	}
+	h.activity()
+	s, err := h.scale(req)
+	if err != nil {
+		return err
+	}
+	out.set(http.StatusOK, s)
+	return nil
+}
+
+// response is what a write answers, sent once the lock is released so
+// that a client slow to read never holds the cluster.
+type response struct {
+	code int
+	v    any
+}
+
+func (r *response) set(code int, v any) { r.code, r.v = code, v }
