@@ -227,7 +227,7 @@ var corpus = strings.Fields(`apply-unchanged-and-configured create-deployment de
 	percent-both-round-to-zero percent-defaults-five-replicas percent-rounding-seven-replicas
 	record-change-cause recreate-basic revision-history-limit-two revision-history-limit-zero
 	scale-to-zero-and-back set-image-all-containers single-replica-default-strategy surge-percent-large
-	surge0-unavail1 surge3-unavail2-ten-replicas template-defaults template-field-combinations
+	surge0-unavail1 surge3-unavail2-ten-replicas template-defaults
 	template-optional-fields unavailable-100-percent undo-after-apply-record undo-previous
 	undo-to-revision-outcomes undo-without-history zero-replicas-from-start`)
 
