@@ -11,6 +11,7 @@ import (
 	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/internal/kubelet"
 	"github.com/rollsim/rollsim/internal/workqueue"
+	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/replicaset"
 	"github.com/rollsim/rollsim/scheduler"
@@ -207,7 +208,7 @@ func (c *Cluster) debug(msg string, args ...any) {
 
 func (c *Cluster) nextUID() string {
 	c.uidSeq++
-	return newUID(c.rng)
+	return meta.NewUID(c.rng)
 }
 
 func (c *Cluster) nextIndex() uint64 {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"math/rand/v2"
 	"reflect"
 	"slices"
 
@@ -30,33 +29,6 @@ func nsOr(ns string) string {
 		return meta.DefaultNamespace
 	}
 	return ns
-}
-
-// newUID returns a random RFC 4122 version 4 UID.
-func newUID(r *rand.Rand) string {
-	var b [16]byte
-	for i := 0; i < 16; i += 8 {
-		v := r.Uint64()
-		for j := range 8 {
-			b[i+j] = byte(v >> (8 * j))
-		}
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	// The hex digits with dashes after 4, 6, 8 and 10 bytes, built in
-	// place: one allocation, for the string.
-	const digits = "0123456789abcdef"
-	var s [36]byte
-	n := 0
-	for i, c := range b {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			s[n] = '-'
-			n++
-		}
-		s[n], s[n+1] = digits[c>>4], digits[c&0x0f]
-		n += 2
-	}
-	return string(s[:])
 }
 
 // created fills the metadata the API server sets on create.

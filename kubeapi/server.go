@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/rollsim/rollsim"
+	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/deployment"
 )
 
@@ -177,7 +178,7 @@ func (h *Handler) recordEvent(e rollsim.Event) {
 	} else {
 		h.eventNames[ev.Name] = 1
 	}
-	ev.UID = types.UID(uidOf(h.rng))
+	ev.UID = types.UID(meta.NewUID(h.rng))
 	ev.InvolvedObject.UID = types.UID(h.uidOfObject(e.Kind, e.Namespace, e.Name))
 	h.eventRV++
 	ev.ResourceVersion = strconv.FormatUint(h.c.ResourceVersion(), 10) + "." + strconv.FormatUint(h.eventRV, 10)
@@ -282,25 +283,4 @@ func splitPath(p string) []string {
 		}
 	}
 	return out
-}
-
-func uidOf(r *rand.Rand) string {
-	var b [16]byte
-	for i := 0; i < 16; i += 8 {
-		v := r.Uint64()
-		for j := range 8 {
-			b[i+j] = byte(v >> (8 * j))
-		}
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	const digits = "0123456789abcdef"
-	var s []byte
-	for i, c := range b {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			s = append(s, '-')
-		}
-		s = append(s, digits[c>>4], digits[c&0x0f])
-	}
-	return string(s)
 }

@@ -20,6 +20,7 @@ import (
 	"k8s.io/client-go/kubernetes/scheme"
 	sigsjson "sigs.k8s.io/json"
 
+	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/pod"
 )
 
@@ -90,6 +91,23 @@ func checkTarget(m *metav1.ObjectMeta, req request) error {
 		return badRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", m.Name, req.name))
 	}
 	return nil
+}
+
+// decodeDeploymentFor decodes a Deployment written to the object req
+// names, checks that it is that object, and converts it.
+func decodeDeploymentFor(w http.ResponseWriter, body []byte, req request) (*deployment.Deployment, error) {
+	in := &appsv1.Deployment{}
+	if err := decode(w, body, in, req.query, req.res); err != nil {
+		return nil, err
+	}
+	if err := checkTarget(&in.ObjectMeta, req); err != nil {
+		return nil, err
+	}
+	d, err := FromDeployment(in)
+	if err != nil {
+		return nil, badRequest(err.Error())
+	}
+	return d, nil
 }
 
 func (h *Handler) refuseDryRun(q url.Values) error {
@@ -218,16 +236,9 @@ func (h *Handler) update(w http.ResponseWriter, r *http.Request, req request, ou
 	}
 	switch req.res {
 	case deploymentsResource:
-		in := &appsv1.Deployment{}
-		if err := decode(w, body, in, req.query, req.res); err != nil {
-			return err
-		}
-		if err := checkTarget(&in.ObjectMeta, req); err != nil {
-			return err
-		}
-		d, err := FromDeployment(in)
+		d, err := decodeDeploymentFor(w, body, req)
 		if err != nil {
-			return badRequest(err.Error())
+			return err
 		}
 		stored, err := h.c.UpdateDeployment(d)
 		if err != nil {
@@ -286,16 +297,9 @@ func (h *Handler) updateStatus(w http.ResponseWriter, r *http.Request, req reque
 			return err
 		}
 	}
-	in := &appsv1.Deployment{}
-	if err := decode(w, body, in, req.query, req.res); err != nil {
-		return err
-	}
-	if err := checkTarget(&in.ObjectMeta, req); err != nil {
-		return err
-	}
-	d, err := FromDeployment(in)
+	d, err := decodeDeploymentFor(w, body, req)
 	if err != nil {
-		return badRequest(err.Error())
+		return err
 	}
 	stored, err := h.c.UpdateDeploymentStatus(d)
 	if err != nil {

@@ -6,6 +6,7 @@ package meta
 
 import (
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -110,4 +111,32 @@ func FormatLabels(l map[string]string) string {
 		b.WriteString(l[k])
 	}
 	return b.String()
+}
+
+// NewUID returns a random RFC 4122 version 4 UID drawn from r, as the API
+// server gives every object one: a seeded r gives the same UIDs every run.
+func NewUID(r *rand.Rand) string {
+	var b [16]byte
+	for i := 0; i < 16; i += 8 {
+		v := r.Uint64()
+		for j := range 8 {
+			b[i+j] = byte(v >> (8 * j))
+		}
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	// The hex digits with dashes after 4, 6, 8 and 10 bytes, built in
+	// place: one allocation, for the string.
+	const digits = "0123456789abcdef"
+	var s [36]byte
+	n := 0
+	for i, c := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			s[n] = '-'
+			n++
+		}
+		s[n], s[n+1] = digits[c>>4], digits[c&0x0f]
+		n += 2
+	}
+	return string(s[:])
 }
