@@ -77,8 +77,11 @@ func (e WatchEvent) Meta() *meta.ObjectMeta {
 // Pods and Nodes, whether a caller or a controller made them. f runs at
 // the moment of the write, in the middle of a controller's sync: it may
 // read the cluster but must not change it or move its clock. The returned
-// function stops the watch.
+// function stops the watch; a nil f watches nothing.
 func (c *Cluster) Watch(f func(WatchEvent)) (stop func()) {
+	if f == nil {
+		return func() {} // nothing to tell
+	}
 	c.watchSeq++
 	id := c.watchSeq
 	c.watchers = append(c.watchers, watcher{id, f})

@@ -1,6 +1,7 @@
 package rollsim
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -29,11 +30,20 @@ type UndoResult = kubectl.UndoResult
 // kubectl.RolloutError).
 type RolloutError = kubectl.RolloutError
 
-// PodsOf returns copies of the pods of the ReplicaSets d owns, by name:
-// the pods `kubectl get pods -l` with d's selector would list.
+// PodsOf returns copies of the pods of the ReplicaSets of the stored
+// Deployment d names (by namespace and name: d may be the object given to
+// Apply or CreateDeployment), by name: the pods `kubectl get pods -l`
+// with its selector would list. Nil when there is no such Deployment.
 func (c *Cluster) PodsOf(d *deployment.Deployment) []*pod.Pod {
+	if d == nil {
+		return nil
+	}
+	stored, ok := c.deployments[key(&d.ObjectMeta)]
+	if !ok {
+		return nil
+	}
 	var out []*pod.Pod
-	for _, rs := range c.rsByOwner[d.UID] {
+	for _, rs := range c.rsByOwner[stored.UID] {
 		rs.Pods(func(p *pod.Pod) bool {
 			out = append(out, p.Clone())
 			return true
@@ -49,6 +59,9 @@ func (c *Cluster) PodsOf(d *deployment.Deployment) []*pod.Pod {
 // the manifest says. It returns "created", "configured" or "unchanged".
 // See kubectl.ApplyDeployment; kubectl.ApplyFile applies a manifest file.
 func (c *Cluster) Apply(d *deployment.Deployment) (string, error) {
+	if d == nil {
+		return "", fmt.Errorf("apply Deployment: %w", ErrNilObject)
+	}
 	return kubectl.ApplyDeployment(c, d, "", "")
 }
 

@@ -220,6 +220,9 @@ func (c *Cluster) nextIndex() uint64 {
 // returns, as they would after `kubectl apply` of a file with several
 // objects. A Batch inside f is part of the outer one.
 func (c *Cluster) Batch(f func() error) error {
+	if f == nil {
+		return fmt.Errorf("batch: %w", ErrNilObject)
+	}
 	if c.batching {
 		return f()
 	}

@@ -512,7 +512,27 @@ func TestNilObjectsAreErrors(t *testing.T) {
 	assert.ErrorIs(t, err, rollsim.ErrNilObject)
 	_, err = c.ApplyNode(nil)
 	assert.ErrorIs(t, err, rollsim.ErrNilObject)
+	_, err = c.Apply(nil)
+	assert.ErrorIs(t, err, rollsim.ErrNilObject)
+	assert.ErrorIs(t, c.Batch(nil), rollsim.ErrNilObject)
+	assert.Nil(t, c.PodsOf(nil))
+	assert.Nil(t, c.ReplicaSetsOf(nil))
+	c.Observe(nil)
+	c.Watch(nil)()
+	assert.False(t, c.RunUntil(nil, time.Second))
 	assert.Zero(t, c.Stats().Writes)
+	_, err = c.CreateDeployment(newDeployment("web", "web:1", 1))
+	require.NoError(t, err, "a nil observer or watcher is never called")
+}
+
+// PodsOf finds the stored Deployment by name, so the object handed to
+// Apply serves.
+func TestPodsOfTheAppliedObject(t *testing.T) {
+	c := rollsim.New(rollsim.Config{Seed: 1})
+	d := newDeployment("web", "web:1", 3)
+	_, err := c.Apply(d)
+	require.NoError(t, err)
+	assert.Len(t, c.PodsOf(d), 3)
 }
 
 // A replacement controller works on copies: what it changes in place

@@ -97,7 +97,11 @@ func (c *Cluster) debugOn() bool { return c.log.Enabled(context.Background(), sl
 // Observe registers f to be called with every event as it is recorded.
 // f runs in the middle of a controller's sync: it may read the cluster,
 // but must not change it or move its clock.
-func (c *Cluster) Observe(f func(Event)) { c.observers = append(c.observers, f) }
+func (c *Cluster) Observe(f func(Event)) {
+	if f != nil {
+		c.observers = append(c.observers, f)
+	}
+}
 
 // source names the component that records events about a kind.
 func source(kind string) string {

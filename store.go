@@ -326,6 +326,9 @@ func (c *Cluster) ReplicaSets() []*replicaset.ReplicaSet {
 // ReplicaSetsOf returns copies of the ReplicaSets a Deployment owns,
 // oldest first.
 func (c *Cluster) ReplicaSetsOf(d *deployment.Deployment) []*replicaset.ReplicaSet {
+	if d == nil {
+		return nil
+	}
 	own := slices.Clone(c.rsByOwner[d.UID])
 	slices.SortFunc(own, func(a, b *replicaset.ReplicaSet) int {
 		if a.NewerThan(&b.ObjectMeta) {

@@ -216,6 +216,11 @@ func (h *Handler) watch(w http.ResponseWriter, r *http.Request, req request) {
 	}
 	w.Header().Set("Transfer-Encoding", "chunked")
 	w.WriteHeader(http.StatusOK)
+	// The headers go out at once, as the API server sends them: a client
+	// waits for them before it waits for events.
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
 	send := func(e watchEvent) bool {
 		if err := write(e.Type, e.Object); err != nil {
 			return false
