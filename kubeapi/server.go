@@ -15,8 +15,8 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/rollsim/rollsim"
-	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/meta"
 )
 
 // Defaults of Options.
