@@ -2,6 +2,7 @@ package kubectl
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/rollsim/rollsim/deployment"
@@ -17,6 +18,12 @@ type WaitOptions struct {
 	// differs from the one before, the final "successfully rolled out"
 	// among them. A failure is not printed here: it is the error.
 	OnStatus func(RolloutStatus)
+	// Revision, as --revision, pins the wait to a revision: a Deployment
+	// running another one is an error. 0 takes whatever runs.
+	Revision int64
+	// NoWatch, as --watch=false, takes kubectl's verdict once, without
+	// waiting: a rollout still under way is no error.
+	NoWatch bool
 	// OnClock, when set, is called each time the wait moves the clock,
 	// after the controllers have reacted, before the new verdict is
 	// taken: the moment to print what happened meanwhile.
@@ -58,11 +65,19 @@ func WaitForRollout(c Client, namespace, name string, opts WaitOptions) (Rollout
 	start := c.Now()
 	end := start.Add(opts.Timeout)
 	took := func() time.Duration { return c.Now().Sub(start) }
+	if opts.Revision < 0 {
+		return RolloutStatus{}, 0, fmt.Errorf("revision must be a positive integer: %d", opts.Revision)
+	}
 	last := ""
 	for {
 		d, err := get(c, namespace, name)
 		if err != nil {
 			return RolloutStatus{}, took(), err
+		}
+		if opts.Revision > 0 {
+			if running := runningRevision(d); running != opts.Revision {
+				return RolloutStatus{}, took(), fmt.Errorf("desired revision (%d) is different from the running revision (%d)", opts.Revision, running)
+			}
 		}
 		st := Status(d)
 		if st.Message != last && !st.Failed && opts.OnStatus != nil {
@@ -72,7 +87,7 @@ func WaitForRollout(c Client, namespace, name string, opts WaitOptions) (Rollout
 		switch {
 		case st.Failed:
 			return st, took(), &WaitError{Deployment: name, Status: st}
-		case st.Done:
+		case st.Done, opts.NoWatch:
 			return st, took(), nil
 		}
 		// Time can still change the rollout's outcome while its progress
@@ -122,4 +137,14 @@ func deadlineCanPass(d *deployment.Deployment) bool {
 	}
 	c := d.Status.Condition(deployment.Progressing)
 	return c == nil || c.Reason != deployment.ReasonNewRSAvailable && c.Reason != deployment.ReasonTimedOut
+}
+
+// runningRevision is the revision a Deployment records, as kubectl reads
+// it: 0 when it records none or one that does not parse.
+func runningRevision(d *deployment.Deployment) int64 {
+	n, err := strconv.ParseInt(d.Annotations[deployment.RevisionAnnotation], 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n
 }

@@ -283,6 +283,12 @@ func (r *Runner) rolloutStatus(ln Line) error {
 		}
 	}
 	opts := kubectl.WaitOptions{Timeout: timeout}
+	if v, ok := a.get("revision"); ok {
+		opts.Revision, _ = strconv.ParseInt(v, 10, 64) // checked when the file was parsed
+	}
+	if v, ok := a.get("watch"); ok {
+		opts.NoWatch = v == "false"
+	}
 	if !r.trace {
 		// The transcript shows each line kubectl prints as it comes, with
 		// the events of each moment before it.
