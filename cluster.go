@@ -177,17 +177,18 @@ func (c *Cluster) Now() time.Time { return c.now }
 
 // SetPodStartup sets how long pods created from now on take from binding
 // to Ready.
-func (c *Cluster) SetPodStartup(d time.Duration) { c.kubelet.Startup = d }
+// A negative d counts as 0.
+func (c *Cluster) SetPodStartup(d time.Duration) { c.kubelet.Startup = max(d, 0) }
 
 // SetPodStartupJitter spreads the start-up of pods created from now on
 // uniformly over [PodStartup−j, PodStartup+j], drawn from the cluster's
 // seed; 0 turns it off.
-func (c *Cluster) SetPodStartupJitter(j time.Duration) { c.kubelet.Jitter = j }
+func (c *Cluster) SetPodStartupJitter(j time.Duration) { c.kubelet.Jitter = max(j, 0) }
 
 // SetPodShutdown sets how long a pod deleted from now on stays
 // Terminating: d, or its terminationGracePeriodSeconds if shorter; 0 (the
 // default) removes deleted pods at once.
-func (c *Cluster) SetPodShutdown(d time.Duration) { c.kubelet.Shutdown = d }
+func (c *Cluster) SetPodShutdown(d time.Duration) { c.kubelet.Shutdown = max(d, 0) }
 
 // SetCrashLoop marks an image whose containers exit once started and are
 // restarted with the kubelet's back-off; its pods are never Ready.

@@ -56,7 +56,7 @@ type Page struct {
 
 // TimeNote explains the transcript's time stamps, for readers who meet
 // them for the first time.
-const TimeNote = "The [31.005s] before each command is the fake clock: the time since the cluster started (31 seconds and 5 milliseconds here). " +
+const TimeNote = "The time in brackets before each command, such as [31.005s], is the fake clock: the time since the cluster started (31 seconds and 5 milliseconds there). " +
 	"It moves only when a command waits (rollout status) or sleeps, so a run of minutes takes milliseconds; " +
 	"events are stamped with the instant they happened."
 
