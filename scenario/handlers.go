@@ -9,6 +9,7 @@ import (
 
 	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/kubectl"
+	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/replicaset"
 )
 
@@ -28,25 +29,29 @@ var recordFlag = flagSpec{long: "record", parse: boolFlag}
 
 var handlers map[string]handler
 
+// namespaceFlag is kubectl's -n NAMESPACE, which the commands on one
+// Deployment or pod take; the default namespace when it is left out.
+var namespaceFlag = flagSpec{long: "namespace", short: "n", valued: true}
+
 func init() {
 	handlers = map[string]handler{
 		"apply":             {words: 1, flags: []flagSpec{{long: "filename", short: "f", valued: true}, recordFlag}, run: (*Runner).apply},
-		"create deployment": {words: 2, flags: []flagSpec{{long: "image", valued: true}, {long: "replicas", short: "r", valued: true, parse: intFlag(32)}}, run: (*Runner).createDeployment},
-		"set image":         {words: 2, flags: []flagSpec{recordFlag}, run: (*Runner).setImage},
-		"scale":             {words: 1, flags: []flagSpec{{long: "replicas", valued: true, parse: intFlag(32)}, recordFlag}, run: (*Runner).scale},
+		"create deployment": {words: 2, flags: []flagSpec{{long: "image", valued: true}, {long: "replicas", short: "r", valued: true, parse: intFlag(32)}, namespaceFlag}, run: (*Runner).createDeployment},
+		"set image":         {words: 2, flags: []flagSpec{recordFlag, namespaceFlag}, run: (*Runner).setImage},
+		"scale":             {words: 1, flags: []flagSpec{{long: "replicas", valued: true, parse: intFlag(32)}, recordFlag, namespaceFlag}, run: (*Runner).scale},
 		"rollout status": {words: 2, flags: []flagSpec{{long: "timeout", valued: true, parse: durationFlag},
-			{long: "revision", valued: true, parse: intFlag(64)}, {long: "watch", short: "w", parse: boolFlag}}, run: (*Runner).rolloutStatus},
-		"rollout history": {words: 2, flags: []flagSpec{{long: "revision", valued: true, parse: intFlag(64)}}, run: (*Runner).rolloutHistory},
-		"rollout undo":    {words: 2, flags: []flagSpec{{long: "to-revision", valued: true, parse: intFlag(64)}}, run: (*Runner).rolloutUndo},
-		"rollout pause":   {words: 2, run: (*Runner).rolloutPause},
-		"rollout resume":  {words: 2, run: (*Runner).rolloutResume},
-		"rollout restart": {words: 2, run: (*Runner).rolloutRestart},
+			{long: "revision", valued: true, parse: intFlag(64)}, {long: "watch", short: "w", parse: boolFlag}, namespaceFlag}, run: (*Runner).rolloutStatus},
+		"rollout history": {words: 2, flags: []flagSpec{{long: "revision", valued: true, parse: intFlag(64)}, namespaceFlag}, run: (*Runner).rolloutHistory},
+		"rollout undo":    {words: 2, flags: []flagSpec{{long: "to-revision", valued: true, parse: intFlag(64)}, namespaceFlag}, run: (*Runner).rolloutUndo},
+		"rollout pause":   {words: 2, flags: []flagSpec{namespaceFlag}, run: (*Runner).rolloutPause},
+		"rollout resume":  {words: 2, flags: []flagSpec{namespaceFlag}, run: (*Runner).rolloutResume},
+		"rollout restart": {words: 2, flags: []flagSpec{namespaceFlag}, run: (*Runner).rolloutRestart},
 		"get": {words: 1, flags: []flagSpec{{long: "namespace", short: "n", valued: true},
 			{long: "all-namespaces", short: "A", parse: boolFlag}}, run: (*Runner).get},
 		"describe":    {words: 1, flags: []flagSpec{{long: "namespace", short: "n", valued: true}}, run: (*Runner).describe},
 		"sleep":       {words: 1, run: (*Runner).sleep, args: sleepArgs},
 		"config":      {words: 1, run: (*Runner).config, args: configArgs},
-		"delete pod":  {words: 2, run: (*Runner).deletePod},
+		"delete pod":  {words: 2, flags: []flagSpec{namespaceFlag}, run: (*Runner).deletePod},
 		"delete node": {words: 2, run: (*Runner).deleteNode},
 		"cordon":      {words: 1, run: (*Runner).cordon},
 		"uncordon":    {words: 1, run: (*Runner).uncordon},
@@ -108,7 +113,7 @@ func revisionCommand(ln Line, flag string) (string, int64, error) {
 
 // live returns the named Deployment or kubectl's NotFound error.
 func (r *Runner) live(name string) (*deployment.Deployment, error) {
-	d, err := r.c.Deployment("", name)
+	d, err := r.c.Deployment(r.ns, name)
 	if err != nil {
 		return nil, kubectl.FromServer(err)
 	}
@@ -167,7 +172,7 @@ func (r *Runner) createDeployment(ln Line) error {
 		}
 		replicas = int32(n)
 	}
-	if err := kubectl.CreateDeployment(r.c, "", name, image, replicas); err != nil {
+	if err := kubectl.CreateDeployment(r.c, r.ns, name, image, replicas); err != nil {
 		return err
 	}
 	r.out("deployment.apps/" + name + " created")
@@ -191,7 +196,7 @@ func (r *Runner) setImage(ln Line) error {
 	if err != nil {
 		return err
 	}
-	changed, err := kubectl.SetImage(r.c, "", name, images, cause)
+	changed, err := kubectl.SetImage(r.c, r.ns, name, images, cause)
 	if changed {
 		r.out(kubectl.ResultLine(name, "image updated"))
 	}
@@ -212,7 +217,7 @@ func (r *Runner) scale(ln Line) error {
 	if err != nil {
 		return err
 	}
-	if err := kubectl.Scale(r.c, "", name, int32(n), cause); err != nil {
+	if err := kubectl.Scale(r.c, r.ns, name, int32(n), cause); err != nil {
 		return err
 	}
 	r.out(kubectl.ResultLine(name, "scaled"))
@@ -224,7 +229,7 @@ func (r *Runner) rolloutHistory(ln Line) error {
 	if err != nil {
 		return err
 	}
-	revs, err := kubectl.Revisions(r.c, "", name)
+	revs, err := kubectl.Revisions(r.c, r.ns, name)
 	if err != nil {
 		return err
 	}
@@ -241,7 +246,7 @@ func (r *Runner) rolloutUndo(ln Line) error {
 	if err != nil {
 		return err
 	}
-	res, err := kubectl.Undo(r.c, "", name, to)
+	res, err := kubectl.Undo(r.c, r.ns, name, to)
 	if err != nil {
 		return err
 	}
@@ -258,7 +263,7 @@ func (r *Runner) rolloutOp(ln Line, op func(c kubectl.Client, namespace, name st
 	if err != nil {
 		return err
 	}
-	if err := op(r.c, "", name); err != nil {
+	if err := op(r.c, r.ns, name); err != nil {
 		return err
 	}
 	r.out(kubectl.ResultLine(name, done))
@@ -295,7 +300,7 @@ func (r *Runner) rolloutStatus(ln Line) error {
 		opts.OnStatus = func(st kubectl.RolloutStatus) { r.out(st.Message) }
 		opts.OnClock = r.flushEvents
 	}
-	st, _, err := kubectl.WaitForRollout(r.c, "", name, opts)
+	st, _, err := kubectl.WaitForRollout(r.c, r.ns, name, opts)
 	r.flushEvents()
 	if err != nil {
 		return err
@@ -473,14 +478,22 @@ func (r *Runner) config(ln Line) error {
 }
 
 func (r *Runner) deletePod(ln Line) error {
-	if len(ln.Words) != 3 {
+	a, err := argsOf(ln)
+	if err != nil {
+		return err
+	}
+	if len(a.positional) != 1 {
 		return fmt.Errorf("delete pod takes one pod name")
 	}
-	name := ln.Words[2]
-	if err := r.c.DeletePod("", name); err != nil {
+	name := a.positional[0]
+	if err := r.c.DeletePod(r.ns, name); err != nil {
 		return kubectl.FromServer(err)
 	}
-	r.out(fmt.Sprintf("pod %q deleted from default namespace", name))
+	ns := r.ns
+	if ns == "" {
+		ns = meta.DefaultNamespace
+	}
+	r.out(fmt.Sprintf("pod %q deleted from %s namespace", name, ns))
 	return nil
 }
 

@@ -51,6 +51,8 @@ type Runner struct {
 	pending []rollsim.Event
 	failed  bool
 	obs     Observer
+	// ns is the namespace the line being run names with -n.
+	ns string
 }
 
 // NewRunner returns a runner on a new cluster whose files (manifests) are
@@ -123,6 +125,11 @@ func (r *Runner) Exec(ln Line) {
 	}
 	name := commandName(ln.Words)
 	start := r.c.Now()
+	// The namespace the line names with -n, "" (default) when none.
+	r.ns = ""
+	if a, err := argsOf(ln); err == nil {
+		r.ns, _ = a.get("namespace")
+	}
 	err := handlers[name].run(r, ln)
 	if err != nil {
 		r.failed = true
