@@ -43,6 +43,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 }
 
 const serveSynopsis = `serve [--listen ADDR] [--kubeconfig FILE] [--nodes FILE] [-f MANIFEST]... [--time auto|real|manual] [--speed N]
+      [--pod-startup D] [--pod-shutdown D] [--never-ready IMAGE]... [--crash-loop IMAGE]...
 
 Serves the Kubernetes API of a simulated cluster on 127.0.0.1, over TLS
 with a self-signed certificate, and writes a kubeconfig for it (with that
@@ -70,6 +71,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	speed := fset.Float64("speed", 1, "with --time=real, how many times faster than the wall clock")
 	seed := fset.Uint64("seed", 1, "seed for pod names and UIDs")
 	podStartup := fset.Duration("pod-startup", rollsim.DefaultPodStartup, "how long a pod takes from binding to Ready")
+	podShutdown := fset.Duration("pod-shutdown", 0, "how long a deleted pod stays Terminating (at most its terminationGracePeriodSeconds; 0: gone at once)")
+	var neverReady, crashLoop listFlag
+	fset.Var(&neverReady, "never-ready", "an image whose pods never become Ready; may be repeated")
+	fset.Var(&crashLoop, "crash-loop", "an image whose containers exit once started and restart with the kubelet's back-off; may be repeated")
 	start := fset.String("start", "", "where the clock starts: an RFC 3339 time, or now (default: now with --time=real, 2024-01-01T00:00:00Z otherwise, for the same output at every run)")
 	if code, ok := parse(fset, args, stdout); !ok {
 		return code
@@ -99,7 +104,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 			return 2
 		}
 	}
-	c := rollsim.New(rollsim.Config{Seed: *seed, PodStartup: *podStartup, Start: startAt})
+	if *podStartup < 0 || *podShutdown < 0 {
+		fmt.Fprintln(stderr, "rollsim serve: --pod-startup and --pod-shutdown must not be negative")
+		return 2
+	}
+	c := rollsim.New(rollsim.Config{Seed: *seed, PodStartup: *podStartup, PodShutdown: *podShutdown, Start: startAt})
+	for _, img := range neverReady {
+		c.SetNeverReady(img)
+	}
+	for _, img := range crashLoop {
+		c.SetCrashLoop(img)
+	}
 	files := manifests
 	if *nodes != "" {
 		files = append([]string{*nodes}, files...)
