@@ -24,6 +24,7 @@ func TestBadInput(t *testing.T) {
 		message                         string
 	}{
 		{"POST", deps, "application/json", good, 201, ""},
+		{"POST", "/apis/apps/v1/namespaces/ghost/deployments", "application/json", strings.Replace(good, `"name":"web"`, `"name":"web","namespace":"ghost"`, 1), 404, `namespaces \"ghost\" not found`},
 		{"GET", "/apis/apps/v1/namespaces/default/widgets", "", "", 404, "the server could not find the requested resource"},
 		{"GET", "/apis/batch/v1/jobs", "", "", 404, "the server could not find the requested resource"},
 		{"GET", "/api/v1/nodes/x/y/z/w", "", "", 404, "the server could not find the requested resource"},

@@ -13,8 +13,10 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/strategicpatch"
 	"k8s.io/client-go/kubernetes/scheme"
@@ -120,6 +122,13 @@ func (h *Handler) refuseDryRun(q url.Values) error {
 func (h *Handler) create(w http.ResponseWriter, r *http.Request, req request, out *response) error {
 	if err := h.refuseDryRun(req.query); err != nil {
 		return err
+	}
+	if req.res.namespaced {
+		// As the API server's namespace admission: no object goes into a
+		// namespace that does not exist.
+		if _, ok := h.namespaces[req.namespace]; !ok {
+			return fromStatusError(apierrors.NewNotFound(schema.GroupResource{Resource: "namespaces"}, req.namespace))
+		}
 	}
 	body, err := readBody(r)
 	if err != nil {
