@@ -87,15 +87,30 @@ func newFlags(name, synopsis string, stdout, stderr io.Writer) *flag.FlagSet {
 // parse parses flags; it returns an exit status and false when the
 // command should stop (help asked for, or a usage error).
 func parse(fset *flag.FlagSet, args []string, stdout io.Writer) (int, bool) {
-	err := fset.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fset.SetOutput(stdout)
-		fset.Usage()
-		return 0, false
+	// Flags may come after the files too (run s.scenario --svg out.svg),
+	// as kubectl's do: parse up to each argument that is not a flag, keep
+	// it aside, and go on; the kept arguments become fset.Args().
+	var positional []string
+	for {
+		err := fset.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			fset.SetOutput(stdout)
+			fset.Usage()
+			return 0, false
+		}
+		if err != nil {
+			return 2, false
+		}
+		rest := fset.Args()
+		// After "--" everything is an argument.
+		if consumed := len(args) - len(rest); len(rest) == 0 || consumed > 0 && args[consumed-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
-	if err != nil {
-		return 2, false
-	}
+	_ = fset.Parse(append([]string{"--"}, positional...))
 	return 0, true
 }
 

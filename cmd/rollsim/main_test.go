@@ -157,3 +157,13 @@ func TestPlanCommand(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, `strategy "fast"`)
 }
+
+// Flags may follow the scenario files, as kubectl's may follow its
+// arguments.
+func TestFlagsAfterFiles(t *testing.T) {
+	svg := filepath.Join(t.TempDir(), "run.svg")
+	code, _, errOut := runCLI("run", "../../examples/rollback/rollback.scenario", "--svg", svg)
+	require.Equal(t, 0, code, errOut)
+	_, err := os.Stat(svg)
+	require.NoError(t, err)
+}
