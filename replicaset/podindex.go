@@ -57,6 +57,9 @@ func tierOf(p *pod.Pod) int {
 	}
 }
 
+// The methods below keep rs's pod index; the cluster that stores rs
+// calls them as its pods come, change and go, and no one else should.
+
 // AddPod records a new pod of rs.
 func (rs *ReplicaSet) AddPod(p *pod.Pod) {
 	x := &rs.pods

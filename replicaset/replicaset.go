@@ -133,14 +133,17 @@ func (rs *ReplicaSet) Observed() Status {
 }
 
 // ActivePods returns the number of pods the ReplicaSet owns now, not
-// counting those being deleted.
+// counting those being deleted. Only the cluster's own ReplicaSet keeps
+// its pods: a Clone or an UpdateCopy has none (a cluster's client counts
+// them with Cluster.PodsOf or the ReplicaSet's status).
 func (rs *ReplicaSet) ActivePods() int { return rs.pods.active }
 
 // TerminatingPods returns the number of its pods being deleted, running
 // out their grace period.
 func (rs *ReplicaSet) TerminatingPods() int { return rs.pods.terminating }
 
-// Pods calls yield for every pod the ReplicaSet owns, in no set order.
+// Pods calls yield for every pod the ReplicaSet owns, in no set order
+// (the cluster's own ReplicaSet only; see ActivePods).
 func (rs *ReplicaSet) Pods(yield func(*pod.Pod) bool) { rs.pods.all(yield) }
 
 // Revision returns the deployment.kubernetes.io/revision annotation as a
