@@ -18,6 +18,12 @@
 // serves in-process, with no socket; RunClock moves the clock while
 // clients wait.
 //
+// What it refuses, it refuses in the API server's terms: server-side
+// apply is 415 Unsupported Media Type; a server-side dry run and a delete
+// that orphans dependents are 400 Bad Request, since the cluster cannot
+// try a write without keeping it, and deletes a Deployment's ReplicaSets
+// and pods with it.
+//
 // The cluster stays single-goroutine: the Handler serializes every
 // request's use of it, and Do lends it to the caller under the same lock,
 // to move time. Watches are fed from the cluster's commit point through
