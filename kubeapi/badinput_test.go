@@ -38,6 +38,7 @@ func TestBadInput(t *testing.T) {
 		{"POST", deps, "application/json", `{"metadata":{"name":"x"}}`, 422, `is invalid: [spec.selector: Required value`},
 		{"POST", deps + "?fieldValidation=Sometimes", "application/json", good, 400, "fieldValidation"},
 		{"POST", deps + "?dryRun=All", "application/json", good, 400, "dry run"},
+		{"POST", deps, "application/json", good + strings.Repeat(" ", 3<<20), 413, "Request entity too large: limit is 3145728"},
 		{"PUT", deps + "/web", "application/json", strings.Replace(good, `"name":"web"`, `"name":"other"`, 1), 400, "does not match the name on the URL"},
 		{"PATCH", deps + "/web", "application/json-patch+json", `{"op":"replace"}`, 400, ""},
 		{"PATCH", deps + "/web", "application/json-patch+json", `[{"op":"replace","path":"/nope/0","value":1}]`, 422, ""},

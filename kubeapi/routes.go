@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
@@ -344,10 +345,19 @@ func resourceList(gv string, rs []*resource) metav1.APIResourceList {
 	return out
 }
 
+// maxBodyBytes is the API server's default limit on a request body.
+const maxBodyBytes = 3 << 20
+
+// readBody reads a request's body, refusing one over the limit as the API
+// server does (413) rather than cutting it short into a body that fails
+// to decode.
 func readBody(r *http.Request) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r.Body, 3<<20))
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
 		return nil, badRequest(err.Error())
+	}
+	if len(b) > maxBodyBytes {
+		return nil, fromStatusError(apierrors.NewRequestEntityTooLargeError(fmt.Sprintf("limit is %d", maxBodyBytes)))
 	}
 	return b, nil
 }
