@@ -1,12 +1,12 @@
 package rollsim
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/internal/apiserver"
 	"github.com/rollsim/rollsim/kubectl"
 	"github.com/rollsim/rollsim/pod"
 )
@@ -38,12 +38,12 @@ func (c *Cluster) PodsOf(d *deployment.Deployment) []*pod.Pod {
 	if d == nil {
 		return nil
 	}
-	stored, ok := c.deployments[key(&d.ObjectMeta)]
-	if !ok {
+	stored, err := c.api.Deployment(d.Namespace, d.Name)
+	if err != nil {
 		return nil
 	}
 	var out []*pod.Pod
-	for _, rs := range c.rsByOwner[stored.UID] {
+	for _, rs := range c.api.ByOwner[stored.UID] {
 		rs.Pods(func(p *pod.Pod) bool {
 			out = append(out, p.Clone())
 			return true
@@ -60,7 +60,7 @@ func (c *Cluster) PodsOf(d *deployment.Deployment) []*pod.Pod {
 // See kubectl.ApplyDeployment; kubectl.ApplyFile applies a manifest file.
 func (c *Cluster) Apply(d *deployment.Deployment) (string, error) {
 	if d == nil {
-		return "", fmt.Errorf("apply Deployment: %w", ErrNilObject)
+		return "", apiserver.Nil("apply Deployment")
 	}
 	return kubectl.ApplyDeployment(c, d, "", "")
 }

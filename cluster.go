@@ -1,25 +1,18 @@
 package rollsim
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
-	mathrand "math/rand"
-	"math/rand/v2"
 	"time"
 
 	"github.com/rollsim/rollsim/deployment"
-	"github.com/rollsim/rollsim/internal/kubelet"
-	"github.com/rollsim/rollsim/internal/workqueue"
-	"github.com/rollsim/rollsim/meta"
-	"github.com/rollsim/rollsim/pod"
-	"github.com/rollsim/rollsim/replicaset"
-	"github.com/rollsim/rollsim/scheduler"
+	"github.com/rollsim/rollsim/internal/apiserver"
+	"github.com/rollsim/rollsim/internal/controlloop"
 )
 
 // Epoch returns where a cluster's fake clock starts unless Config.Start
 // says otherwise: 2024-01-01T00:00:00Z, as the conformance recorder's.
-func Epoch() time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC) }
+func Epoch() time.Time { return apiserver.Epoch() }
 
 // DefaultPodStartup is how long a pod takes from binding to Ready unless
 // Config.PodStartup says otherwise.
@@ -61,50 +54,16 @@ type Config struct {
 // ReplicaSets, Pods and Nodes on a fake clock. It is a state machine: every
 // method runs to completion on the calling goroutine, and it is not safe
 // for concurrent use. See the package documentation for the caller's duties.
+//
+// A Cluster is the front of three parts: the API server's store and its
+// commit point (internal/apiserver), the control loop that runs the
+// controllers, the kubelet and the scheduler on the fake clock
+// (internal/controlloop), and the event log and watchers here.
 type Cluster struct {
-	now        time.Time
-	rng        *rand.Rand
-	names      *mathrand.Rand
-	log        *slog.Logger
-	kubelet    kubelet.Kubelet
-	maxEvents  int
-	syncDeploy func(deployment.Env, *deployment.Deployment) error
-	customSync bool // syncDeploy is Config.DeploymentSync
-	batching   bool
+	api  *apiserver.Server
+	loop *controlloop.Loop
 
-	// Scheduling: pods waiting for room (oldest first; bound or deleted
-	// ones are dropped lazily), pods per node, and active pods per owner
-	// and node for the deletion ranking.
-	pending      []*pod.Pod
-	pendingCount int
-	roomChanged  bool
-	onNode       map[string]map[*pod.Pod]struct{}
-	colo         map[string]map[string]int
-
-	uidSeq   uint64
-	indexSeq uint64
-	rv       uint64
-
-	deployments map[objKey]*deployment.Deployment
-	replicaSets map[objKey]*replicaset.ReplicaSet
-	rsByOwner   map[string][]*replicaset.ReplicaSet
-	pods        map[objKey]*pod.Pod
-	sched       *scheduler.Scheduler
-
-	timers timerQueue
-	// The controllers' work queues: the keys queued for a sync, and the
-	// Deployment controller's waiting entries (one per Deployment) and
-	// rate limiter.
-	dirtyRS     workqueue.Set[*replicaset.ReplicaSet]
-	dirtyDeploy workqueue.Set[*deployment.Deployment]
-	requeues    workqueue.Waiting[*deployment.Deployment]
-	limiter     workqueue.RateLimiter[*deployment.Deployment]
-	// The objects one round of reconcile syncs, kept for the next round.
-	syncRS   []*replicaset.ReplicaSet
-	syncDeps []*deployment.Deployment
-	syncing  *deployment.Deployment // the stored Deployment being synced
-	stats    Stats
-
+	maxEvents int
 	events    eventLog
 	observers []func(Event)
 	watchers  []watcher
@@ -131,105 +90,68 @@ func (e *NotSettledError) Error() string {
 // Err returns the *NotSettledError of the first instant at which the
 // controllers did not settle, or nil: once it is set, what the cluster
 // shows may be the middle of a loop rather than a state at rest.
-func (c *Cluster) Err() error { return c.err }
-
-type objKey struct{ namespace, name string }
+func (c *Cluster) Err() error {
+	if ns := c.loop.NotSettled(); ns != nil && c.err == nil {
+		c.err = &NotSettledError{At: ns.At, Rounds: ns.Rounds}
+	}
+	return c.err
+}
 
 // New returns an empty cluster whose clock reads cfg.Start.
 func New(cfg Config) *Cluster {
-	c := &Cluster{
-		now:         cfg.Start,
-		rng:         rand.New(rand.NewPCG(cfg.Seed, 0x726f6c6c73696d)),
-		names:       mathrand.New(mathrand.NewSource(int64(cfg.Seed))),
-		log:         cfg.Logger,
-		maxEvents:   cfg.MaxEvents,
-		syncDeploy:  cfg.DeploymentSync,
-		deployments: map[objKey]*deployment.Deployment{},
-		replicaSets: map[objKey]*replicaset.ReplicaSet{},
-		rsByOwner:   map[string][]*replicaset.ReplicaSet{},
-		pods:        map[objKey]*pod.Pod{},
-		onNode:      map[string]map[*pod.Pod]struct{}{},
-		colo:        map[string]map[string]int{},
+	start := cfg.Start
+	if start.IsZero() {
+		start = Epoch()
 	}
-	if c.now.IsZero() {
-		c.now = Epoch()
+	c := &Cluster{maxEvents: cfg.MaxEvents}
+	c.api = apiserver.New(cfg.Seed, start, cfg.Logger)
+	c.api.Notify = c.notify
+	c.loop = controlloop.New(c.api, cfg.DeploymentSync, c.Event)
+	k := &c.loop.Kubelet
+	k.Startup = cfg.PodStartup
+	if k.Startup == 0 {
+		k.Startup = DefaultPodStartup
 	}
-	c.customSync = c.syncDeploy != nil
-	if c.syncDeploy == nil {
-		c.syncDeploy = (&deployment.Controller{RememberNewReplicaSet: true}).Sync
-	}
-	c.kubelet.Startup = cfg.PodStartup
-	if c.kubelet.Startup == 0 {
-		c.kubelet.Startup = DefaultPodStartup
-	}
-	c.kubelet.Jitter = cfg.PodStartupJitter
-	c.kubelet.Shutdown = cfg.PodShutdown
-	c.kubelet.Draw = c.rng.Uint64
-	if c.log == nil {
-		c.log = slog.New(slog.DiscardHandler)
-	}
-	c.sched = scheduler.New()
+	k.Jitter = cfg.PodStartupJitter
+	k.Shutdown = cfg.PodShutdown
 	return c
 }
 
 // Now returns the fake clock's time.
-func (c *Cluster) Now() time.Time { return c.now }
+func (c *Cluster) Now() time.Time { return c.api.Now }
 
 // SetPodStartup sets how long pods created from now on take from binding
 // to Ready.
 // A negative d counts as 0.
-func (c *Cluster) SetPodStartup(d time.Duration) { c.kubelet.Startup = max(d, 0) }
+func (c *Cluster) SetPodStartup(d time.Duration) { c.loop.Kubelet.Startup = max(d, 0) }
 
 // SetPodStartupJitter spreads the start-up of pods created from now on
 // uniformly over [PodStartup−j, PodStartup+j], drawn from the cluster's
 // seed; 0 turns it off.
-func (c *Cluster) SetPodStartupJitter(j time.Duration) { c.kubelet.Jitter = max(j, 0) }
+func (c *Cluster) SetPodStartupJitter(j time.Duration) { c.loop.Kubelet.Jitter = max(j, 0) }
 
 // SetPodShutdown sets how long a pod deleted from now on stays
 // Terminating: d, or its terminationGracePeriodSeconds if shorter; 0 (the
 // default) removes deleted pods at once.
-func (c *Cluster) SetPodShutdown(d time.Duration) { c.kubelet.Shutdown = max(d, 0) }
+func (c *Cluster) SetPodShutdown(d time.Duration) { c.loop.Kubelet.Shutdown = max(d, 0) }
 
 // SetCrashLoop marks an image whose containers exit once started and are
 // restarted with the kubelet's back-off; its pods are never Ready.
-func (c *Cluster) SetCrashLoop(image string) { c.kubelet.SetCrashLoop(image) }
+func (c *Cluster) SetCrashLoop(image string) { c.loop.Kubelet.SetCrashLoop(image) }
 
 // PodStartup returns how long new pods take from binding to Ready.
-func (c *Cluster) PodStartup() time.Duration { return c.kubelet.Startup }
+func (c *Cluster) PodStartup() time.Duration { return c.loop.Kubelet.Startup }
 
 // SetNeverReady marks an image as broken: pods running it start but never
 // become Ready.
-func (c *Cluster) SetNeverReady(image string) { c.kubelet.SetNeverReady(image) }
-
-func (c *Cluster) debug(msg string, args ...any) {
-	if c.log.Enabled(context.Background(), slog.LevelDebug) {
-		c.log.Debug(msg, append(args, "time", c.now.Sub(Epoch()))...)
-	}
-}
-
-func (c *Cluster) nextUID() string {
-	c.uidSeq++
-	return meta.NewUID(c.rng)
-}
-
-func (c *Cluster) nextIndex() uint64 {
-	c.indexSeq++
-	return c.indexSeq
-}
+func (c *Cluster) SetNeverReady(image string) { c.loop.Kubelet.SetNeverReady(image) }
 
 // Batch makes the changes f makes as one: the controllers run only after f
 // returns, as they would after `kubectl apply` of a file with several
 // objects. A Batch inside f is part of the outer one.
 func (c *Cluster) Batch(f func() error) error {
 	if f == nil {
-		return fmt.Errorf("batch: %w", ErrNilObject)
+		return apiserver.Nil("batch")
 	}
-	if c.batching {
-		return f()
-	}
-	c.batching = true
-	err := f()
-	c.batching = false
-	c.reconcile()
-	return err
+	return c.loop.Batch(f)
 }

@@ -1,9 +1,7 @@
 package rollsim
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/rollsim/rollsim/meta"
@@ -90,10 +88,6 @@ func (l *eventLog) flatten() []Event {
 	return l.flat
 }
 
-// debugOn reports whether the logger takes debug lines, so that callers
-// build a line's arguments (which allocates) only when it does.
-func (c *Cluster) debugOn() bool { return c.log.Enabled(context.Background(), slog.LevelDebug) }
-
 // Observe registers f to be called with every event as it is recorded.
 // f runs in the middle of a controller's sync: it may read the cluster,
 // but must not change it or move its clock.
@@ -119,10 +113,10 @@ func source(kind string) string {
 // Event records an event about an object; controllers call it through
 // their Env.
 func (c *Cluster) Event(obj *meta.ObjectMeta, kind, typ, reason, message string) {
-	e := Event{Time: c.now, Type: typ, Reason: reason, Message: message, Kind: kind, Namespace: obj.Namespace, Name: obj.Name, Source: source(kind)}
+	e := Event{Time: c.api.Now, Type: typ, Reason: reason, Message: message, Kind: kind, Namespace: obj.Namespace, Name: obj.Name, Source: source(kind)}
 	c.events.add(e, c.maxEvents)
-	if c.debugOn() {
-		c.debug("event", "kind", kind, "name", obj.Name, "type", typ, "reason", reason, "message", message)
+	if c.api.DebugOn() {
+		c.api.Debug("event", "kind", kind, "name", obj.Name, "type", typ, "reason", reason, "message", message)
 	}
 	for _, f := range c.observers {
 		f(e)

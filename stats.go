@@ -19,4 +19,7 @@ type Stats struct {
 }
 
 // Stats returns the cluster's counters.
-func (c *Cluster) Stats() Stats { return c.stats }
+func (c *Cluster) Stats() Stats {
+	s := c.loop.Stats()
+	return Stats{Rounds: s.Rounds, DeploymentSyncs: s.DeploymentSyncs, ReplicaSetSyncs: s.ReplicaSetSyncs, Writes: c.api.Writes()}
+}

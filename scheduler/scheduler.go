@@ -100,10 +100,19 @@ type nodeState struct {
 type Scheduler struct {
 	nodes  map[string]*nodeState
 	byName []*nodeState
+
+	// The queue (queue.go).
+	pending      []*pod.Pod
+	pendingCount int // pending holds bound and deleted pods too, dropped lazily
+	roomChanged  bool
+	onNode       map[string]map[*pod.Pod]struct{}
+	colo         map[string]map[string]int
 }
 
 // New returns a scheduler with no nodes.
-func New() *Scheduler { return &Scheduler{nodes: map[string]*nodeState{}} }
+func New() *Scheduler {
+	return &Scheduler{nodes: map[string]*nodeState{}, onNode: map[string]map[*pod.Pod]struct{}{}, colo: map[string]map[string]int{}}
+}
 
 // HasNodes reports whether any node exists; without nodes, room is unlimited.
 func (s *Scheduler) HasNodes() bool { return len(s.nodes) > 0 }

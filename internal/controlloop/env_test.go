@@ -1,4 +1,4 @@
-package rollsim
+package controlloop
 
 import (
 	"maps"

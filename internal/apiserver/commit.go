@@ -1,0 +1,117 @@
+package apiserver
+
+import (
+	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/meta"
+	"github.com/rollsim/rollsim/pod"
+	"github.com/rollsim/rollsim/replicaset"
+	"github.com/rollsim/rollsim/scheduler"
+)
+
+// Op says what a write does to its object, in a watch's words.
+type Op string
+
+// The kinds of write.
+const (
+	Added    Op = "ADDED"
+	Modified Op = "MODIFIED"
+	Deleted  Op = "DELETED"
+)
+
+// Write is one change to the store: exactly one of the objects is set,
+// the stored object itself.
+type Write struct {
+	Op         Op
+	Deployment *deployment.Deployment
+	ReplicaSet *replicaset.ReplicaSet
+	Pod        *pod.Pod
+	Node       *scheduler.Node
+	// Expect, when not 0, is the resourceVersion the writer read: a
+	// stored object that has moved on since is a conflict.
+	Expect uint64
+	// Admit, when set, defaults and validates the change before anything
+	// is stored, as the API server's registry does for a client's write.
+	Admit func() error
+	// Apply stores the change, once it is admitted, and reports whether
+	// it changed anything: a write that changes nothing is not one, as
+	// the API server does not commit a no-op update. Nil means a change.
+	Apply func() bool
+}
+
+// Kind names the written object's kind.
+func (w *Write) Kind() string {
+	switch {
+	case w.Deployment != nil:
+		return "Deployment"
+	case w.ReplicaSet != nil:
+		return "ReplicaSet"
+	case w.Pod != nil:
+		return "Pod"
+	}
+	return "Node"
+}
+
+// Meta returns the written object's metadata.
+func (w *Write) Meta() *meta.ObjectMeta {
+	switch {
+	case w.Deployment != nil:
+		return &w.Deployment.ObjectMeta
+	case w.ReplicaSet != nil:
+		return &w.ReplicaSet.ObjectMeta
+	case w.Pod != nil:
+		return &w.Pod.ObjectMeta
+	}
+	return &w.Node.ObjectMeta
+}
+
+// resources names each kind's resource, as errors name it.
+var resources = map[string]string{"Deployment": "deployments.apps", "ReplicaSet": "replicasets.apps", "Pod": "pods", "Node": "nodes"}
+
+// Commit is the write path of one write: it checks the writer's
+// resourceVersion and admits the change (Check), stores it (a change
+// that changes nothing stops there, committing nothing), then commits it
+// (Committed). A write it refuses leaves everything as it was.
+func (s *Server) Commit(w Write) error {
+	if err := s.Check(&w); err != nil {
+		return err
+	}
+	if w.Apply != nil && !w.Apply() {
+		return nil
+	}
+	s.Committed(w)
+	return nil
+}
+
+// Check is the first half of a write: the writer's resourceVersion, then
+// the change's admission. The controllers' frequent writes call it (when
+// they carry a resourceVersion) and Committed directly, storing their
+// change in between, so that they build no closure.
+func (s *Server) Check(w *Write) error {
+	if m := w.Meta(); w.Expect != 0 && w.Expect != m.ResourceVersion {
+		return &meta.ConflictError{Resource: resources[w.Kind()], Name: m.Name}
+	}
+	if w.Admit != nil {
+		return w.Admit()
+	}
+	return nil
+}
+
+// Committed is the commit point every write passes once it is stored:
+// the object gets the next resourceVersion, the write is counted, the
+// control loop's event handlers queue what it causes, and the watchers
+// are told.
+func (s *Server) Committed(w Write) {
+	m := w.Meta()
+	s.rv++
+	s.writes++
+	m.ResourceVersion = s.rv
+	if s.Handle != nil {
+		s.Handle(&w)
+	}
+	if s.DebugOn() {
+		s.Debug("commit", "type", string(w.Op), "kind", w.Kind(), "name", m.Name, "rv", m.ResourceVersion)
+	}
+	if s.Notify != nil {
+		s.Notify(&w)
+	}
+}

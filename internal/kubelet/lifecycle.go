@@ -1,0 +1,151 @@
+package kubelet
+
+import (
+	"time"
+
+	"github.com/rollsim/rollsim/pod"
+	"github.com/rollsim/rollsim/replicaset"
+)
+
+// Wake names what the kubelet does when a pod's timer comes due. Timers
+// due at the same instant run in the order of their pods' creation, then
+// in this order.
+type Wake uint8
+
+// The kubelet's timers.
+const (
+	Start          Wake = iota // a bound pod's containers start
+	ProbesPass                 // its probes make it Ready
+	MayBeAvailable             // it has been Ready for minReadySeconds
+	Gone                       // a Terminating pod's grace period ends
+	Exits                      // a crash-looping container exits
+	Restarts                   // and its back-off ends
+	NumWakes
+)
+
+// Host is what the kubelet asks of the cluster whose pods it runs.
+type Host interface {
+	// Now is the fake clock's reading.
+	Now() time.Time
+	// Commit writes the kubelet's change to a stored pod's status.
+	Commit(p *pod.Pod)
+	// After asks for w of p to run at instant at.
+	After(at time.Time, w Wake, p *pod.Pod, rs *replicaset.ReplicaSet)
+	// Available tells rs's controller that one of its pods became
+	// available, which is no write but changes its status.
+	Available(rs *replicaset.ReplicaSet)
+	// Remove deletes a pod whose grace period has ended.
+	Remove(p *pod.Pod, rs *replicaset.ReplicaSet)
+}
+
+// Run does w to p, a pod of rs, at the instant its timer came due.
+func (k *Kubelet) Run(h Host, w Wake, p *pod.Pod, rs *replicaset.ReplicaSet) {
+	switch w {
+	case Start:
+		k.start(h, p, rs)
+	case ProbesPass:
+		passProbes(h, p, rs)
+	case MayBeAvailable:
+		MayBecomeAvailable(h, p, rs)
+	case Gone:
+		h.Remove(p, rs)
+	case Exits:
+		exit(h, p, rs)
+	case Restarts:
+		restart(h, p, rs)
+	}
+}
+
+// Bound starts the countdown to a newly bound pod's containers starting.
+func Bound(h Host, p *pod.Pod, rs *replicaset.ReplicaSet) {
+	h.After(p.ReadyAt(), Start, p, rs)
+}
+
+// start starts a bound pod's containers: it is Running, and Ready at once
+// unless its image is broken or its probes make it wait.
+func (k *Kubelet) start(h Host, p *pod.Pod, rs *replicaset.ReplicaSet) {
+	p.Phase = pod.Running
+	if k.CrashLoops(p.Spec) {
+		p.NeverReady = true
+		rs.PodChanged(p, p.Ready)
+		h.Commit(p)
+		h.After(h.Now().Add(p.Startup), Exits, p, rs)
+		return
+	}
+	p.NeverReady = p.NeverReady || k.NeverReady(p.Spec)
+	wait := ReadyAfter(p.Spec)
+	if p.NeverReady || wait > 0 {
+		rs.PodChanged(p, p.Ready)
+		h.Commit(p)
+		if !p.NeverReady {
+			h.After(h.Now().Add(wait), ProbesPass, p, rs)
+		}
+		return
+	}
+	passProbes(h, p, rs)
+}
+
+// passProbes makes a started pod Ready.
+func passProbes(h Host, p *pod.Pod, rs *replicaset.ReplicaSet) {
+	wasReady := p.Ready
+	p.Ready = true
+	// The API server keeps condition times to the second; availability
+	// under minReadySeconds counts from the stored time.
+	p.ReadyTime = h.Now().Truncate(time.Second)
+	rs.PodChanged(p, wasReady)
+	h.Commit(p)
+	MayBecomeAvailable(h, p, rs)
+}
+
+// exit is a crash-looping container exiting, pod-startup after it
+// started: it starts again at once the first time, after its back-off
+// later.
+func exit(h Host, p *pod.Pod, rs *replicaset.ReplicaSet) {
+	p.LastExit = h.Now()
+	wait := BackOff(p.Restarts)
+	if wait == 0 {
+		restart(h, p, rs)
+		return
+	}
+	p.CrashLooping = true
+	h.Commit(p)
+	h.After(h.Now().Add(wait), Restarts, p, rs)
+}
+
+// restart starts a crash-looping container again; it will exit
+// pod-startup later.
+func restart(h Host, p *pod.Pod, rs *replicaset.ReplicaSet) {
+	before := p.Restarts
+	p.Restarts++
+	p.CrashLooping = false
+	rs.PodRestarted(p, before)
+	h.Commit(p)
+	h.After(h.Now().Add(p.Startup), Exits, p, rs)
+}
+
+// MayBecomeAvailable marks a Ready pod available once it has been Ready
+// for its ReplicaSet's minReadySeconds, or sets a timer for then.
+func MayBecomeAvailable(h Host, p *pod.Pod, rs *replicaset.ReplicaSet) {
+	if !p.Ready || p.Available {
+		return
+	}
+	if p.IsAvailable(rs.Spec.MinReadySeconds, h.Now()) {
+		rs.SetAvailable(p)
+		h.Available(rs)
+		return
+	}
+	h.After(p.AvailableAt(rs.Spec.MinReadySeconds), MayBeAvailable, p, rs)
+}
+
+// Terminate starts a deleted pod's grace period: it stays, Terminating,
+// until the grace period ends. The API server stores when it will be
+// gone, to the second.
+func Terminate(h Host, p *pod.Pod, rs *replicaset.ReplicaSet, grace time.Duration) {
+	now := h.Now()
+	p.DeletionTimestamp = now.Add(grace).Truncate(time.Second)
+	p.DeletionDeadline = now.Add(grace)
+	p.DeletionGracePeriodSeconds = int64((grace + time.Second - 1) / time.Second)
+	rs.PodTerminating(p)
+	h.Commit(p)
+	h.After(p.DeletionDeadline, Gone, p, rs)
+}

@@ -1,0 +1,219 @@
+package rollsim
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+
+	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/internal/apiserver"
+	"github.com/rollsim/rollsim/pod"
+	"github.com/rollsim/rollsim/replicaset"
+)
+
+// ErrNilObject is the error of a method given a nil object to store.
+var ErrNilObject = apiserver.ErrNilObject
+
+// CreateDeployment defaults, validates and stores a new Deployment, then
+// lets the controllers react. It returns the stored Deployment (a copy).
+// On error nothing is stored.
+func (c *Cluster) CreateDeployment(d *deployment.Deployment) (*deployment.Deployment, error) {
+	if d == nil {
+		return nil, apiserver.Nil("create Deployment")
+	}
+	d = d.Clone()
+	if err := c.api.CreateDeployment(d); err != nil {
+		return nil, err
+	}
+	c.loop.Reconcile()
+	return d.Clone(), nil
+}
+
+// UpdateDeployment replaces a Deployment's metadata (labels, annotations)
+// and spec with those of d, as a client's update does: defaulted,
+// validated, generation bumped when the spec or annotations change; then
+// the controllers react. A d whose ResourceVersion is set and no longer
+// the stored one was read before another write: that is a
+// *meta.ConflictError, as the API server answers a stale update (0 means
+// an unconditional update). On error nothing changes.
+func (c *Cluster) UpdateDeployment(d *deployment.Deployment) (*deployment.Deployment, error) {
+	if d == nil {
+		return nil, apiserver.Nil("update Deployment")
+	}
+	return c.updated(c.api.UpdateDeployment(d.Clone()))
+}
+
+// UpdateDeploymentStatus replaces a Deployment's status with d's, as a
+// client's write to the status subresource does: validated, refused as a
+// *meta.ConflictError when d's ResourceVersion is set and stale, the rest
+// of d ignored. The write queues the Deployment, so the controller then
+// syncs it and writes the status it computes, as upstream's does after
+// any update. On error nothing changes.
+func (c *Cluster) UpdateDeploymentStatus(d *deployment.Deployment) (*deployment.Deployment, error) {
+	if d == nil {
+		return nil, apiserver.Nil("update Deployment status")
+	}
+	return c.updated(c.api.UpdateDeploymentStatus(d.Clone()))
+}
+
+// updated lets the controllers react to a client's update of a stored
+// Deployment and returns a copy of it.
+func (c *Cluster) updated(cur *deployment.Deployment, err error) (*deployment.Deployment, error) {
+	if err != nil {
+		return nil, err
+	}
+	c.loop.Reconcile()
+	return cur.Clone(), nil
+}
+
+// Deployment returns a copy of the named Deployment.
+func (c *Cluster) Deployment(namespace, name string) (*deployment.Deployment, error) {
+	d, err := c.api.Deployment(namespace, name)
+	if err != nil {
+		return nil, err
+	}
+	return d.Clone(), nil
+}
+
+// ViewDeployment calls f with the stored Deployment itself rather than a
+// copy, for a caller that reads it often, such as a loop that waits for a
+// rollout: f must not change d, nor keep d or anything it points to after
+// it returns. It returns the error Deployment would, without calling f.
+func (c *Cluster) ViewDeployment(namespace, name string, f func(d *deployment.Deployment)) error {
+	d, err := c.api.Deployment(namespace, name)
+	if err != nil {
+		return err
+	}
+	f(d)
+	return nil
+}
+
+// Deployments returns copies of every Deployment, by namespace and name.
+func (c *Cluster) Deployments() []*deployment.Deployment {
+	return sortedClones(c.api.Deployments)
+}
+
+// sortedClones returns copies of every object of m, by namespace and
+// name: what a client lists is never the cluster's own object.
+func sortedClones[V interface{ Clone() V }](m map[apiserver.Key]V) []V {
+	ks := slices.Collect(maps.Keys(m))
+	slices.SortFunc(ks, func(a, b apiserver.Key) int {
+		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
+	})
+	out := make([]V, 0, len(m))
+	for _, k := range ks {
+		out = append(out, m[k].Clone())
+	}
+	return out
+}
+
+// DeleteDeployment removes a Deployment with its ReplicaSets and pods.
+func (c *Cluster) DeleteDeployment(namespace, name string) error {
+	d, err := c.api.Deployment(namespace, name)
+	if err != nil {
+		return err
+	}
+	c.loop.DeleteDeployment(d)
+	return nil
+}
+
+// CreateReplicaSet validates and stores a ReplicaSet that no Deployment
+// owns, then lets the controllers react. On error nothing is stored.
+func (c *Cluster) CreateReplicaSet(rs *replicaset.ReplicaSet) (*replicaset.ReplicaSet, error) {
+	if rs == nil {
+		return nil, apiserver.Nil("create ReplicaSet")
+	}
+	rs = rs.Clone()
+	if err := c.api.CreateReplicaSet(rs, func() error {
+		replicaset.Default(rs)
+		return replicaset.Validate(rs)
+	}); err != nil {
+		return nil, err
+	}
+	c.loop.Reconcile()
+	return rs.Clone(), nil
+}
+
+// ScaleReplicaSet sets a ReplicaSet's spec.replicas, then lets the
+// controllers react.
+func (c *Cluster) ScaleReplicaSet(namespace, name string, replicas int32) error {
+	if err := c.api.ScaleReplicaSet(namespace, name, replicas); err != nil {
+		return err
+	}
+	c.loop.Reconcile()
+	return nil
+}
+
+// ReplicaSet returns a copy of the named ReplicaSet.
+func (c *Cluster) ReplicaSet(namespace, name string) (*replicaset.ReplicaSet, error) {
+	rs, err := c.api.ReplicaSet(namespace, name)
+	if err != nil {
+		return nil, err
+	}
+	return rs.Clone(), nil
+}
+
+// ReplicaSets returns copies of every ReplicaSet, by namespace and name.
+func (c *Cluster) ReplicaSets() []*replicaset.ReplicaSet {
+	return sortedClones(c.api.ReplicaSets)
+}
+
+// ReplicaSetsOf returns copies of the ReplicaSets a Deployment owns,
+// oldest first.
+func (c *Cluster) ReplicaSetsOf(d *deployment.Deployment) []*replicaset.ReplicaSet {
+	if d == nil {
+		return nil
+	}
+	own := slices.Clone(c.api.ByOwner[d.UID])
+	slices.SortFunc(own, func(a, b *replicaset.ReplicaSet) int {
+		if a.NewerThan(&b.ObjectMeta) {
+			return 1
+		}
+		return -1
+	})
+	for i, rs := range own {
+		own[i] = rs.Clone()
+	}
+	return own
+}
+
+// DeleteReplicaSet deletes a ReplicaSet and its pods, as a client's delete
+// with background propagation does; a Deployment that owned it creates
+// it again at its next sync, as upstream's controller does.
+func (c *Cluster) DeleteReplicaSet(namespace, name string) error {
+	rs, err := c.api.ReplicaSet(namespace, name)
+	if err != nil {
+		return err
+	}
+	c.loop.DeleteReplicaSet(rs)
+	return nil
+}
+
+// Pods returns copies of every pod, by namespace and name.
+func (c *Cluster) Pods() []*pod.Pod {
+	return sortedClones(c.api.Pods)
+}
+
+// Pod returns a copy of the named pod.
+func (c *Cluster) Pod(namespace, name string) (*pod.Pod, error) {
+	p, err := c.api.Pod(namespace, name)
+	if err != nil {
+		return nil, err
+	}
+	return p.Clone(), nil
+}
+
+// PodCount returns the number of pods in the cluster.
+func (c *Cluster) PodCount() int { return len(c.api.Pods) }
+
+// DeletePod deletes a pod: at once, or, with a pod-shutdown set
+// (SetPodShutdown), it stays Terminating for its grace period. Its
+// ReplicaSet replaces it at once.
+func (c *Cluster) DeletePod(namespace, name string) error {
+	p, err := c.api.Pod(namespace, name)
+	if err != nil {
+		return err
+	}
+	c.loop.DeletePod(p)
+	return nil
+}
