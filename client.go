@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/rollsim/rollsim/deployment"
-	"github.com/rollsim/rollsim/internal/apiserver"
 	"github.com/rollsim/rollsim/kubectl"
 	"github.com/rollsim/rollsim/pod"
 )
@@ -60,7 +59,7 @@ func (c *Cluster) PodsOf(d *deployment.Deployment) []*pod.Pod {
 // See kubectl.ApplyDeployment; kubectl.ApplyFile applies a manifest file.
 func (c *Cluster) Apply(d *deployment.Deployment) (string, error) {
 	if d == nil {
-		return "", apiserver.Nil("apply Deployment")
+		return "", nilObject("apply Deployment")
 	}
 	return kubectl.ApplyDeployment(c, d, "", "")
 }

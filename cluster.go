@@ -151,7 +151,7 @@ func (c *Cluster) SetNeverReady(image string) { c.loop.Kubelet.SetNeverReady(ima
 // objects. A Batch inside f is part of the outer one.
 func (c *Cluster) Batch(f func() error) error {
 	if f == nil {
-		return apiserver.Nil("batch")
+		return nilObject("batch")
 	}
 	return c.loop.Batch(f)
 }

@@ -60,9 +60,14 @@
 // WaitForRollout, History, Undo, Pause, Resume and Restart here are
 // shorthands for it, PodsOf lists a Deployment's pods.
 //
-// The packages below hold one kind of object each, with its controller:
-// pod, replicaset, deployment and scheduler. internal/workqueue holds the
-// control loop's queues and internal/kubelet the pod lifecycle. The scenario package parses
-// the kubectl-style scripts that cmd/rollsim plays and prints what kubectl
-// would.
+// The Cluster is the front of the parts a control plane has, each in a
+// package named for it: internal/apiserver stores the objects and holds
+// the one commit point every write passes; internal/controlloop runs the
+// controllers when their work queues (internal/workqueue) deliver a key,
+// and owns the fake clock's timers; internal/kubelet lives each pod's
+// lifecycle, from start-up to the end of its grace period; scheduler
+// places pods on nodes and queues those that fit nowhere. The packages
+// pod, replicaset and deployment hold one kind of object each, with its
+// controller. The scenario package parses the kubectl-style scripts that
+// cmd/rollsim plays and prints what kubectl would.
 package rollsim

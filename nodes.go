@@ -3,7 +3,6 @@ package rollsim
 import (
 	"time"
 
-	"github.com/rollsim/rollsim/internal/apiserver"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/scheduler"
@@ -33,7 +32,7 @@ type NodeState struct {
 // room are tried again on the new or changed node.
 func (c *Cluster) ApplyNode(n *scheduler.Node) (string, error) {
 	if n == nil {
-		return "", apiserver.Nil("apply Node")
+		return "", nilObject("apply Node")
 	}
 	if errs := meta.ValidateName(n.Name, nil); len(errs) > 0 {
 		return "", &meta.InvalidError{Kind: "Node", Name: n.Name, Causes: errs}

@@ -2,6 +2,8 @@ package rollsim
 
 import (
 	"cmp"
+	"errors"
+	"fmt"
 	"maps"
 	"slices"
 
@@ -12,14 +14,17 @@ import (
 )
 
 // ErrNilObject is the error of a method given a nil object to store.
-var ErrNilObject = apiserver.ErrNilObject
+var ErrNilObject = errors.New("nil object")
+
+// nilObject is the error of an operation given a nil object.
+func nilObject(what string) error { return fmt.Errorf("%s: %w", what, ErrNilObject) }
 
 // CreateDeployment defaults, validates and stores a new Deployment, then
 // lets the controllers react. It returns the stored Deployment (a copy).
 // On error nothing is stored.
 func (c *Cluster) CreateDeployment(d *deployment.Deployment) (*deployment.Deployment, error) {
 	if d == nil {
-		return nil, apiserver.Nil("create Deployment")
+		return nil, nilObject("create Deployment")
 	}
 	d = d.Clone()
 	if err := c.api.CreateDeployment(d); err != nil {
@@ -38,7 +43,7 @@ func (c *Cluster) CreateDeployment(d *deployment.Deployment) (*deployment.Deploy
 // an unconditional update). On error nothing changes.
 func (c *Cluster) UpdateDeployment(d *deployment.Deployment) (*deployment.Deployment, error) {
 	if d == nil {
-		return nil, apiserver.Nil("update Deployment")
+		return nil, nilObject("update Deployment")
 	}
 	return c.updated(c.api.UpdateDeployment(d.Clone()))
 }
@@ -51,7 +56,7 @@ func (c *Cluster) UpdateDeployment(d *deployment.Deployment) (*deployment.Deploy
 // any update. On error nothing changes.
 func (c *Cluster) UpdateDeploymentStatus(d *deployment.Deployment) (*deployment.Deployment, error) {
 	if d == nil {
-		return nil, apiserver.Nil("update Deployment status")
+		return nil, nilObject("update Deployment status")
 	}
 	return c.updated(c.api.UpdateDeploymentStatus(d.Clone()))
 }
@@ -121,7 +126,7 @@ func (c *Cluster) DeleteDeployment(namespace, name string) error {
 // owns, then lets the controllers react. On error nothing is stored.
 func (c *Cluster) CreateReplicaSet(rs *replicaset.ReplicaSet) (*replicaset.ReplicaSet, error) {
 	if rs == nil {
-		return nil, apiserver.Nil("create ReplicaSet")
+		return nil, nilObject("create ReplicaSet")
 	}
 	rs = rs.Clone()
 	if err := c.api.CreateReplicaSet(rs, func() error {

@@ -18,9 +18,9 @@ type WatchEventType string
 
 // The kinds of write a watch reports.
 const (
-	Added    WatchEventType = WatchEventType(apiserver.Added)
-	Modified WatchEventType = WatchEventType(apiserver.Modified)
-	Deleted  WatchEventType = WatchEventType(apiserver.Deleted)
+	Added    WatchEventType = "ADDED"
+	Modified WatchEventType = "MODIFIED"
+	Deleted  WatchEventType = "DELETED"
 )
 
 // WatchEvent is one write the cluster committed, as a watch sees it:

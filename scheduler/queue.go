@@ -17,7 +17,8 @@ import (
 type Queue interface {
 	// Waiting reports whether a pod still waits: it is stored and unbound.
 	Waiting(p *pod.Pod) bool
-	// Bind binds p to node, which Place has chosen and accounted p to.
+	// Bind binds p, which waited, to node, which Place has chosen and
+	// accounted p to.
 	Bind(p *pod.Pod, node string)
 	// Unschedulable tells that p still fits nowhere, and why.
 	Unschedulable(p *pod.Pod, why string)
@@ -30,11 +31,11 @@ func (s *Scheduler) Wait(p *pod.Pod, owner string) {
 	s.pending = append(s.pending, p)
 }
 
-// Bound records that p, of owner, runs on node (a pod that waited leaves
-// the queue's count). It sets p.NodeName.
-func (s *Scheduler) Bound(p *pod.Pod, owner, node string) {
-	if !p.Bound {
-		s.colocate(owner, "", -1) // it was pending
+// Bound records that p, of owner, runs on node; a pod that waited leaves
+// its owner's count of waiting pods. It sets p.NodeName.
+func (s *Scheduler) Bound(p *pod.Pod, owner, node string, waited bool) {
+	if waited {
+		s.colocate(owner, "", -1)
 	}
 	p.NodeName = node
 	s.colocate(owner, node, 1)

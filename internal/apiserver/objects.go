@@ -1,8 +1,6 @@
 package apiserver
 
 import (
-	"errors"
-	"fmt"
 	"maps"
 	"reflect"
 	"slices"
@@ -14,9 +12,6 @@ import (
 	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/replicaset"
 )
-
-// ErrNilObject is the error of a write given a nil object.
-var ErrNilObject = errors.New("nil object")
 
 // CreateDeployment defaults, validates and stores a client's new
 // Deployment d (the server's own copy from then on). On error nothing is
@@ -229,6 +224,3 @@ func (s *Server) PodOwner(p *pod.Pod) *replicaset.ReplicaSet {
 	}
 	return s.ReplicaSets[Key{p.Namespace, p.Owner.Name}]
 }
-
-// Nil returns the error of a write given a nil object.
-func Nil(what string) error { return fmt.Errorf("%s: %w", what, ErrNilObject) }

@@ -254,7 +254,7 @@ func (e controllerEnv) Waiting(p *pod.Pod) bool {
 	return e.l.api.Pods[apiserver.Key{Namespace: p.Namespace, Name: p.Name}] == p
 }
 
-func (e controllerEnv) Bind(p *pod.Pod, node string) { e.l.bindTo(p, e.l.api.PodOwner(p), node) }
+func (e controllerEnv) Bind(p *pod.Pod, node string) { e.l.bindTo(p, e.l.api.PodOwner(p), node, true) }
 
 // Unschedulable marks a pod that fits nowhere, with an event when the
 // reason is new.

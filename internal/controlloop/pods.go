@@ -20,7 +20,7 @@ import (
 func (l *Loop) place(p *pod.Pod, rs *replicaset.ReplicaSet) {
 	sched := l.api.Nodes
 	if !sched.HasNodes() {
-		l.bindTo(p, rs, "")
+		l.bindTo(p, rs, "", false)
 		return
 	}
 	node, why := sched.Place(p)
@@ -29,13 +29,14 @@ func (l *Loop) place(p *pod.Pod, rs *replicaset.ReplicaSet) {
 		controllerEnv{l}.Unschedulable(p, why)
 		return
 	}
-	l.bindTo(p, rs, node)
+	l.bindTo(p, rs, node, false)
 }
 
-// bindTo records that p runs on node and starts the kubelet's countdown.
-func (l *Loop) bindTo(p *pod.Pod, rs *replicaset.ReplicaSet, node string) {
+// bindTo records that p, which may have waited for room, runs on node,
+// and starts the kubelet's countdown.
+func (l *Loop) bindTo(p *pod.Pod, rs *replicaset.ReplicaSet, node string, waited bool) {
 	if node != "" {
-		l.api.Nodes.Bound(p, ownerUID(rs), node)
+		l.api.Nodes.Bound(p, ownerUID(rs), node, waited)
 	}
 	p.Bound = true
 	p.BoundAt = l.api.Now

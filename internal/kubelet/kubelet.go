@@ -1,9 +1,11 @@
 // Package kubelet decides the lifecycle of the simulated pods, as the
 // kubelet on a node lives it: how long a bound pod takes to start its
 // containers, when probes make it Ready, how long a deleted pod stays
-// Terminating, and when a crash-looping container starts again. It only
-// decides; the cluster applies its answers at the instants they name and
-// commits the pod writes they bring.
+// Terminating, and when a crash-looping container starts again. Its
+// decisions are pure functions of a pod's spec and the settings; the
+// lifecycle (lifecycle.go) applies them to stored pods through a Host,
+// the control loop, which commits the writes they bring and wakes the
+// kubelet at the instants they name.
 package kubelet
 
 import (
