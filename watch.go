@@ -98,7 +98,7 @@ type watcher struct {
 
 // notify hands each watcher its own copy of a committed write's object;
 // the API server calls it last at its commit point.
-func (c *Cluster) notify(w *apiserver.Write) {
+func (c *Cluster) notify(w apiserver.Change) {
 	if len(c.watchers) == 0 {
 		return
 	}

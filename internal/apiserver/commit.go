@@ -38,30 +38,46 @@ type Write struct {
 	Apply func() bool
 }
 
+// Change is what a committed write did, as the event handlers and the
+// watchers hear of it: the Write without its admission. They get it by
+// value, so that a write's closures never leave the commit point (and the
+// stack).
+type Change struct {
+	Op         Op
+	Deployment *deployment.Deployment
+	ReplicaSet *replicaset.ReplicaSet
+	Pod        *pod.Pod
+	Node       *scheduler.Node
+}
+
 // Kind names the written object's kind.
-func (w *Write) Kind() string {
+func (c Change) Kind() string {
 	switch {
-	case w.Deployment != nil:
+	case c.Deployment != nil:
 		return "Deployment"
-	case w.ReplicaSet != nil:
+	case c.ReplicaSet != nil:
 		return "ReplicaSet"
-	case w.Pod != nil:
+	case c.Pod != nil:
 		return "Pod"
 	}
 	return "Node"
 }
 
 // Meta returns the written object's metadata.
-func (w *Write) Meta() *meta.ObjectMeta {
+func (c Change) Meta() *meta.ObjectMeta {
 	switch {
-	case w.Deployment != nil:
-		return &w.Deployment.ObjectMeta
-	case w.ReplicaSet != nil:
-		return &w.ReplicaSet.ObjectMeta
-	case w.Pod != nil:
-		return &w.Pod.ObjectMeta
+	case c.Deployment != nil:
+		return &c.Deployment.ObjectMeta
+	case c.ReplicaSet != nil:
+		return &c.ReplicaSet.ObjectMeta
+	case c.Pod != nil:
+		return &c.Pod.ObjectMeta
 	}
-	return &w.Node.ObjectMeta
+	return &c.Node.ObjectMeta
+}
+
+func (w *Write) change() Change {
+	return Change{Op: w.Op, Deployment: w.Deployment, ReplicaSet: w.ReplicaSet, Pod: w.Pod, Node: w.Node}
 }
 
 // resources names each kind's resource, as errors name it.
@@ -87,8 +103,8 @@ func (s *Server) Commit(w Write) error {
 // they carry a resourceVersion) and Committed directly, storing their
 // change in between, so that they build no closure.
 func (s *Server) Check(w *Write) error {
-	if m := w.Meta(); w.Expect != 0 && w.Expect != m.ResourceVersion {
-		return &meta.ConflictError{Resource: resources[w.Kind()], Name: m.Name}
+	if ch := w.change(); w.Expect != 0 && w.Expect != ch.Meta().ResourceVersion {
+		return &meta.ConflictError{Resource: resources[ch.Kind()], Name: ch.Meta().Name}
 	}
 	if w.Admit != nil {
 		return w.Admit()
@@ -101,17 +117,18 @@ func (s *Server) Check(w *Write) error {
 // control loop's event handlers queue what it causes, and the watchers
 // are told.
 func (s *Server) Committed(w Write) {
-	m := w.Meta()
+	ch := w.change()
+	m := ch.Meta()
 	s.rv++
 	s.writes++
 	m.ResourceVersion = s.rv
 	if s.Handle != nil {
-		s.Handle(&w)
+		s.Handle(ch)
 	}
 	if s.DebugOn() {
-		s.Debug("commit", "type", string(w.Op), "kind", w.Kind(), "name", m.Name, "rv", m.ResourceVersion)
+		s.Debug("commit", "type", string(w.Op), "kind", ch.Kind(), "name", m.Name, "rv", m.ResourceVersion)
 	}
 	if s.Notify != nil {
-		s.Notify(&w)
+		s.Notify(ch)
 	}
 }

@@ -51,10 +51,10 @@ type Server struct {
 	Log *slog.Logger
 	// Handle is called with every committed write before the watchers
 	// are told: the control loop's event handlers, which queue syncs.
-	Handle func(*Write)
+	Handle func(Change)
 	// Notify, when set, is called last with every committed write and
 	// its resourceVersion: the cluster's watchers.
-	Notify func(*Write)
+	Notify func(Change)
 
 	Deployments map[Key]*deployment.Deployment
 	ReplicaSets map[Key]*replicaset.ReplicaSet

@@ -84,8 +84,8 @@ func TestCommitPoint(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := New(1, Epoch(), nil)
 			var handled, notified []Op
-			s.Handle = func(w *Write) { handled = append(handled, w.Op) }
-			s.Notify = func(w *Write) {
+			s.Handle = func(w Change) { handled = append(handled, w.Op) }
+			s.Notify = func(w Change) {
 				// The handlers have run by the time the watchers hear.
 				require.Len(t, handled, len(notified)+1)
 				notified = append(notified, w.Op)

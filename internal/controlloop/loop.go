@@ -104,7 +104,7 @@ func (l *Loop) Batch(f func() error) error {
 // written, and under Recreate when one of its pods is deleted; a
 // ReplicaSet syncs when it or one of its pods is written. Node writes
 // queue nothing; they change the scheduler's room.
-func (l *Loop) handle(w *apiserver.Write) {
+func (l *Loop) handle(w apiserver.Change) {
 	switch {
 	case w.Deployment != nil:
 		if w.Op == apiserver.Deleted {
