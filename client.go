@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/internal/podindex"
 	"github.com/rollsim/rollsim/kubectl"
 	"github.com/rollsim/rollsim/pod"
 )
@@ -43,7 +44,7 @@ func (c *Cluster) PodsOf(d *deployment.Deployment) []*pod.Pod {
 	}
 	var out []*pod.Pod
 	for _, rs := range c.api.ByOwner[stored.UID] {
-		rs.Pods(func(p *pod.Pod) bool {
+		rs.PodIndex(podindex.Token{}).All(func(p *pod.Pod) bool {
 			out = append(out, p.Clone())
 			return true
 		})

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/rollsim/rollsim/internal/podindex"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/replicaset"
@@ -86,7 +87,9 @@ func (f *fakeEnv) UpdateReplicaSet(cp *replicaset.ReplicaSet) error {
 	return nil
 }
 
-func (f *fakeEnv) ActivePods(rs *replicaset.ReplicaSet) int { return rs.ActivePods() }
+func (f *fakeEnv) ActivePods(rs *replicaset.ReplicaSet) int {
+	return rs.PodIndex(podindex.Token{}).Active()
+}
 
 // checkDeployment checks a Deployment write's resourceVersion against the
 // last one written, as the API server does, and moves it on.

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/rollsim/rollsim/internal/podindex"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/replicaset"
@@ -33,7 +34,7 @@ func TestOldPodsRunning(t *testing.T) {
 				rs := newTestReplicaSet(d, "web-old", 0, 0, epoch)
 				rs.Status.Replicas = tt.statusReplicas[i]
 				for range tt.pods[i] {
-					rs.AddPod(&pod.Pod{})
+					rs.PodIndex(podindex.Token{}).Add(&pod.Pod{}, 0)
 				}
 				old = append(old, rs)
 			}

@@ -17,9 +17,9 @@ type Env interface {
 	// Now returns the fake clock's time.
 	Now() time.Time
 	// CreatePod creates, stores and (if it can) binds a pod of rs from its
-	// template, and records it with rs.AddPod.
+	// template, and records it in rs's PodIndex.
 	CreatePod(rs *ReplicaSet) *pod.Pod
-	// DeletePod removes p from the cluster and from rs with rs.RemovePod.
+	// DeletePod deletes p, which leaves rs's PodIndex.
 	DeletePod(rs *ReplicaSet, p *pod.Pod)
 	// WriteStatus stores a new status of rs.
 	WriteStatus(rs *ReplicaSet, st Status)
@@ -41,7 +41,7 @@ type Env interface {
 func Sync(env Env, rs *ReplicaSet) bool {
 	st := rs.Observed()
 	changed := false
-	diff := rs.pods.active - int(rs.Spec.Replicas)
+	diff := rs.pods.Active() - int(rs.Spec.Replicas)
 	switch {
 	case diff < 0:
 		for range min(-diff, BurstReplicas) {
@@ -50,7 +50,7 @@ func Sync(env Env, rs *ReplicaSet) bool {
 		}
 		changed = true
 	case diff > 0:
-		victims := rs.pods.victims(min(diff, BurstReplicas), env.Now(), env.Colocation(rs))
+		victims := rs.pods.Victims(min(diff, BurstReplicas), env.Now(), env.Colocation(rs))
 		for _, p := range victims {
 			env.DeletePod(rs, p)
 			env.Event(&rs.ObjectMeta, "ReplicaSet", "Normal", "SuccessfulDelete", "Deleted pod: "+p.Name)

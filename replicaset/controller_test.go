@@ -37,13 +37,13 @@ func (f *fakeEnv) CreatePod(rs *ReplicaSet) *pod.Pod {
 	p := &pod.Pod{Spec: &rs.Spec.Template.Spec, Phase: pod.Pending, Bound: true, BoundAt: f.now}
 	p.Name, p.Namespace = fmt.Sprintf("%s-%d", rs.Name, f.nextIndex), rs.Namespace
 	p.CreationTimestamp, p.CreationIndex, p.Owner = f.now, f.nextIndex, rs.PodOwner()
-	rs.AddPod(p)
+	rs.pods.Add(p, rs.Spec.MinReadySeconds)
 	f.created = append(f.created, p.Name)
 	return p
 }
 
 func (f *fakeEnv) DeletePod(rs *ReplicaSet, p *pod.Pod) {
-	rs.RemovePod(p)
+	rs.pods.Remove(p)
 	f.deleted = append(f.deleted, p.Name)
 }
 
@@ -70,8 +70,8 @@ func newTestReplicaSet(replicas int32) *ReplicaSet {
 // makeReady starts pod p of rs and makes it Ready and available at at.
 func makeReady(rs *ReplicaSet, p *pod.Pod, at time.Time) {
 	p.Phase, p.Ready, p.ReadyTime = pod.Running, true, at
-	rs.PodChanged(p, false)
-	rs.SetAvailable(p)
+	rs.pods.Changed(p, false)
+	rs.pods.SetAvailable(p)
 }
 
 // TestSync checks one sync against the fake Env: it creates or deletes
@@ -115,7 +115,7 @@ func TestSync(t *testing.T) {
 			assert.Equal(t, tt.wantChanged, Sync(env, rs))
 			assert.Len(t, env.created, tt.wantCreated)
 			assert.Len(t, env.deleted, tt.wantDeleted)
-			assert.Equal(t, tt.ready+tt.unread+tt.wantCreated-tt.wantDeleted, rs.ActivePods(), "pods left")
+			assert.Equal(t, tt.ready+tt.unread+tt.wantCreated-tt.wantDeleted, rs.pods.Active(), "pods left")
 			if tt.wantStatus == nil {
 				assert.Empty(t, env.statuses)
 			} else {
@@ -186,5 +186,5 @@ func TestSyncRanksByNode(t *testing.T) {
 	env.now = epoch.Add(time.Minute)
 	Sync(env, rs)
 	require.Equal(t, []string{a.Name}, env.deleted, "the newer pod on the quiet node stays")
-	assert.True(t, slices.Contains(slices.Collect(rs.Pods), b))
+	assert.True(t, slices.Contains(slices.Collect(rs.pods.All), b))
 }

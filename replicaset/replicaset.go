@@ -2,15 +2,17 @@
 // creates and deletes pods until a ReplicaSet's active pods match
 // spec.replicas, and keeps its status.
 //
-// A ReplicaSet indexes its own pods by lifecycle state and keeps running
-// counts of them, so neither a status update nor the choice of pods to
-// delete scans every pod of the cluster.
+// The ReplicaSet a cluster stores indexes its own pods by lifecycle state
+// and keeps running counts of them (internal/podindex), so neither a
+// status update nor the choice of pods to delete scans every pod of the
+// cluster.
 package replicaset
 
 import (
 	"maps"
 	"time"
 
+	"github.com/rollsim/rollsim/internal/podindex"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
 )
@@ -23,7 +25,7 @@ type ReplicaSet struct {
 	// Status is the state last written by the controller.
 	Status Status
 
-	pods     podIndex
+	pods     podindex.Index
 	podOwner *meta.OwnerRef
 	// sharedAnnotations marks an update copy whose annotations are still
 	// the original's map (see UpdateCopy).
@@ -123,28 +125,20 @@ func (rs *ReplicaSet) Image() string { return rs.Spec.Template.Image() }
 // upstream: ../replicaset/replica_set_utils.go calculateStatus
 func (rs *ReplicaSet) Observed() Status {
 	st := rs.Status
-	st.Replicas = int32(rs.pods.active)
-	st.FullyLabeledReplicas = int32(rs.pods.active)
-	st.ReadyReplicas = int32(rs.pods.ready)
-	st.AvailableReplicas = int32(rs.pods.available)
-	st.TerminatingReplicas = int32(rs.pods.terminating)
+	st.Replicas = int32(rs.pods.Active())
+	st.FullyLabeledReplicas = int32(rs.pods.Active())
+	st.ReadyReplicas = int32(rs.pods.Ready())
+	st.AvailableReplicas = int32(rs.pods.Available())
+	st.TerminatingReplicas = int32(rs.pods.Terminating())
 	st.ObservedGeneration = rs.Generation
 	return st
 }
 
-// ActivePods returns the number of pods the ReplicaSet owns now, not
-// counting those being deleted. Only the cluster's own ReplicaSet keeps
-// its pods: a Clone or an UpdateCopy has none (a cluster's client counts
-// them with Cluster.PodsOf or the ReplicaSet's status).
-func (rs *ReplicaSet) ActivePods() int { return rs.pods.active }
-
-// TerminatingPods returns the number of its pods being deleted, running
-// out their grace period.
-func (rs *ReplicaSet) TerminatingPods() int { return rs.pods.terminating }
-
-// Pods calls yield for every pod the ReplicaSet owns, in no set order
-// (the cluster's own ReplicaSet only; see ActivePods).
-func (rs *ReplicaSet) Pods(yield func(*pod.Pod) bool) { rs.pods.all(yield) }
+// PodIndex returns the index of the pods of the ReplicaSet a cluster
+// stores, which that cluster keeps as its pods come, change and go. Its
+// argument's type is internal to this module: a client counts pods with
+// the ReplicaSet's status or Cluster.PodsOf, and a Clone has no index.
+func (rs *ReplicaSet) PodIndex(podindex.Token) *podindex.Index { return &rs.pods }
 
 // Revision returns the deployment.kubernetes.io/revision annotation as a
 // number: 0 when absent, -1 when it does not parse.

@@ -9,10 +9,14 @@ import (
 	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/internal/apiserver"
 	"github.com/rollsim/rollsim/internal/kubelet"
+	"github.com/rollsim/rollsim/internal/podindex"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/replicaset"
 )
+
+// index returns the pod index of a stored ReplicaSet.
+func index(rs *replicaset.ReplicaSet) *podindex.Index { return rs.PodIndex(podindex.Token{}) }
 
 // controllerEnv gives the controllers their view of the cluster: they
 // read the stored objects as upstream's read their listers' caches, and
@@ -47,7 +51,7 @@ func (e controllerEnv) CreatePod(rs *replicaset.ReplicaSet) *pod.Pod {
 	p.Owner = rs.PodOwner()
 	api.Created(&p.ObjectMeta)
 	api.Pods[apiserver.Key{Namespace: p.Namespace, Name: p.Name}] = p
-	rs.AddPod(p)
+	index(rs).Add(p, rs.Spec.MinReadySeconds)
 	api.Committed(apiserver.Write{Op: apiserver.Added, Pod: p})
 	l.place(p, rs)
 	return p
@@ -133,7 +137,7 @@ func (e controllerEnv) UpdateReplicaSet(cp *replicaset.ReplicaSet) error {
 	cp.ResourceVersion, cp.Generation = cur.ResourceVersion, cur.Generation
 	if minReadyChanged {
 		// Availability follows minReadySeconds.
-		for _, p := range cur.RecountAvailable(l.api.Now) {
+		for _, p := range index(cur).Recount(cur.Spec.MinReadySeconds, l.api.Now) {
 			kubelet.MayBecomeAvailable(kubeletHost{l}, p, cur)
 		}
 	}
@@ -142,7 +146,8 @@ func (e controllerEnv) UpdateReplicaSet(cp *replicaset.ReplicaSet) error {
 
 func (e controllerEnv) ActivePods(rs *replicaset.ReplicaSet) int {
 	if cur := e.l.api.ReplicaSets[apiserver.KeyOf(&rs.ObjectMeta)]; cur != nil && cur.UID == rs.UID {
-		return cur.ActivePods() + cur.TerminatingPods()
+		x := index(cur)
+		return x.Active() + x.Terminating()
 	}
 	return 0
 }

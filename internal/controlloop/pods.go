@@ -41,7 +41,7 @@ func (l *Loop) bindTo(p *pod.Pod, rs *replicaset.ReplicaSet, node string, waited
 	p.Bound = true
 	p.BoundAt = l.api.Now
 	p.Reason, p.Message = "", ""
-	rs.PodChanged(p, false)
+	index(rs).Changed(p, false)
 	if node != "" {
 		// Binding to a node is a write; with no nodes the pod is
 		// created bound.
@@ -71,7 +71,7 @@ func (l *Loop) removePod(rs *replicaset.ReplicaSet, p *pod.Pod) {
 	delete(l.api.Pods, apiserver.Key{Namespace: p.Namespace, Name: p.Name})
 	l.api.Nodes.Gone(p, ownerUID(rs))
 	if rs != nil && l.api.ReplicaSets[apiserver.KeyOf(&rs.ObjectMeta)] == rs {
-		rs.RemovePod(p)
+		index(rs).Remove(p)
 	}
 	l.api.Committed(apiserver.Write{Op: apiserver.Deleted, Pod: p})
 }
@@ -105,7 +105,7 @@ func (l *Loop) DeleteReplicaSet(rs *replicaset.ReplicaSet) {
 // deleteReplicaSet deletes rs and, first, its pods.
 func (l *Loop) deleteReplicaSet(rs *replicaset.ReplicaSet) {
 	var gone []*pod.Pod
-	rs.Pods(func(p *pod.Pod) bool { gone = append(gone, p); return true })
+	index(rs).All(func(p *pod.Pod) bool { gone = append(gone, p); return true })
 	for _, p := range gone {
 		l.deletePod(rs, p)
 	}

@@ -3,6 +3,7 @@ package kubelet
 import (
 	"time"
 
+	"github.com/rollsim/rollsim/internal/podindex"
 	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/replicaset"
 )
@@ -38,6 +39,10 @@ type Host interface {
 	Remove(p *pod.Pod, rs *replicaset.ReplicaSet)
 }
 
+// index returns the pod index of rs, which the kubelet keeps up to date
+// with what it does to the pods.
+func index(rs *replicaset.ReplicaSet) *podindex.Index { return rs.PodIndex(podindex.Token{}) }
+
 // Run does w to p, a pod of rs, at the instant its timer came due.
 func (k *Kubelet) Run(h Host, w Wake, p *pod.Pod, rs *replicaset.ReplicaSet) {
 	switch w {
@@ -67,7 +72,7 @@ func (k *Kubelet) start(h Host, p *pod.Pod, rs *replicaset.ReplicaSet) {
 	p.Phase = pod.Running
 	if k.CrashLoops(p.Spec) {
 		p.NeverReady = true
-		rs.PodChanged(p, p.Ready)
+		index(rs).Changed(p, p.Ready)
 		h.Commit(p)
 		h.After(h.Now().Add(p.Startup), Exits, p, rs)
 		return
@@ -75,7 +80,7 @@ func (k *Kubelet) start(h Host, p *pod.Pod, rs *replicaset.ReplicaSet) {
 	p.NeverReady = p.NeverReady || k.NeverReady(p.Spec)
 	wait := ReadyAfter(p.Spec)
 	if p.NeverReady || wait > 0 {
-		rs.PodChanged(p, p.Ready)
+		index(rs).Changed(p, p.Ready)
 		h.Commit(p)
 		if !p.NeverReady {
 			h.After(h.Now().Add(wait), ProbesPass, p, rs)
@@ -92,7 +97,7 @@ func passProbes(h Host, p *pod.Pod, rs *replicaset.ReplicaSet) {
 	// The API server keeps condition times to the second; availability
 	// under minReadySeconds counts from the stored time.
 	p.ReadyTime = h.Now().Truncate(time.Second)
-	rs.PodChanged(p, wasReady)
+	index(rs).Changed(p, wasReady)
 	h.Commit(p)
 	MayBecomeAvailable(h, p, rs)
 }
@@ -118,7 +123,7 @@ func restart(h Host, p *pod.Pod, rs *replicaset.ReplicaSet) {
 	before := p.Restarts
 	p.Restarts++
 	p.CrashLooping = false
-	rs.PodRestarted(p, before)
+	index(rs).Restarted(p, before)
 	h.Commit(p)
 	h.After(h.Now().Add(p.Startup), Exits, p, rs)
 }
@@ -130,7 +135,7 @@ func MayBecomeAvailable(h Host, p *pod.Pod, rs *replicaset.ReplicaSet) {
 		return
 	}
 	if p.IsAvailable(rs.Spec.MinReadySeconds, h.Now()) {
-		rs.SetAvailable(p)
+		index(rs).SetAvailable(p)
 		h.Available(rs)
 		return
 	}
@@ -145,7 +150,7 @@ func Terminate(h Host, p *pod.Pod, rs *replicaset.ReplicaSet, grace time.Duratio
 	p.DeletionTimestamp = now.Add(grace).Truncate(time.Second)
 	p.DeletionDeadline = now.Add(grace)
 	p.DeletionGracePeriodSeconds = int64((grace + time.Second - 1) / time.Second)
-	rs.PodTerminating(p)
+	index(rs).StartTerminating(p)
 	h.Commit(p)
 	h.After(p.DeletionDeadline, Gone, p, rs)
 }

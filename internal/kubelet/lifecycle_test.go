@@ -102,10 +102,10 @@ func TestLifecycle(t *testing.T) {
 			rs := &replicaset.ReplicaSet{Spec: replicaset.Spec{Replicas: 1, MinReadySeconds: tt.minReady}}
 			p := &pod.Pod{Spec: &pod.Spec{Containers: []pod.Container{{Name: "c", Image: tt.image, Extra: tt.extra}}}, Startup: k.StartupFor()}
 			p.Name = "web-1"
-			rs.AddPod(p)
+			index(rs).Add(p, 0)
 			h := &fakeHost{}
 			p.Bound, p.BoundAt = true, h.now
-			rs.PodChanged(p, false)
+			index(rs).Changed(p, false)
 			Bound(h, p, rs)
 			if tt.deleteAt > 0 {
 				h.run(k, rs, tt.deleteAt)

@@ -1,4 +1,4 @@
-package replicaset
+package podindex
 
 import (
 	"cmp"
@@ -36,7 +36,8 @@ const (
 // particular order, as upstream's getPodsToDelete does without ranking.
 func TestVictimsAgreeWithRanking(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		rs := newTestReplicaSet(0)
+		var x Index
+		epoch := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 		n := rapid.IntRange(1, 14).Draw(t, "pods")
 		var events []podEvent
 		created, started := epoch, epoch
@@ -80,21 +81,21 @@ func TestVictimsAgreeWithRanking(t *testing.T) {
 			last = e.at
 			switch e.kind {
 			case evCreate:
-				rs.AddPod(e.pod)
+				x.Add(e.pod, 0)
 			case evStart:
 				e.pod.Phase = pod.Running
-				rs.PodChanged(e.pod, false)
+				x.Changed(e.pod, false)
 			case evReady:
 				e.pod.Ready, e.pod.ReadyTime = true, e.at
-				rs.PodChanged(e.pod, false)
+				x.Changed(e.pod, false)
 			}
 		}
 		for _, p := range pods {
 			if rapid.IntRange(0, 5).Draw(t, "remove") == 0 {
-				rs.RemovePod(p)
+				x.Remove(p)
 			}
 		}
-		active := rs.ActivePods()
+		active := x.Active()
 		if active == 0 {
 			return
 		}
@@ -102,7 +103,7 @@ func TestVictimsAgreeWithRanking(t *testing.T) {
 		k := rapid.IntRange(1, active).Draw(t, "victims")
 
 		var ranked []pod.Ranked
-		rs.Pods(func(p *pod.Pod) bool {
+		x.All(func(p *pod.Pod) bool {
 			ranked = append(ranked, pod.Ranked{Pod: p})
 			return true
 		})
@@ -122,7 +123,7 @@ func TestVictimsAgreeWithRanking(t *testing.T) {
 		for _, r := range ranked[:k] {
 			want = append(want, r.Pod)
 		}
-		got := rs.pods.victims(k, now, nil)
+		got := x.Victims(k, now, nil)
 		if k == active {
 			byIndex := func(a, b *pod.Pod) int { return cmp.Compare(a.CreationIndex, b.CreationIndex) }
 			slices.SortFunc(got, byIndex)

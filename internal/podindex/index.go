@@ -1,4 +1,9 @@
-package replicaset
+// Package podindex keeps a ReplicaSet's pods in the order upstream's
+// ranking deletes them, with running counts, so that neither a status
+// update nor the choice of pods to delete visits every pod. The cluster
+// that stores a ReplicaSet keeps its index as the pods come, change and
+// go (replicaset.ReplicaSet.PodIndex); the ReplicaSet controller reads it.
+package podindex
 
 import (
 	"slices"
@@ -19,7 +24,13 @@ const (
 	numTiers
 )
 
-type podIndex struct {
+// Token is what replicaset.ReplicaSet.PodIndex asks for: only this module
+// can name it, so only the cluster reaches a ReplicaSet's index.
+type Token struct{}
+
+// Index is a ReplicaSet's pods by lifecycle tier, with counts. The zero
+// Index is empty and ready to use.
+type Index struct {
 	tiers     [numTiers]pod.List
 	active    int
 	ready     int
@@ -38,7 +49,7 @@ type podIndex struct {
 	// started out of creation order).
 	unreadyOutOfOrder bool
 	// minReady is the MinReadySeconds every pod's availability was last
-	// judged by (known once counted is set): RecountAvailable has nothing
+	// judged by (known once counted is set): Recount has nothing
 	// to do while the spec still says the same.
 	minReady int32
 	counted  bool
@@ -57,14 +68,23 @@ func tierOf(p *pod.Pod) int {
 	}
 }
 
-// The methods below keep rs's pod index; the cluster that stores rs
-// calls them as its pods come, change and go, and no one else should.
+// Active returns the number of active pods: not deleted.
+func (x *Index) Active() int { return x.active }
 
-// AddPod records a new pod of rs.
-func (rs *ReplicaSet) AddPod(p *pod.Pod) {
-	x := &rs.pods
+// Ready returns the number of active Ready pods.
+func (x *Index) Ready() int { return x.ready }
+
+// Available returns the number of active pods Ready for minReadySeconds.
+func (x *Index) Available() int { return x.available }
+
+// Terminating returns the number of deleted pods still running out their
+// grace period.
+func (x *Index) Terminating() int { return x.terminating }
+
+// Add records a new pod of a ReplicaSet whose spec says minReady.
+func (x *Index) Add(p *pod.Pod, minReady int32) {
 	if !x.counted {
-		x.minReady, x.counted = rs.Spec.MinReadySeconds, true
+		x.minReady, x.counted = minReady, true
 	}
 	x.active++
 	if p.Restarts > 0 {
@@ -73,9 +93,8 @@ func (rs *ReplicaSet) AddPod(p *pod.Pod) {
 	x.place(p)
 }
 
-// RemovePod forgets a pod of rs that is gone.
-func (rs *ReplicaSet) RemovePod(p *pod.Pod) {
-	x := &rs.pods
+// Remove forgets a pod that is gone.
+func (x *Index) Remove(p *pod.Pod) {
 	if p.Terminating() && p.InList() == nil {
 		x.terminating--
 		return
@@ -83,11 +102,10 @@ func (rs *ReplicaSet) RemovePod(p *pod.Pod) {
 	x.deactivate(p)
 }
 
-// PodTerminating records that a pod of rs was deleted and runs out its
-// grace period: it is no longer active, but counted as terminating until
-// RemovePod.
-func (rs *ReplicaSet) PodTerminating(p *pod.Pod) {
-	x := &rs.pods
+// StartTerminating records that a pod was deleted and runs out its grace
+// period: it is no longer active, but counted as terminating until
+// Remove.
+func (x *Index) StartTerminating(p *pod.Pod) {
 	if p.InList() == nil {
 		return
 	}
@@ -96,7 +114,7 @@ func (rs *ReplicaSet) PodTerminating(p *pod.Pod) {
 }
 
 // deactivate takes an active pod out of the tiers and counts.
-func (x *podIndex) deactivate(p *pod.Pod) {
+func (x *Index) deactivate(p *pod.Pod) {
 	if l := p.InList(); l != nil {
 		l.Remove(p)
 	}
@@ -119,18 +137,17 @@ func (x *podIndex) deactivate(p *pod.Pod) {
 	}
 }
 
-// PodRestarted records that a container of an active pod of rs restarted
+// Restarted records that a container of an active pod restarted
 // (p.Restarts has grown from before).
-func (rs *ReplicaSet) PodRestarted(p *pod.Pod, before int32) {
+func (x *Index) Restarted(p *pod.Pod, before int32) {
 	if before == 0 && p.Restarts > 0 && p.InList() != nil {
-		rs.pods.restarted++
+		x.restarted++
 	}
 }
 
-// PodChanged re-files a pod of rs after its binding, phase or readiness
-// changed. wasReady tells its readiness before the change.
-func (rs *ReplicaSet) PodChanged(p *pod.Pod, wasReady bool) {
-	x := &rs.pods
+// Changed re-files a pod after its binding, phase or readiness changed.
+// wasReady tells its readiness before the change.
+func (x *Index) Changed(p *pod.Pod, wasReady bool) {
 	if p.InList() == nil {
 		return // terminating: no longer indexed
 	}
@@ -150,32 +167,32 @@ func (rs *ReplicaSet) PodChanged(p *pod.Pod, wasReady bool) {
 	}
 }
 
-// SetAvailable marks a Ready pod of rs available; it reports whether that
+// SetAvailable marks a Ready pod available; it reports whether that
 // changed anything.
-func (rs *ReplicaSet) SetAvailable(p *pod.Pod) bool {
+func (x *Index) SetAvailable(p *pod.Pod) bool {
 	if p.Available || !p.Ready {
 		return false
 	}
 	p.Available = true
-	rs.pods.available++
+	x.available++
 	return true
 }
 
-// RecountAvailable re-evaluates every pod's availability at now, after
-// MinReadySeconds changed, and returns the Ready pods not yet available.
-// When MinReadySeconds is the one the pods were last judged by, every
+// Recount re-evaluates every pod's availability at now, after the
+// ReplicaSet's minReadySeconds changed to minReady, and returns the Ready
+// pods not yet available. When minReady is the one the pods were last
+// judged by, every
 // pod's availability is already current and each pod still waiting has
 // its timer: it returns nil at once, without visiting the pods, so that a
 // resize (which reaches here as any spec change does) costs O(1).
-func (rs *ReplicaSet) RecountAvailable(now time.Time) []*pod.Pod {
-	x := &rs.pods
-	if x.counted && x.minReady == rs.Spec.MinReadySeconds {
+func (x *Index) Recount(minReady int32, now time.Time) []*pod.Pod {
+	if x.counted && x.minReady == minReady {
 		return nil
 	}
-	x.minReady, x.counted = rs.Spec.MinReadySeconds, true
+	x.minReady, x.counted = minReady, true
 	var waiting []*pod.Pod
 	x.tiers[tierReady].All(func(p *pod.Pod) bool {
-		avail := p.IsAvailable(rs.Spec.MinReadySeconds, now)
+		avail := p.IsAvailable(minReady, now)
 		if avail != p.Available {
 			p.Available = avail
 			if avail {
@@ -192,7 +209,7 @@ func (rs *ReplicaSet) RecountAvailable(now time.Time) []*pod.Pod {
 	return waiting
 }
 
-func (x *podIndex) place(p *pod.Pod) {
+func (x *Index) place(p *pod.Pod) {
 	t := tierOf(p)
 	l := &x.tiers[t]
 	if b := l.Back(); b != nil && b != p && b.NewerThan(&p.ObjectMeta) {
@@ -205,7 +222,9 @@ func (x *podIndex) place(p *pod.Pod) {
 	l.PushBack(p)
 }
 
-func (x *podIndex) all(yield func(*pod.Pod) bool) {
+// All calls yield with each pod, terminating ones excepted, tier by
+// tier, until it returns false.
+func (x *Index) All(yield func(*pod.Pod) bool) {
 	for t := range x.tiers {
 		for p := x.tiers[t].Front(); p != nil; {
 			next := p.Next()
@@ -217,15 +236,15 @@ func (x *podIndex) all(yield func(*pod.Pod) bool) {
 	}
 }
 
-// victims returns the n pods upstream's ranking deletes first at now. With
+// Victims returns the n pods upstream's ranking deletes first at now. With
 // colocated nil every pod shares one node (or none) and the tiers give the
 // order directly; otherwise the full ranking is applied with colocated
 // giving, for a pod, the number of active pods of the same owner on its node.
 // upstream: ../replicaset/replica_set.go getPodsToDelete
-func (x *podIndex) victims(n int, now time.Time, colocated func(*pod.Pod) int) []*pod.Pod {
+func (x *Index) Victims(n int, now time.Time, colocated func(*pod.Pod) int) []*pod.Pod {
 	out := make([]*pod.Pod, 0, n)
 	if n >= x.active {
-		x.all(func(p *pod.Pod) bool { out = append(out, p); return true })
+		x.All(func(p *pod.Pod) bool { out = append(out, p); return true })
 		return out
 	}
 	// The tiers give the order directly only while each lists its pods
@@ -233,7 +252,7 @@ func (x *podIndex) victims(n int, now time.Time, colocated func(*pod.Pod) int) [
 	// ranking decides.
 	if colocated != nil || x.unreadyOutOfOrder || x.restarted > 0 {
 		ranked := make([]pod.Ranked, 0, x.active)
-		x.all(func(p *pod.Pod) bool {
+		x.All(func(p *pod.Pod) bool {
 			r := pod.Ranked{Pod: p}
 			if colocated != nil {
 				r.Colocated = colocated(p)
