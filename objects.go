@@ -64,20 +64,25 @@ func (c *Cluster) UpdateDeploymentStatus(d *deployment.Deployment) (*deployment.
 // updated lets the controllers react to a client's update of a stored
 // Deployment and returns a copy of it.
 func (c *Cluster) updated(cur *deployment.Deployment, err error) (*deployment.Deployment, error) {
-	if err != nil {
-		return nil, err
+	if err == nil {
+		c.loop.Reconcile()
 	}
-	c.loop.Reconcile()
-	return cur.Clone(), nil
+	return cloned(cur, err)
 }
 
 // Deployment returns a copy of the named Deployment.
 func (c *Cluster) Deployment(namespace, name string) (*deployment.Deployment, error) {
-	d, err := c.api.Deployment(namespace, name)
+	return cloned(c.api.Deployment(namespace, name))
+}
+
+// cloned returns a copy of a stored object the API server found: what a
+// client reads is never the cluster's own object.
+func cloned[V interface{ Clone() V }](o V, err error) (V, error) {
 	if err != nil {
-		return nil, err
+		var none V
+		return none, err
 	}
-	return d.Clone(), nil
+	return o.Clone(), nil
 }
 
 // ViewDeployment calls f with the stored Deployment itself rather than a
@@ -114,12 +119,18 @@ func sortedClones[V interface{ Clone() V }](m map[apiserver.Key]V) []V {
 
 // DeleteDeployment removes a Deployment with its ReplicaSets and pods.
 func (c *Cluster) DeleteDeployment(namespace, name string) error {
-	d, err := c.api.Deployment(namespace, name)
-	if err != nil {
+	return then(c.loop.DeleteDeployment)(c.api.Deployment(namespace, name))
+}
+
+// then returns a function that calls f with an object the API server
+// found, and returns the error of a lookup that found nothing.
+func then[V any](f func(V)) func(V, error) error {
+	return func(o V, err error) error {
+		if err == nil {
+			f(o)
+		}
 		return err
 	}
-	c.loop.DeleteDeployment(d)
-	return nil
 }
 
 // CreateReplicaSet validates and stores a ReplicaSet that no Deployment
@@ -151,11 +162,7 @@ func (c *Cluster) ScaleReplicaSet(namespace, name string, replicas int32) error 
 
 // ReplicaSet returns a copy of the named ReplicaSet.
 func (c *Cluster) ReplicaSet(namespace, name string) (*replicaset.ReplicaSet, error) {
-	rs, err := c.api.ReplicaSet(namespace, name)
-	if err != nil {
-		return nil, err
-	}
-	return rs.Clone(), nil
+	return cloned(c.api.ReplicaSet(namespace, name))
 }
 
 // ReplicaSets returns copies of every ReplicaSet, by namespace and name.
@@ -186,12 +193,7 @@ func (c *Cluster) ReplicaSetsOf(d *deployment.Deployment) []*replicaset.ReplicaS
 // with background propagation does; a Deployment that owned it creates
 // it again at its next sync, as upstream's controller does.
 func (c *Cluster) DeleteReplicaSet(namespace, name string) error {
-	rs, err := c.api.ReplicaSet(namespace, name)
-	if err != nil {
-		return err
-	}
-	c.loop.DeleteReplicaSet(rs)
-	return nil
+	return then(c.loop.DeleteReplicaSet)(c.api.ReplicaSet(namespace, name))
 }
 
 // Pods returns copies of every pod, by namespace and name.
@@ -201,11 +203,7 @@ func (c *Cluster) Pods() []*pod.Pod {
 
 // Pod returns a copy of the named pod.
 func (c *Cluster) Pod(namespace, name string) (*pod.Pod, error) {
-	p, err := c.api.Pod(namespace, name)
-	if err != nil {
-		return nil, err
-	}
-	return p.Clone(), nil
+	return cloned(c.api.Pod(namespace, name))
 }
 
 // PodCount returns the number of pods in the cluster.
@@ -215,10 +213,5 @@ func (c *Cluster) PodCount() int { return len(c.api.Pods) }
 // (SetPodShutdown), it stays Terminating for its grace period. Its
 // ReplicaSet replaces it at once.
 func (c *Cluster) DeletePod(namespace, name string) error {
-	p, err := c.api.Pod(namespace, name)
-	if err != nil {
-		return err
-	}
-	c.loop.DeletePod(p)
-	return nil
+	return then(c.loop.DeletePod)(c.api.Pod(namespace, name))
 }

@@ -43,33 +43,13 @@ type WatchEvent struct {
 
 // Kind names the kind of the written object: "Deployment", "ReplicaSet",
 // "Pod" or "Node".
-func (e WatchEvent) Kind() string {
-	switch {
-	case e.Deployment != nil:
-		return "Deployment"
-	case e.ReplicaSet != nil:
-		return "ReplicaSet"
-	case e.Pod != nil:
-		return "Pod"
-	case e.Node != nil:
-		return "Node"
-	}
-	return ""
-}
+func (e WatchEvent) Kind() string { return e.change().Kind() }
 
 // Meta returns the written object's metadata.
-func (e WatchEvent) Meta() *meta.ObjectMeta {
-	switch {
-	case e.Deployment != nil:
-		return &e.Deployment.ObjectMeta
-	case e.ReplicaSet != nil:
-		return &e.ReplicaSet.ObjectMeta
-	case e.Pod != nil:
-		return &e.Pod.ObjectMeta
-	case e.Node != nil:
-		return &e.Node.ObjectMeta
-	}
-	return nil
+func (e WatchEvent) Meta() *meta.ObjectMeta { return e.change().Meta() }
+
+func (e WatchEvent) change() apiserver.Change {
+	return apiserver.Change{Deployment: e.Deployment, ReplicaSet: e.ReplicaSet, Pod: e.Pod, Node: e.Node}
 }
 
 // Watch calls f with every write the cluster commits from now on, in

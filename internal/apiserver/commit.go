@@ -50,7 +50,7 @@ type Change struct {
 	Node       *scheduler.Node
 }
 
-// Kind names the written object's kind.
+// Kind names the written object's kind, "" for none.
 func (c Change) Kind() string {
 	switch {
 	case c.Deployment != nil:
@@ -59,11 +59,13 @@ func (c Change) Kind() string {
 		return "ReplicaSet"
 	case c.Pod != nil:
 		return "Pod"
+	case c.Node != nil:
+		return "Node"
 	}
-	return "Node"
+	return ""
 }
 
-// Meta returns the written object's metadata.
+// Meta returns the written object's metadata, nil for none.
 func (c Change) Meta() *meta.ObjectMeta {
 	switch {
 	case c.Deployment != nil:
@@ -72,8 +74,10 @@ func (c Change) Meta() *meta.ObjectMeta {
 		return &c.ReplicaSet.ObjectMeta
 	case c.Pod != nil:
 		return &c.Pod.ObjectMeta
+	case c.Node != nil:
+		return &c.Node.ObjectMeta
 	}
-	return &c.Node.ObjectMeta
+	return nil
 }
 
 func (w *Write) change() Change {

@@ -27,10 +27,7 @@ func (s *Server) CreateDeployment(d *deployment.Deployment) error {
 			if err := deployment.Validate(d, nil); err != nil {
 				return err
 			}
-			if _, ok := s.Deployments[KeyOf(&d.ObjectMeta)]; ok {
-				return &meta.AlreadyExistsError{Resource: "deployments.apps", Name: d.Name}
-			}
-			return nil
+			return absent(s.Deployments, "deployments.apps", &d.ObjectMeta)
 		},
 		Apply: func() bool {
 			s.Created(&d.ObjectMeta)
@@ -105,11 +102,25 @@ func StoreDeploymentSpec(cur, d *deployment.Deployment, owned bool) bool {
 
 // Deployment returns the stored Deployment of that name.
 func (s *Server) Deployment(namespace, name string) (*deployment.Deployment, error) {
-	d, ok := s.Deployments[Key{Namespace(namespace), name}]
-	if !ok {
-		return nil, &meta.NotFoundError{Resource: "deployments.apps", Name: name}
+	return get(s.Deployments, "deployments.apps", namespace, name)
+}
+
+// absent is the check of a create: nothing of m's resource may have the
+// new object's name already.
+func absent[V any](m map[Key]*V, resource string, o *meta.ObjectMeta) error {
+	if _, ok := m[KeyOf(o)]; ok {
+		return &meta.AlreadyExistsError{Resource: resource, Name: o.Name}
 	}
-	return d, nil
+	return nil
+}
+
+// get returns the stored object of that name, or the API server's
+// NotFound for resource.
+func get[V any](m map[Key]*V, resource, namespace, name string) (*V, error) {
+	if o, ok := m[Key{Namespace(namespace), name}]; ok {
+		return o, nil
+	}
+	return nil, &meta.NotFoundError{Resource: resource, Name: name}
 }
 
 // RemoveDeployment deletes a stored Deployment; the caller deletes what
@@ -143,10 +154,7 @@ func (s *Server) CreateReplicaSet(rs *replicaset.ReplicaSet, admit func() error)
 					return err
 				}
 			}
-			if _, ok := s.ReplicaSets[KeyOf(&rs.ObjectMeta)]; ok {
-				return &meta.AlreadyExistsError{Resource: "replicasets.apps", Name: rs.Name}
-			}
-			return nil
+			return absent(s.ReplicaSets, "replicasets.apps", &rs.ObjectMeta)
 		},
 		Apply: func() bool {
 			s.Created(&rs.ObjectMeta)
@@ -186,11 +194,7 @@ func (s *Server) ScaleReplicaSet(namespace, name string, replicas int32) error {
 
 // ReplicaSet returns the stored ReplicaSet of that name.
 func (s *Server) ReplicaSet(namespace, name string) (*replicaset.ReplicaSet, error) {
-	rs, ok := s.ReplicaSets[Key{Namespace(namespace), name}]
-	if !ok {
-		return nil, &meta.NotFoundError{Resource: "replicasets.apps", Name: name}
-	}
-	return rs, nil
+	return get(s.ReplicaSets, "replicasets.apps", namespace, name)
 }
 
 // RemoveReplicaSet deletes a stored ReplicaSet; the caller deletes its
@@ -210,11 +214,7 @@ func (s *Server) RemoveReplicaSet(rs *replicaset.ReplicaSet) {
 
 // Pod returns the stored pod of that name.
 func (s *Server) Pod(namespace, name string) (*pod.Pod, error) {
-	p, ok := s.Pods[Key{Namespace(namespace), name}]
-	if !ok {
-		return nil, &meta.NotFoundError{Resource: "pods", Name: name}
-	}
-	return p, nil
+	return get(s.Pods, "pods", namespace, name)
 }
 
 // PodOwner returns the stored ReplicaSet a pod names as its owner, or nil.
