@@ -23,6 +23,8 @@ type request struct {
 	name      string
 	sub       string
 	query     url.Values
+	// body is a write's request body, read once by the router.
+	body []byte
 }
 
 func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
@@ -100,7 +102,11 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 	}
 	var err error
 	var out response
+	if r.Method != http.MethodGet {
+		req.body, err = writePreamble(r, req)
+	}
 	switch {
+	case err != nil:
 	case r.Method == http.MethodGet && req.name == "":
 		err = h.list(w, r, req)
 	case r.Method == http.MethodGet && req.sub == "scale":
@@ -343,6 +349,15 @@ func resourceList(gv string, rs []*resource) metav1.APIResourceList {
 		}
 	}
 	return out
+}
+
+// writePreamble is what every write's handler starts with: dry runs are
+// refused, and the body is read.
+func writePreamble(r *http.Request, req request) ([]byte, error) {
+	if len(req.query["dryRun"]) > 0 {
+		return nil, badRequest("dry run is not supported by rollsim")
+	}
+	return readBody(r)
 }
 
 // maxBodyBytes is the API server's default limit on a request body.

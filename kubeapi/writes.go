@@ -112,17 +112,7 @@ func decodeDeploymentFor(w http.ResponseWriter, body []byte, req request) (*depl
 	return d, nil
 }
 
-func (h *Handler) refuseDryRun(q url.Values) error {
-	if len(q["dryRun"]) > 0 {
-		return badRequest("dry run is not supported by rollsim")
-	}
-	return nil
-}
-
 func (h *Handler) create(w http.ResponseWriter, r *http.Request, req request, out *response) error {
-	if err := h.refuseDryRun(req.query); err != nil {
-		return err
-	}
 	if req.res.namespaced {
 		// As the API server's namespace admission: no object goes into a
 		// namespace that does not exist.
@@ -130,10 +120,7 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, req request, ou
 			return fromStatusError(apierrors.NewNotFound(schema.GroupResource{Resource: "namespaces"}, req.namespace))
 		}
 	}
-	body, err := readBody(r)
-	if err != nil {
-		return err
-	}
+	body := req.body
 	var m *metav1.ObjectMeta
 	var obj any
 	switch req.res {
@@ -222,16 +209,10 @@ func alreadyExists(r *resource, name string) error {
 // lock is held throughout, so a patch cannot conflict with another
 // write; an update or patch naming a stale resourceVersion does.
 func (h *Handler) update(w http.ResponseWriter, r *http.Request, req request, out *response) error {
-	if err := h.refuseDryRun(req.query); err != nil {
-		return err
-	}
 	if req.res != deploymentsResource && req.res != nodesResource {
 		return methodNotSupported(req.res, verbOf(r.Method, req))
 	}
-	body, err := readBody(r)
-	if err != nil {
-		return err
-	}
+	body := req.body
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if r.Method == http.MethodPatch {
@@ -288,13 +269,7 @@ func (h *Handler) update(w http.ResponseWriter, r *http.Request, req request, ou
 // subresource: only the status is taken; the controller then syncs the
 // Deployment and writes the status it computes, as upstream's does.
 func (h *Handler) updateStatus(w http.ResponseWriter, r *http.Request, req request, out *response) error {
-	if err := h.refuseDryRun(req.query); err != nil {
-		return err
-	}
-	body, err := readBody(r)
-	if err != nil {
-		return err
-	}
+	body := req.body
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if r.Method == http.MethodPatch {
@@ -376,14 +351,9 @@ func schemaOf(o apiObject) any {
 }
 
 // deleteOptions reads a delete's options from its body and query.
-func (h *Handler) deleteOptions(r *http.Request, req request) (metav1.DeleteOptions, error) {
+func (h *Handler) deleteOptions(req request) (metav1.DeleteOptions, error) {
 	var opts metav1.DeleteOptions
-	if err := h.refuseDryRun(req.query); err != nil {
-		return opts, err
-	}
-	if body, err := readBody(r); err != nil {
-		return opts, err
-	} else if len(strings.TrimSpace(string(body))) > 0 {
+	if body := req.body; len(strings.TrimSpace(string(body))) > 0 {
 		var err error
 		if isProtobuf(body) {
 			_, _, err = scheme.Codecs.UniversalDeserializer().Decode(body, nil, &opts)
@@ -411,7 +381,7 @@ func (h *Handler) deleteOptions(r *http.Request, req request) (metav1.DeleteOpti
 }
 
 func (h *Handler) delete(w http.ResponseWriter, r *http.Request, req request, out *response) error {
-	opts, err := h.deleteOptions(r, req)
+	opts, err := h.deleteOptions(req)
 	if err != nil {
 		return err
 	}
@@ -458,7 +428,7 @@ func (h *Handler) remove(r *resource, namespace, name string) error {
 // deleteCollection deletes every object of the collection its selectors
 // pick, one after the other, and answers the list of them as they were.
 func (h *Handler) deleteCollection(w http.ResponseWriter, r *http.Request, req request, out *response) error {
-	if _, err := h.deleteOptions(r, req); err != nil {
+	if _, err := h.deleteOptions(req); err != nil {
 		return err
 	}
 	if !hasVerb(req.res, "delete") {
@@ -508,9 +478,6 @@ func success(r *resource, name, uid string) metav1.Status {
 // evict serves the eviction subresource kubectl drain uses: the pod is
 // deleted at once, and its ReplicaSet replaces it.
 func (h *Handler) evict(w http.ResponseWriter, req request, out *response) error {
-	if err := h.refuseDryRun(req.query); err != nil {
-		return err
-	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if err := h.c.DeletePod(req.namespace, req.name); err != nil {
@@ -566,13 +533,7 @@ func (h *Handler) getScale(w http.ResponseWriter, r *http.Request, req request) 
 // writeScale serves PUT and PATCH of the scale subresource: only
 // spec.replicas is taken, and a stale resourceVersion is a conflict.
 func (h *Handler) writeScale(w http.ResponseWriter, r *http.Request, req request, out *response) error {
-	if err := h.refuseDryRun(req.query); err != nil {
-		return err
-	}
-	body, err := readBody(r)
-	if err != nil {
-		return err
-	}
+	body := req.body
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	cur, err := h.scale(req)
