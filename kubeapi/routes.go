@@ -119,10 +119,9 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 		err = h.evict(w, req, &out)
 	case r.Method == http.MethodPut && req.sub == "scale", r.Method == http.MethodPatch && req.sub == "scale":
 		err = h.writeScale(w, r, req, &out)
-	case (r.Method == http.MethodPut || r.Method == http.MethodPatch) && req.name != "" && req.sub == "":
+	case (r.Method == http.MethodPut || r.Method == http.MethodPatch) && req.name != "" && req.sub == "",
+		(r.Method == http.MethodPut || r.Method == http.MethodPatch) && req.sub == "status" && req.res == deploymentsResource:
 		err = h.update(w, r, req, &out)
-	case (r.Method == http.MethodPut || r.Method == http.MethodPatch) && req.sub == "status" && req.res == deploymentsResource:
-		err = h.updateStatus(w, r, req, &out)
 	case r.Method == http.MethodDelete && req.name != "" && req.sub == "":
 		err = h.delete(w, r, req, &out)
 	case r.Method == http.MethodDelete && req.name == "":

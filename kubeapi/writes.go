@@ -154,40 +154,17 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, req request, ou
 	// The server sets these; what a client sends is ignored.
 	m.UID, m.ResourceVersion, m.Generation, m.CreationTimestamp = "", "", 0, metav1.Time{}
 	var created apiObject
+	var err error
 	switch o := obj.(type) {
 	case *appsv1.Deployment:
-		d, err := FromDeployment(o)
-		if err != nil {
-			return badRequest(err.Error())
-		}
-		stored, err := h.c.CreateDeployment(d)
-		if err != nil {
-			return toAPIError(err, req.res, m.Name)
-		}
-		created = Deployment(stored)
+		created, err = convertStore(o, FromDeployment, h.c.CreateDeployment, Deployment, req.res, m.Name)
 	case *appsv1.ReplicaSet:
-		rs, err := FromReplicaSet(o)
-		if err != nil {
-			return badRequest(err.Error())
-		}
-		stored, err := h.c.CreateReplicaSet(rs)
-		if err != nil {
-			return toAPIError(err, req.res, m.Name)
-		}
-		created = ReplicaSet(stored)
+		created, err = convertStore(o, FromReplicaSet, h.c.CreateReplicaSet, ReplicaSet, req.res, m.Name)
 	case *corev1.Node:
 		if _, err := h.c.Node(o.Name); err == nil {
 			return toAPIError(alreadyExists(req.res, o.Name), req.res, o.Name)
 		}
-		n, err := FromNode(o)
-		if err != nil {
-			return badRequest(err.Error())
-		}
-		if _, err := h.c.ApplyNode(n); err != nil {
-			return toAPIError(err, req.res, o.Name)
-		}
-		stored, _ := h.c.Node(o.Name)
-		created = Node(stored)
+		created, err = h.applyNode(o, req.res)
 	case *corev1.Namespace:
 		if _, ok := h.namespaces[o.Name]; ok {
 			return toAPIError(alreadyExists(req.res, o.Name), req.res, o.Name)
@@ -195,26 +172,60 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, req request, ou
 		h.noteNamespace(o.Name)
 		created = h.namespaceObject(o.Name)
 	}
+	if err != nil {
+		return err
+	}
 	h.activity()
 	out.set(http.StatusCreated, created)
 	return nil
+}
+
+// convertStore converts a client's object with from, stores it with
+// write and converts what was stored back with to, answering a bad
+// object with the API server's errors.
+func convertStore[I, O any, A apiObject](in I, from func(I) (O, error), write func(O) (O, error), to func(O) A, r *resource, name string) (apiObject, error) {
+	o, err := from(in)
+	if err != nil {
+		return nil, badRequest(err.Error())
+	}
+	stored, err := write(o)
+	if err != nil {
+		return nil, toAPIError(err, r, name)
+	}
+	return to(stored), nil
+}
+
+// applyNode stores a client's Node, new or changed.
+func (h *Handler) applyNode(in *corev1.Node, r *resource) (apiObject, error) {
+	n, err := FromNode(in)
+	if err != nil {
+		return nil, badRequest(err.Error())
+	}
+	if _, err := h.c.ApplyNode(n); err != nil {
+		return nil, toAPIError(err, r, in.Name)
+	}
+	stored, _ := h.c.Node(in.Name)
+	return Node(stored), nil
 }
 
 func alreadyExists(r *resource, name string) error {
 	return fromStatusError(alreadyExistsStatus(r, name))
 }
 
-// update serves PUT and PATCH of an object: a patch is applied to the
-// object as it is now, and the result stored as an update would be. The
-// lock is held throughout, so a patch cannot conflict with another
-// write; an update or patch naming a stale resourceVersion does.
+// update serves PUT and PATCH of an object, and of a Deployment's status
+// subresource: a patch is applied to the object as it is now, and the
+// result stored as an update would be. The lock is held throughout, so a
+// patch cannot conflict with another write; an update or patch naming a
+// stale resourceVersion does. Of a status, only the status is taken; the
+// controller then syncs the Deployment and writes the status it
+// computes, as upstream's does.
 func (h *Handler) update(w http.ResponseWriter, r *http.Request, req request, out *response) error {
 	if req.res != deploymentsResource && req.res != nodesResource {
 		return methodNotSupported(req.res, verbOf(r.Method, req))
 	}
-	body := req.body
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	body := req.body
 	if r.Method == http.MethodPatch {
 		cur, err := h.find(req.res, req.namespace, req.name)
 		if err != nil {
@@ -224,18 +235,20 @@ func (h *Handler) update(w http.ResponseWriter, r *http.Request, req request, ou
 			return err
 		}
 	}
+	var stored apiObject
 	switch req.res {
 	case deploymentsResource:
 		d, err := decodeDeploymentFor(w, body, req)
 		if err != nil {
 			return err
 		}
-		stored, err := h.c.UpdateDeployment(d)
-		if err != nil {
-			return toAPIError(err, req.res, req.name)
+		write := h.c.UpdateDeployment
+		if req.sub == "status" {
+			write = h.c.UpdateDeploymentStatus
 		}
-		h.activity()
-		out.set(http.StatusOK, Deployment(stored))
+		if stored, err = convertStore(d, same, write, Deployment, req.res, req.name); err != nil {
+			return err
+		}
 	case nodesResource:
 		in := &corev1.Node{}
 		if err := decode(w, body, in, req.query, req.res); err != nil {
@@ -251,48 +264,17 @@ func (h *Handler) update(w http.ResponseWriter, r *http.Request, req request, ou
 		if in.ResourceVersion != "" && in.ResourceVersion != strconv.FormatUint(cur.ResourceVersion, 10) {
 			return toAPIError(conflict(req.res, req.name), req.res, req.name)
 		}
-		n, err := FromNode(in)
-		if err != nil {
-			return badRequest(err.Error())
-		}
-		if _, err := h.c.ApplyNode(n); err != nil {
-			return toAPIError(err, req.res, req.name)
-		}
-		stored, _ := h.c.Node(req.name)
-		h.activity()
-		out.set(http.StatusOK, Node(stored))
-	}
-	return nil
-}
-
-// updateStatus serves PUT and PATCH of a Deployment's status
-// subresource: only the status is taken; the controller then syncs the
-// Deployment and writes the status it computes, as upstream's does.
-func (h *Handler) updateStatus(w http.ResponseWriter, r *http.Request, req request, out *response) error {
-	body := req.body
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if r.Method == http.MethodPatch {
-		cur, err := h.find(req.res, req.namespace, req.name)
-		if err != nil {
-			return toAPIError(err, req.res, req.name)
-		}
-		if body, err = patch(r.Header.Get("Content-Type"), cur.api(), body); err != nil {
+		if stored, err = h.applyNode(in, req.res); err != nil {
 			return err
 		}
 	}
-	d, err := decodeDeploymentFor(w, body, req)
-	if err != nil {
-		return err
-	}
-	stored, err := h.c.UpdateDeploymentStatus(d)
-	if err != nil {
-		return toAPIError(err, req.res, req.name)
-	}
 	h.activity()
-	out.set(http.StatusOK, Deployment(stored))
+	out.set(http.StatusOK, stored)
 	return nil
 }
+
+// same is the conversion of an object that needs none.
+func same[T any](o T) (T, error) { return o, nil }
 
 // patch applies a JSON patch, a JSON merge patch or a strategic merge
 // patch to cur and returns the patched object's JSON.
