@@ -17,8 +17,7 @@ import (
 // the annotation is dropped and the spec written.
 func TestRollback(t *testing.T) {
 	tests := []struct {
-		name       string
-		to         string
+		name, to   string // to: the rollback annotation
 		revisions  int
 		wantImage  string
 		wantEvents []string

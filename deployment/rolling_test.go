@@ -14,13 +14,11 @@ import (
 // desired count when above it.
 func TestReconcileNewReplicaSet(t *testing.T) {
 	tests := []struct {
-		name                string
-		replicas, maxSurge  int32
-		oldReplicas         int32
-		newReplicas         int32
-		wantScaled          bool
-		wantNewReplicas     int32
-		wantScalingMessages []string
+		name                                         string
+		replicas, maxSurge, oldReplicas, newReplicas int32
+		wantScaled                                   bool
+		wantNewReplicas                              int32
+		wantScalingMessages                          []string
 	}{
 		{name: "no room without surge", replicas: 10, maxSurge: 0, oldReplicas: 10, newReplicas: 0},
 		{name: "surge room only", replicas: 10, maxSurge: 2, oldReplicas: 10, newReplicas: 0, wantScaled: true, wantNewReplicas: 2,
@@ -132,12 +130,9 @@ func TestCleanupUnhealthyReplicas(t *testing.T) {
 // pods go only while enough stay available.
 func TestScaleDownOldReplicaSetsForRollingUpdate(t *testing.T) {
 	tests := []struct {
-		name            string
-		maxUnavailable  int32
-		available       int32
-		oldReplicas     int32
-		wantDone        int32
-		wantOldReplicas int32
+		name                                   string
+		maxUnavailable, available, oldReplicas int32
+		wantDone, wantOldReplicas              int32
 	}{
 		{name: "one, when both bounds are 0 and one may be unavailable", maxUnavailable: 0, available: 10, oldReplicas: 10, wantDone: 1, wantOldReplicas: 9},
 		{name: "as many as may be unavailable", maxUnavailable: 2, available: 10, oldReplicas: 10, wantDone: 2, wantOldReplicas: 8},

@@ -205,15 +205,13 @@ func TestScale(t *testing.T) {
 // annotations are stale, and an event only when the size changed.
 func TestScaleReplicaSet(t *testing.T) {
 	tests := []struct {
-		name          string
-		replicas      int32
-		annotatedFor  int32
-		size          int32
-		force         bool
-		wantScaled    bool
-		wantWritten   bool
-		wantEvent     string
-		wantAnnotated bool
+		name                         string
+		replicas, annotatedFor, size int32
+		force                        bool
+		wantScaled                   bool
+		wantWritten                  bool
+		wantEvent                    string
+		wantAnnotated                bool
 	}{
 		{name: "lazy, same size", replicas: 3, annotatedFor: 1, size: 3},
 		{name: "lazy, larger", replicas: 3, annotatedFor: 3, size: 5, wantScaled: true, wantWritten: true,

@@ -312,12 +312,10 @@ func TestFindActiveOrLatest(t *testing.T) {
 // Deployment's stored replica count.
 func TestGetReplicaSetFraction(t *testing.T) {
 	tests := []struct {
-		name           string
-		replicas       int32
-		rsReplicas     int32
-		maxAnnotation  string
-		statusReplicas int32
-		want           int32
+		name                                 string
+		replicas, rsReplicas, statusReplicas int32
+		maxAnnotation                        string
+		want                                 int32
 	}{
 		{name: "doubled", replicas: 10, rsReplicas: 3, maxAnnotation: "5", want: 3},
 		{name: "halved", replicas: 5, rsReplicas: 4, maxAnnotation: "10", want: -2},

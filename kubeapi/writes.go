@@ -121,24 +121,20 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, req request, ou
 		}
 	}
 	body := req.body
-	var m *metav1.ObjectMeta
-	var obj any
+	var obj metav1.ObjectMetaAccessor
 	switch req.res {
 	case deploymentsResource:
-		d := &appsv1.Deployment{}
-		obj, m = d, &d.ObjectMeta
+		obj = &appsv1.Deployment{}
 	case replicaSetsResource:
-		rs := &appsv1.ReplicaSet{}
-		obj, m = rs, &rs.ObjectMeta
+		obj = &appsv1.ReplicaSet{}
 	case nodesResource:
-		n := &corev1.Node{}
-		obj, m = n, &n.ObjectMeta
+		obj = &corev1.Node{}
 	case namespacesResource:
-		ns := &corev1.Namespace{}
-		obj, m = ns, &ns.ObjectMeta
+		obj = &corev1.Namespace{}
 	default:
 		return methodNotSupported(req.res, "create")
 	}
+	m := obj.GetObjectMeta().(*metav1.ObjectMeta)
 	if err := decode(w, body, obj, req.query, req.res); err != nil {
 		return err
 	}
