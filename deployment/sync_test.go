@@ -208,8 +208,7 @@ func TestScaleReplicaSet(t *testing.T) {
 		name                         string
 		replicas, annotatedFor, size int32
 		force                        bool
-		wantScaled                   bool
-		wantWritten                  bool
+		wantScaled, wantWritten      bool
 		wantEvent                    string
 		wantAnnotated                bool
 	}{

@@ -15,7 +15,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
@@ -322,17 +321,9 @@ func TestRolloutStatusOverWatch(t *testing.T) {
 		[]byte(`{"spec":{"template":{"spec":{"containers":[{"name":"httpd","image":"httpd:2.2.32"}]}}}}`), metav1.PatchOptions{})
 	require.NoError(t, err)
 
-	sel := fields.OneTermEqualSelector("metadata.name", "httpd").String()
-	lw := &cache.ListWatch{
-		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-			o.FieldSelector = sel
-			return deps.List(ctx, o)
-		},
-		WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
-			o.FieldSelector = sel
-			return deps.Watch(ctx, o)
-		},
-	}
+	// The list and watch kubectl rollout status makes: one Deployment, by name.
+	lw := cache.NewListWatchFromClient(cs.AppsV1().RESTClient(), "deployments", "default",
+		fields.OneTermEqualSelector("metadata.name", "httpd"))
 	var lines []string
 	done := make(chan error, 1)
 	go func() {
@@ -441,17 +432,9 @@ func TestAutoTimeRunsWhileClientsWatch(t *testing.T) {
 	h.Do(func(c *rollsim.Cluster) { start = c.Now() })
 	require.Equal(t, rollsim.Epoch(), start, "no watch: the clock stands still")
 
-	sel := fields.OneTermEqualSelector("metadata.name", "httpd").String()
-	lw := &cache.ListWatch{
-		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-			o.FieldSelector = sel
-			return deps.List(ctx, o)
-		},
-		WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
-			o.FieldSelector = sel
-			return deps.Watch(ctx, o)
-		},
-	}
+	// The list and watch kubectl rollout status makes: one Deployment, by name.
+	lw := cache.NewListWatchFromClient(cs.AppsV1().RESTClient(), "deployments", "default",
+		fields.OneTermEqualSelector("metadata.name", "httpd"))
 	_, err = watchtools.UntilWithSync(ctx, lw, &appsv1.Deployment{}, nil, func(e watch.Event) (bool, error) {
 		d, err := kubeapi.FromDeployment(e.Object.(*appsv1.Deployment))
 		if err != nil {

@@ -17,7 +17,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
@@ -87,17 +86,9 @@ func TestServe(t *testing.T) {
 	require.NoError(t, err)
 	wctx, wcancel := context.WithTimeout(ctx, 20*time.Second)
 	defer wcancel()
-	sel := fields.OneTermEqualSelector("metadata.name", "httpd").String()
-	lw := &cache.ListWatch{
-		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-			o.FieldSelector = sel
-			return deps.List(ctx, o)
-		},
-		WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
-			o.FieldSelector = sel
-			return deps.Watch(ctx, o)
-		},
-	}
+	// The list and watch kubectl rollout status makes: one Deployment, by name.
+	lw := cache.NewListWatchFromClient(cs.AppsV1().RESTClient(), "deployments", "default",
+		fields.OneTermEqualSelector("metadata.name", "httpd"))
 	var last string
 	_, err = watchtools.UntilWithSync(wctx, lw, &appsv1.Deployment{}, nil, func(e watch.Event) (bool, error) {
 		d, err := kubeapi.FromDeployment(e.Object.(*appsv1.Deployment))
