@@ -239,13 +239,10 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, req request) erro
 	out := list{Kind: req.res.kind + "List", APIVersion: req.res.apiVersion(),
 		Metadata: metav1.ListMeta{ResourceVersion: strconv.FormatUint(rv, 10)}, Items: []json.RawMessage{}}
 	for _, o := range items {
-		a := o.api()
-		clearType(a)
-		b, err := json.Marshal(a)
-		if err != nil {
-			return internalError(err)
+		var err error
+		if out.Items, err = appendItem(out.Items, o); err != nil {
+			return err
 		}
-		out.Items = append(out.Items, b)
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -348,6 +345,17 @@ func resourceList(gv string, rs []*resource) metav1.APIResourceList {
 		}
 	}
 	return out
+}
+
+// appendItem appends o, as a list's item (without its kind), to items.
+func appendItem(items []json.RawMessage, o object) ([]json.RawMessage, error) {
+	a := o.api()
+	clearType(a)
+	b, err := json.Marshal(a)
+	if err != nil {
+		return items, internalError(err)
+	}
+	return append(items, b), nil
 }
 
 // writePreamble is what every write's handler starts with: dry runs are

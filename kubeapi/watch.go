@@ -353,26 +353,29 @@ func (h *Handler) selectedAt(req request, rv uint64, since []rollsim.WatchEvent,
 
 // bookmark returns an object of r's kind holding only a resourceVersion.
 func bookmark(r *resource, rv uint64) apiObject {
-	var o apiObject
-	switch r {
-	case deploymentsResource:
-		o = &appsv1.Deployment{}
-	case replicaSetsResource:
-		o = &appsv1.ReplicaSet{}
-	case podsResource:
-		o = &corev1.Pod{}
-	case nodesResource:
-		o = &corev1.Node{}
-	case eventsResource:
-		o = &corev1.Event{}
-	case leasesResource:
-		o = &coordinationv1.Lease{}
-	default:
-		o = &corev1.Namespace{}
-	}
+	o := newObject(r)
 	o.GetObjectKind().SetGroupVersionKind(schema.GroupVersionKind{Group: r.group, Version: r.version, Kind: r.kind})
 	o.SetResourceVersion(strconv.FormatUint(rv, 10))
 	return o
+}
+
+// newObject returns an empty object of r's API type.
+func newObject(r *resource) apiObject {
+	switch r {
+	case deploymentsResource:
+		return &appsv1.Deployment{}
+	case replicaSetsResource:
+		return &appsv1.ReplicaSet{}
+	case podsResource:
+		return &corev1.Pod{}
+	case nodesResource:
+		return &corev1.Node{}
+	case eventsResource:
+		return &corev1.Event{}
+	case leasesResource:
+		return &coordinationv1.Lease{}
+	}
+	return &corev1.Namespace{}
 }
 
 func invalidListOptions() error {

@@ -121,20 +121,13 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, req request, ou
 		}
 	}
 	body := req.body
-	var obj metav1.ObjectMetaAccessor
 	switch req.res {
-	case deploymentsResource:
-		obj = &appsv1.Deployment{}
-	case replicaSetsResource:
-		obj = &appsv1.ReplicaSet{}
-	case nodesResource:
-		obj = &corev1.Node{}
-	case namespacesResource:
-		obj = &corev1.Namespace{}
+	case deploymentsResource, replicaSetsResource, nodesResource, namespacesResource:
 	default:
 		return methodNotSupported(req.res, "create")
 	}
-	m := obj.GetObjectMeta().(*metav1.ObjectMeta)
+	obj := newObject(req.res)
+	m := obj.(metav1.ObjectMetaAccessor).GetObjectMeta().(*metav1.ObjectMeta)
 	if err := decode(w, body, obj, req.query, req.res); err != nil {
 		return err
 	}
@@ -431,13 +424,9 @@ func (h *Handler) deleteCollection(w http.ResponseWriter, r *http.Request, req r
 		if err := h.remove(req.res, o.namespace(), o.name()); err != nil {
 			return toAPIError(err, req.res, o.name())
 		}
-		a := o.api()
-		clearType(a)
-		b, err := json.Marshal(a)
-		if err != nil {
-			return internalError(err)
+		if l.Items, err = appendItem(l.Items, o); err != nil {
+			return err
 		}
-		l.Items = append(l.Items, b)
 	}
 	l.Metadata.ResourceVersion = strconv.FormatUint(h.c.ResourceVersion(), 10)
 	h.activity()
