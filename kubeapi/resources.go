@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -31,6 +32,8 @@ type resource struct {
 	// fieldLabels are the field selectors accepted besides
 	// metadata.name and metadata.namespace.
 	fieldLabels []string
+	// empty returns an empty object of the resource's API type.
+	empty func() apiObject
 }
 
 func (r *resource) groupResource() schema.GroupResource {
@@ -50,28 +53,31 @@ var (
 
 	deploymentsResource = &resource{group: "apps", version: "v1", plural: "deployments", singular: "deployment", kind: "Deployment",
 		namespaced: true, short: []string{"deploy"}, categories: []string{"all"}, verbs: writeVerbs,
-		subresources: map[string][]string{"status": {"get", "patch", "update"}, "scale": {"get", "patch", "update"}}}
+		subresources: map[string][]string{"status": {"get", "patch", "update"}, "scale": {"get", "patch", "update"}},
+		empty:        func() apiObject { return &appsv1.Deployment{} }}
 	replicaSetsResource = &resource{group: "apps", version: "v1", plural: "replicasets", singular: "replicaset", kind: "ReplicaSet",
 		namespaced: true, short: []string{"rs"}, categories: []string{"all"}, verbs: []string{"create", "delete", "deletecollection", "get", "list", "watch"},
-		subresources: map[string][]string{"status": {"get"}, "scale": {"get", "patch", "update"}}}
+		subresources: map[string][]string{"status": {"get"}, "scale": {"get", "patch", "update"}},
+		empty:        func() apiObject { return &appsv1.ReplicaSet{} }}
 	podsResource = &resource{version: "v1", plural: "pods", singular: "pod", kind: "Pod",
 		namespaced: true, short: []string{"po"}, categories: []string{"all"}, verbs: []string{"delete", "deletecollection", "get", "list", "watch"},
 		subresources: map[string][]string{"status": {"get"}, "eviction": {"create"}},
-		fieldLabels:  []string{"spec.nodeName", "status.phase"}}
+		fieldLabels:  []string{"spec.nodeName", "status.phase"}, empty: func() apiObject { return &corev1.Pod{} }}
 	nodesResource = &resource{version: "v1", plural: "nodes", singular: "node", kind: "Node",
 		short: []string{"no"}, verbs: writeVerbs, subresources: map[string][]string{"status": {"get"}},
-		fieldLabels: []string{"spec.unschedulable"}}
+		fieldLabels: []string{"spec.unschedulable"}, empty: func() apiObject { return &corev1.Node{} }}
 	eventsResource = &resource{version: "v1", plural: "events", singular: "event", kind: "Event",
 		namespaced: true, short: []string{"ev"}, verbs: readVerbs,
 		fieldLabels: []string{"involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
-			"involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"}}
+			"involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"},
+		empty: func() apiObject { return &corev1.Event{} }}
 	namespacesResource = &resource{version: "v1", plural: "namespaces", singular: "namespace", kind: "Namespace",
-		short: []string{"ns"}, verbs: []string{"create", "get", "list", "watch"}}
+		short: []string{"ns"}, verbs: []string{"create", "get", "list", "watch"}, empty: func() apiObject { return &corev1.Namespace{} }}
 
 	// leasesResource holds each node's lease in kube-node-lease, which
 	// kubectl describe node shows.
 	leasesResource = &resource{group: "coordination.k8s.io", version: "v1", plural: "leases", singular: "lease", kind: "Lease",
-		namespaced: true, verbs: []string{"get", "list"}}
+		namespaced: true, verbs: []string{"get", "list"}, empty: func() apiObject { return &coordinationv1.Lease{} }}
 
 	coreResources  = []*resource{eventsResource, namespacesResource, nodesResource, podsResource}
 	appsResources  = []*resource{deploymentsResource, replicaSetsResource}

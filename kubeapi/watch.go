@@ -9,9 +9,6 @@ import (
 	"strconv"
 	"time"
 
-	appsv1 "k8s.io/api/apps/v1"
-	coordinationv1 "k8s.io/api/coordination/v1"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
@@ -353,29 +350,10 @@ func (h *Handler) selectedAt(req request, rv uint64, since []rollsim.WatchEvent,
 
 // bookmark returns an object of r's kind holding only a resourceVersion.
 func bookmark(r *resource, rv uint64) apiObject {
-	o := newObject(r)
+	o := r.empty()
 	o.GetObjectKind().SetGroupVersionKind(schema.GroupVersionKind{Group: r.group, Version: r.version, Kind: r.kind})
 	o.SetResourceVersion(strconv.FormatUint(rv, 10))
 	return o
-}
-
-// newObject returns an empty object of r's API type.
-func newObject(r *resource) apiObject {
-	switch r {
-	case deploymentsResource:
-		return &appsv1.Deployment{}
-	case replicaSetsResource:
-		return &appsv1.ReplicaSet{}
-	case podsResource:
-		return &corev1.Pod{}
-	case nodesResource:
-		return &corev1.Node{}
-	case eventsResource:
-		return &corev1.Event{}
-	case leasesResource:
-		return &coordinationv1.Lease{}
-	}
-	return &corev1.Namespace{}
 }
 
 func invalidListOptions() error {

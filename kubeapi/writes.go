@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -121,12 +122,10 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, req request, ou
 		}
 	}
 	body := req.body
-	switch req.res {
-	case deploymentsResource, replicaSetsResource, nodesResource, namespacesResource:
-	default:
+	if !slices.Contains(req.res.verbs, "create") {
 		return methodNotSupported(req.res, "create")
 	}
-	obj := newObject(req.res)
+	obj := req.res.empty()
 	m := obj.(metav1.ObjectMetaAccessor).GetObjectMeta().(*metav1.ObjectMeta)
 	if err := decode(w, body, obj, req.query, req.res); err != nil {
 		return err
