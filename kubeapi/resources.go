@@ -227,8 +227,10 @@ func (o object) api() apiObject {
 	return Node(o.w.Node)
 }
 
-func current(m *meta.ObjectMeta) rollsim.WatchEvent {
-	return rollsim.WatchEvent{Type: rollsim.Added, ResourceVersion: m.ResourceVersion}
+// current dresses a current object as the write that made it so.
+func current(e rollsim.WatchEvent) object {
+	e.Type, e.ResourceVersion = rollsim.Added, e.Meta().ResourceVersion
+	return object{w: e}
 }
 
 // objects returns the current objects of r in namespace ns ("" for
@@ -244,27 +246,19 @@ func (h *Handler) objects(r *resource, ns string) []object {
 	switch r {
 	case deploymentsResource:
 		for _, d := range c.Deployments() {
-			e := current(&d.ObjectMeta)
-			e.Deployment = d
-			add(object{w: e})
+			add(current(rollsim.WatchEvent{Deployment: d}))
 		}
 	case replicaSetsResource:
 		for _, rs := range c.ReplicaSets() {
-			e := current(&rs.ObjectMeta)
-			e.ReplicaSet = rs
-			add(object{w: e})
+			add(current(rollsim.WatchEvent{ReplicaSet: rs}))
 		}
 	case podsResource:
 		for _, p := range c.Pods() {
-			e := current(&p.ObjectMeta)
-			e.Pod = p
-			add(object{w: e})
+			add(current(rollsim.WatchEvent{Pod: p}))
 		}
 	case nodesResource:
 		for _, n := range c.Nodes() {
-			e := current(&n.ObjectMeta)
-			e.Node = n
-			add(object{w: e})
+			add(current(rollsim.WatchEvent{Node: n}))
 		}
 	case eventsResource:
 		for _, ev := range h.events {
@@ -315,35 +309,16 @@ func (h *Handler) namespaceObject(name string) *corev1.Namespace {
 func (h *Handler) find(r *resource, ns, name string) (object, error) {
 	c := h.c
 	var e rollsim.WatchEvent
+	var err error
 	switch r {
 	case deploymentsResource:
-		d, err := c.Deployment(ns, name)
-		if err != nil {
-			return object{}, err
-		}
-		e = current(&d.ObjectMeta)
-		e.Deployment = d
+		e.Deployment, err = c.Deployment(ns, name)
 	case replicaSetsResource:
-		rs, err := c.ReplicaSet(ns, name)
-		if err != nil {
-			return object{}, err
-		}
-		e = current(&rs.ObjectMeta)
-		e.ReplicaSet = rs
+		e.ReplicaSet, err = c.ReplicaSet(ns, name)
 	case podsResource:
-		p, err := c.Pod(ns, name)
-		if err != nil {
-			return object{}, err
-		}
-		e = current(&p.ObjectMeta)
-		e.Pod = p
+		e.Pod, err = c.Pod(ns, name)
 	case nodesResource:
-		n, err := c.Node(name)
-		if err != nil {
-			return object{}, err
-		}
-		e = current(&n.ObjectMeta)
-		e.Node = n
+		e.Node, err = c.Node(name)
 	case eventsResource:
 		for _, ev := range h.events {
 			if ev.Namespace == ns && ev.Name == name {
@@ -363,5 +338,8 @@ func (h *Handler) find(r *resource, ns, name string) (object, error) {
 		}
 		return object{lease: h.nodeLease(n.Name, n.UID, n.CreationTimestamp)}, nil
 	}
-	return object{w: e}, nil
+	if err != nil {
+		return object{}, err
+	}
+	return current(e), nil
 }
