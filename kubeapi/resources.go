@@ -137,38 +137,37 @@ func (o object) kind() string {
 	return o.w.Kind()
 }
 
-func (o object) name() string {
+// other returns the object when it is no write of the cluster's: an
+// event, a namespace or a lease; nil for a write.
+func (o object) other() metav1.Object {
 	switch {
 	case o.lease != nil:
-		return o.lease.Name
+		return o.lease
 	case o.ev != nil:
-		return o.ev.Name
+		return o.ev
 	case o.ns != nil:
-		return o.ns.Name
+		return o.ns
+	}
+	return nil
+}
+
+func (o object) name() string {
+	if x := o.other(); x != nil {
+		return x.GetName()
 	}
 	return o.w.Meta().Name
 }
 
 func (o object) namespace() string {
-	switch {
-	case o.lease != nil:
-		return o.lease.Namespace
-	case o.ev != nil:
-		return o.ev.Namespace
-	case o.ns != nil:
-		return ""
+	if x := o.other(); x != nil {
+		return x.GetNamespace()
 	}
 	return o.w.Meta().Namespace
 }
 
 func (o object) labels() map[string]string {
-	switch {
-	case o.lease != nil:
-		return o.lease.Labels
-	case o.ev != nil:
-		return o.ev.Labels
-	case o.ns != nil:
-		return o.ns.Labels
+	if x := o.other(); x != nil {
+		return x.GetLabels()
 	}
 	return o.w.Meta().Labels
 }

@@ -284,17 +284,7 @@ func withAnnotation(doc, key, value string) string {
 	if json.Unmarshal([]byte(doc), &m) != nil || m == nil {
 		m = map[string]any{}
 	}
-	md, _ := m["metadata"].(map[string]any)
-	if md == nil {
-		md = map[string]any{}
-		m["metadata"] = md
-	}
-	ann, _ := md["annotations"].(map[string]any)
-	if ann == nil {
-		ann = map[string]any{}
-		md["annotations"] = ann
-	}
-	ann[key] = value
+	manifest.JSONObject(m, "metadata", "annotations")[key] = value
 	b, _ := json.Marshal(m)
 	return string(b)
 }

@@ -79,6 +79,21 @@ func (o *Object) Name() string {
 	return ""
 }
 
+// JSONObject returns the JSON object at path below doc, a decoded JSON
+// object, putting an empty one in place of each that is missing (or is
+// not an object).
+func JSONObject(doc map[string]any, path ...string) map[string]any {
+	for _, key := range path {
+		next, _ := doc[key].(map[string]any)
+		if next == nil {
+			next = map[string]any{}
+			doc[key] = next
+		}
+		doc = next
+	}
+	return doc
+}
+
 // KubectlLastApplied returns the value `kubectl apply` stores in the
 // kubectl.kubernetes.io/last-applied-configuration annotation for the
 // object: LastApplied with metadata.annotations always present (an empty
@@ -92,17 +107,8 @@ func (o *Object) KubectlLastApplied(namespace string) string {
 	if err := dec.Decode(&doc); err != nil || doc == nil {
 		return o.LastApplied + "\n"
 	}
-	md, _ := doc["metadata"].(map[string]any)
-	if md == nil {
-		md = map[string]any{}
-		doc["metadata"] = md
-	}
-	annotations, _ := md["annotations"].(map[string]any)
-	if annotations == nil {
-		annotations = map[string]any{}
-	}
-	delete(annotations, deployment.LastAppliedAnnotation)
-	md["annotations"] = annotations
+	md := JSONObject(doc, "metadata")
+	delete(JSONObject(md, "annotations"), deployment.LastAppliedAnnotation)
 	if ns, _ := md["namespace"].(string); ns == "" && o.Deployment != nil && namespace != "" {
 		md["namespace"] = namespace
 	}
