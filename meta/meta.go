@@ -100,17 +100,30 @@ func FormatLabels(l map[string]string) string {
 	if len(l) == 0 {
 		return "<none>"
 	}
-	keys := slices.Sorted(maps.Keys(l))
 	var b strings.Builder
+	WriteEntries(&b, l, slices.Sorted(maps.Keys(l)), ',', '=')
+	return b.String()
+}
+
+// TextWriter takes text a byte or a string at a time, as a
+// strings.Builder does.
+type TextWriter interface {
+	WriteString(s string) (int, error)
+	WriteByte(c byte) error
+}
+
+// WriteEntries writes the entries of m under keys, in that order, each as
+// its key, kv and its value, with sep between two entries: the text of
+// a label list or of a printed map.
+func WriteEntries(b TextWriter, m map[string]string, keys []string, sep, kv byte) {
 	for i, k := range keys {
 		if i > 0 {
-			b.WriteByte(',')
+			b.WriteByte(sep)
 		}
 		b.WriteString(k)
-		b.WriteByte('=')
-		b.WriteString(l[k])
+		b.WriteByte(kv)
+		b.WriteString(m[k])
 	}
-	return b.String()
 }
 
 // NewUID returns a random RFC 4122 version 4 UID drawn from r, as the API

@@ -10,6 +10,8 @@ import (
 	"github.com/davecgh/go-spew/spew"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/rollsim/rollsim/meta"
 )
 
 // Hash computes the pod-template-hash of t, without its own hash label, for
@@ -76,10 +78,7 @@ func keepCompute(to, from corev1.ResourceList) {
 
 // spewWriter takes the text a template hashes: a strings.Builder to see
 // it, an fnvWriter to hash it as it is written.
-type spewWriter interface {
-	WriteString(s string) (int, error)
-	WriteByte(c byte) error
-}
+type spewWriter = meta.TextWriter
 
 // fnvWriter hashes what is written to it with 32-bit FNV-1a.
 type fnvWriter struct{ sum uint32 }
@@ -215,14 +214,7 @@ func spewMap(b spewWriter, m map[string]string, skip string) {
 	}
 	slices.Sort(keys)
 	b.WriteString("map[")
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(k)
-		b.WriteByte(':')
-		b.WriteString(m[k])
-	}
+	meta.WriteEntries(b, m, keys, ' ', ':')
 	b.WriteByte(']')
 }
 
