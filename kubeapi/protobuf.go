@@ -59,52 +59,33 @@ func reply(w http.ResponseWriter, r *http.Request, code int, v any) {
 	writeJSON(w, code, v)
 }
 
+// items copies objs, each a *T, into a typed list's items.
+func items[T any](objs []apiObject) []T {
+	out := make([]T, len(objs))
+	for i, o := range objs {
+		out[i] = *any(o).(*T)
+	}
+	return out
+}
+
 // typedList returns objs as the list type of r, for protobuf.
 func typedList(r *resource, objs []apiObject, rv string) runtime.Object {
 	lm := metav1.ListMeta{ResourceVersion: rv}
 	switch r {
 	case deploymentsResource:
-		l := &appsv1.DeploymentList{ListMeta: lm, Items: make([]appsv1.Deployment, len(objs))}
-		for i, o := range objs {
-			l.Items[i] = *o.(*appsv1.Deployment)
-		}
-		return l
+		return &appsv1.DeploymentList{ListMeta: lm, Items: items[appsv1.Deployment](objs)}
 	case replicaSetsResource:
-		l := &appsv1.ReplicaSetList{ListMeta: lm, Items: make([]appsv1.ReplicaSet, len(objs))}
-		for i, o := range objs {
-			l.Items[i] = *o.(*appsv1.ReplicaSet)
-		}
-		return l
+		return &appsv1.ReplicaSetList{ListMeta: lm, Items: items[appsv1.ReplicaSet](objs)}
 	case podsResource:
-		l := &corev1.PodList{ListMeta: lm, Items: make([]corev1.Pod, len(objs))}
-		for i, o := range objs {
-			l.Items[i] = *o.(*corev1.Pod)
-		}
-		return l
+		return &corev1.PodList{ListMeta: lm, Items: items[corev1.Pod](objs)}
 	case nodesResource:
-		l := &corev1.NodeList{ListMeta: lm, Items: make([]corev1.Node, len(objs))}
-		for i, o := range objs {
-			l.Items[i] = *o.(*corev1.Node)
-		}
-		return l
+		return &corev1.NodeList{ListMeta: lm, Items: items[corev1.Node](objs)}
 	case leasesResource:
-		l := &coordinationv1.LeaseList{ListMeta: lm, Items: make([]coordinationv1.Lease, len(objs))}
-		for i, o := range objs {
-			l.Items[i] = *o.(*coordinationv1.Lease)
-		}
-		return l
+		return &coordinationv1.LeaseList{ListMeta: lm, Items: items[coordinationv1.Lease](objs)}
 	case eventsResource:
-		l := &corev1.EventList{ListMeta: lm, Items: make([]corev1.Event, len(objs))}
-		for i, o := range objs {
-			l.Items[i] = *o.(*corev1.Event)
-		}
-		return l
+		return &corev1.EventList{ListMeta: lm, Items: items[corev1.Event](objs)}
 	}
-	l := &corev1.NamespaceList{ListMeta: lm, Items: make([]corev1.Namespace, len(objs))}
-	for i, o := range objs {
-		l.Items[i] = *o.(*corev1.Namespace)
-	}
-	return l
+	return &corev1.NamespaceList{ListMeta: lm, Items: items[corev1.Namespace](objs)}
 }
 
 // protobufWatch writes watch events as the API server's protobuf watch

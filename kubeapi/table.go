@@ -42,30 +42,33 @@ func col(name, typ, doc string, priority int32) metav1.TableColumnDefinition {
 	return d
 }
 
+// withTemplate follows the columns of a resource with a pod template with
+// those they all end with: its age, then the wide ones, the template's
+// containers and images and the selector.
+func withTemplate(selectorDoc string, cols ...metav1.TableColumnDefinition) []metav1.TableColumnDefinition {
+	return append(cols,
+		col("Age", "string", createdDoc(), 0),
+		col("Containers", "string", "Names of each container in the template.", 1),
+		col("Images", "string", "Images referenced by each container in the template.", 1),
+		col("Selector", "string", selectorDoc, 1))
+}
+
 // columns are the API server's columns for each resource; rows carry
 // every one, wide ones (priority 1) included, and kubectl shows those
 // only with -o wide.
 var columns = map[*resource][]metav1.TableColumnDefinition{
-	deploymentsResource: {
+	deploymentsResource: withTemplate(appsv1.DeploymentSpec{}.SwaggerDoc()["selector"],
 		col("Name", "string", nameDoc(), 0),
 		col("Ready", "string", "Number of the pod with ready state", 0),
 		col("Up-to-date", "string", appsv1.DeploymentStatus{}.SwaggerDoc()["updatedReplicas"], 0),
 		col("Available", "string", appsv1.DeploymentStatus{}.SwaggerDoc()["availableReplicas"], 0),
-		col("Age", "string", createdDoc(), 0),
-		col("Containers", "string", "Names of each container in the template.", 1),
-		col("Images", "string", "Images referenced by each container in the template.", 1),
-		col("Selector", "string", appsv1.DeploymentSpec{}.SwaggerDoc()["selector"], 1),
-	},
-	replicaSetsResource: {
+	),
+	replicaSetsResource: withTemplate(appsv1.ReplicaSetSpec{}.SwaggerDoc()["selector"],
 		col("Name", "string", nameDoc(), 0),
 		col("Desired", "integer", appsv1.ReplicaSetSpec{}.SwaggerDoc()["replicas"], 0),
 		col("Current", "integer", appsv1.ReplicaSetStatus{}.SwaggerDoc()["replicas"], 0),
 		col("Ready", "integer", appsv1.ReplicaSetStatus{}.SwaggerDoc()["readyReplicas"], 0),
-		col("Age", "string", createdDoc(), 0),
-		col("Containers", "string", "Names of each container in the template.", 1),
-		col("Images", "string", "Images referenced by each container in the template.", 1),
-		col("Selector", "string", appsv1.ReplicaSetSpec{}.SwaggerDoc()["selector"], 1),
-	},
+	),
 	podsResource: {
 		col("Name", "string", nameDoc(), 0),
 		col("Ready", "string", "The aggregate readiness state of this pod for accepting traffic.", 0),
