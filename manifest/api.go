@@ -20,28 +20,30 @@ import (
 // simulator has no place for is an error wrapping ErrNotSupported, worded
 // "FIELD: ERR". The result shares nothing with in.
 func FromDeployment(in *appsv1.Deployment) (*deployment.Deployment, error) {
+	return fromAPI(in, "Deployment", deploymentFromAPI)
+}
+
+// fromAPI converts a copy of in, a client's object of kind, with conv.
+func fromAPI[T any, P interface {
+	*T
+	DeepCopy() *T
+}, O any](in P, kind string, conv func(*T) (O, *fieldError)) (O, error) {
+	var none O
 	if in == nil {
-		return nil, fmt.Errorf("nil Deployment")
+		return none, fmt.Errorf("nil %s", kind)
 	}
-	d, ferr := deploymentFromAPI(in.DeepCopy())
+	o, ferr := conv(in.DeepCopy())
 	if ferr != nil {
-		return nil, ferr.asError()
+		return none, ferr.asError()
 	}
-	return d, nil
+	return o, nil
 }
 
 // FromNode converts a v1 Node as Decode converts one read from a file:
 // name, labels, annotations, spec.unschedulable and the cpu, memory and
 // pods of status.allocatable. Errors are worded as FromDeployment's.
 func FromNode(in *corev1.Node) (*scheduler.Node, error) {
-	if in == nil {
-		return nil, fmt.Errorf("nil Node")
-	}
-	n, ferr := nodeFromAPI(in.DeepCopy())
-	if ferr != nil {
-		return nil, ferr.asError()
-	}
-	return n, nil
+	return fromAPI(in, "Node", nodeFromAPI)
 }
 
 // asError words a field error without a file: "FIELD: ERR", or "ERR".

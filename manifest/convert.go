@@ -50,12 +50,15 @@ func decodeStrict(j []byte, generic any, obj any) *fieldError {
 	return nil
 }
 
-func decodeDeployment(j []byte, generic any) (*deployment.Deployment, *fieldError) {
-	var in appsv1.Deployment
+// decodeAs decodes j strictly into the API's type T, then converts it
+// with conv.
+func decodeAs[T, O any](j []byte, generic any, conv func(*T) (O, *fieldError)) (O, *fieldError) {
+	var in T
 	if ferr := decodeStrict(j, generic, &in); ferr != nil {
-		return nil, ferr
+		var none O
+		return none, ferr
 	}
-	return deploymentFromAPI(&in)
+	return conv(&in)
 }
 
 // deploymentFromAPI converts a decoded Deployment, refusing the fields
@@ -152,14 +155,6 @@ var errOutOfRange = pod.ErrQuantityOutOfRange
 // as "1e999999999999": ParseQuantity rounds such a value to nanos by
 // computing 10 to that power, which does not finish.
 var hugeExponent = regexp.MustCompile(`[eE][-+]?0*[0-9]{4,}$`)
-
-func decodeNode(j []byte, generic any) (*scheduler.Node, *fieldError) {
-	var in corev1.Node
-	if ferr := decodeStrict(j, generic, &in); ferr != nil {
-		return nil, ferr
-	}
-	return nodeFromAPI(&in)
-}
 
 // nodeFromAPI converts a decoded Node, refusing the fields the simulator
 // has no place for.

@@ -339,9 +339,9 @@ func decodeDocument(d document) (*Object, *fieldError) {
 	obj := &Object{}
 	switch {
 	case kind == "Deployment" && apiVersion == "apps/v1":
-		obj.Deployment, ferr = decodeDeployment(j, generic)
+		obj.Deployment, ferr = decodeAs(j, generic, deploymentFromAPI)
 	case kind == "Node" && apiVersion == "v1":
-		obj.Node, ferr = decodeNode(j, generic)
+		obj.Node, ferr = decodeAs(j, generic, nodeFromAPI)
 	case kind == "Deployment" || kind == "Node":
 		want := "apps/v1"
 		if kind == "Node" {
