@@ -81,10 +81,7 @@ func cluster(t *testing.T) *rollsim.Cluster {
 	})
 	require.NoError(t, err)
 	c.Advance(4 * time.Second)
-	d, err := c.Deployment("team", "simple")
-	require.NoError(t, err)
-	d.Spec.Template.Spec.Containers[0].Image = "app:2"
-	_, err = c.UpdateDeployment(d)
+	_, err = c.SetImage("team", "simple", "app", "app:2")
 	require.NoError(t, err)
 	c.Advance(time.Second)
 	return c
@@ -179,10 +176,7 @@ func TestRoundTripsOfThePodLifecycle(t *testing.T) {
 	_, err := c.CreateDeployment(d)
 	require.NoError(t, err)
 	c.Advance(5 * time.Second)
-	live, err := c.Deployment("", "app")
-	require.NoError(t, err)
-	live.Spec.Template.Spec.Containers[0].Image = "app:crash"
-	_, err = c.UpdateDeployment(live)
+	_, err = c.SetImage("", "app", "app", "app:crash")
 	require.NoError(t, err)
 	c.Advance(30 * time.Second)
 	require.NoError(t, c.DeletePod("", c.Pods()[0].Name))
