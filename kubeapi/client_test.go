@@ -13,8 +13,10 @@ import (
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
@@ -483,6 +485,27 @@ func TestProtobuf(t *testing.T) {
 	pods, err := cs.CoreV1().Pods("default").List(ctx, metav1.ListOptions{})
 	require.NoError(t, err)
 	require.Len(t, pods.Items, 2)
+	// Every resource's list comes back as its typed list.
+	opts := metav1.ListOptions{}
+	for _, l := range []struct {
+		name string
+		want int
+		list func() (runtime.Object, error)
+	}{
+		{"deployments", 1, func() (runtime.Object, error) { return cs.AppsV1().Deployments("").List(ctx, opts) }},
+		{"replicasets", 1, func() (runtime.Object, error) { return cs.AppsV1().ReplicaSets("default").List(ctx, opts) }},
+		{"nodes", 0, func() (runtime.Object, error) { return cs.CoreV1().Nodes().List(ctx, opts) }},
+		{"namespaces", 4, func() (runtime.Object, error) { return cs.CoreV1().Namespaces().List(ctx, opts) }},
+		{"leases", 0, func() (runtime.Object, error) { return cs.CoordinationV1().Leases("").List(ctx, opts) }},
+		{"events", 3, func() (runtime.Object, error) { return cs.CoreV1().Events("").List(ctx, opts) }},
+	} {
+		obj, err := l.list()
+		require.NoError(t, err, l.name)
+		require.Equal(t, l.want, meta.LenList(obj), l.name)
+		acc, err := meta.ListAccessor(obj)
+		require.NoError(t, err, l.name)
+		require.Equal(t, pods.ResourceVersion, acc.GetResourceVersion(), l.name)
+	}
 	e := <-w.ResultChan()
 	require.Equal(t, watch.Added, e.Type)
 	require.Equal(t, pods.Items[0].Namespace, e.Object.(*corev1.Pod).Namespace)

@@ -6,9 +6,7 @@ import (
 	"strings"
 	"sync"
 
-	appsv1 "k8s.io/api/apps/v1"
-	coordinationv1 "k8s.io/api/coordination/v1"
-	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -59,33 +57,27 @@ func reply(w http.ResponseWriter, r *http.Request, code int, v any) {
 	writeJSON(w, code, v)
 }
 
-// items copies objs, each a *T, into a typed list's items.
-func items[T any](objs []apiObject) []T {
-	out := make([]T, len(objs))
+// typedList returns objs as the list type of r, for protobuf: the list
+// kind client-go's scheme registers for r, filled by apimachinery's own
+// list helpers.
+func typedList(r *resource, objs []apiObject, rv string) (runtime.Object, error) {
+	l, err := scheme.Scheme.New(schema.GroupVersionKind{Group: r.group, Version: r.version, Kind: r.kind + "List"})
+	if err != nil {
+		return nil, err
+	}
+	items := make([]runtime.Object, len(objs))
 	for i, o := range objs {
-		out[i] = *any(o).(*T)
+		items[i] = o
 	}
-	return out
-}
-
-// typedList returns objs as the list type of r, for protobuf.
-func typedList(r *resource, objs []apiObject, rv string) runtime.Object {
-	lm := metav1.ListMeta{ResourceVersion: rv}
-	switch r {
-	case deploymentsResource:
-		return &appsv1.DeploymentList{ListMeta: lm, Items: items[appsv1.Deployment](objs)}
-	case replicaSetsResource:
-		return &appsv1.ReplicaSetList{ListMeta: lm, Items: items[appsv1.ReplicaSet](objs)}
-	case podsResource:
-		return &corev1.PodList{ListMeta: lm, Items: items[corev1.Pod](objs)}
-	case nodesResource:
-		return &corev1.NodeList{ListMeta: lm, Items: items[corev1.Node](objs)}
-	case leasesResource:
-		return &coordinationv1.LeaseList{ListMeta: lm, Items: items[coordinationv1.Lease](objs)}
-	case eventsResource:
-		return &corev1.EventList{ListMeta: lm, Items: items[corev1.Event](objs)}
+	if err := meta.SetList(l, items); err != nil {
+		return nil, err
 	}
-	return &corev1.NamespaceList{ListMeta: lm, Items: items[corev1.Namespace](objs)}
+	acc, err := meta.ListAccessor(l)
+	if err != nil {
+		return nil, err
+	}
+	acc.SetResourceVersion(rv)
+	return l, nil
 }
 
 // protobufWatch writes watch events as the API server's protobuf watch

@@ -233,7 +233,11 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, req request) erro
 		for i, o := range items {
 			objs[i] = o.api()
 		}
-		reply(w, r, http.StatusOK, typedList(req.res, objs, strconv.FormatUint(rv, 10)))
+		l, err := typedList(req.res, objs, strconv.FormatUint(rv, 10))
+		if err != nil {
+			return err
+		}
+		reply(w, r, http.StatusOK, l)
 		return nil
 	}
 	out := list{Kind: req.res.kind + "List", APIVersion: req.res.apiVersion(),
