@@ -96,27 +96,32 @@ func unused(t *pod.Template) {
 	}
 }
 
+// roundTrip converts o to its API type and back.
+func roundTrip[V, A any](t *testing.T, o V, to func(V) A, from func(A) (V, error)) V {
+	t.Helper()
+	got, err := from(to(o))
+	require.NoError(t, err)
+	return got
+}
+
 func TestRoundTrips(t *testing.T) {
 	c := cluster(t)
 	for _, d := range c.Deployments() {
-		got, err := kubeapi.FromDeployment(kubeapi.Deployment(d))
-		require.NoError(t, err)
+		got := roundTrip(t, d, kubeapi.Deployment, kubeapi.FromDeployment)
 		d.CreationIndex = 0
 		unused(&d.Spec.Template)
 		require.Equal(t, d, got, d.Name)
 		require.NotEmpty(t, d.Status.Conditions)
 	}
 	for _, rs := range c.ReplicaSets() {
-		got, err := kubeapi.FromReplicaSet(kubeapi.ReplicaSet(rs))
-		require.NoError(t, err)
+		got := roundTrip(t, rs, kubeapi.ReplicaSet, kubeapi.FromReplicaSet)
 		rs.CreationIndex = 0
 		unused(&rs.Spec.Template)
 		require.Equal(t, rs, got, rs.Name)
 	}
 	var running, starting, waiting int
 	for _, p := range c.Pods() {
-		got, err := kubeapi.FromPod(kubeapi.Pod(p))
-		require.NoError(t, err)
+		got := roundTrip(t, p, kubeapi.Pod, kubeapi.FromPod)
 		p.CreationIndex = 0
 		tmpl := pod.Template{Spec: *p.Spec}
 		unused(&tmpl)
@@ -138,8 +143,7 @@ func TestRoundTrips(t *testing.T) {
 	require.NotZero(t, starting)
 	require.NotZero(t, waiting)
 	for _, n := range c.Nodes() {
-		got, err := kubeapi.FromNode(kubeapi.Node(n))
-		require.NoError(t, err)
+		got := roundTrip(t, n, kubeapi.Node, kubeapi.FromNode)
 		n.CreationIndex = 0
 		require.Equal(t, n, got)
 	}
@@ -183,8 +187,7 @@ func TestRoundTripsOfThePodLifecycle(t *testing.T) {
 
 	var terminating, restarted int
 	for _, p := range c.Pods() {
-		got, err := kubeapi.FromPod(kubeapi.Pod(p))
-		require.NoError(t, err)
+		got := roundTrip(t, p, kubeapi.Pod, kubeapi.FromPod)
 		if p.Terminating() {
 			terminating++
 			assert.Equal(t, p.DeletionTimestamp, got.DeletionTimestamp)
@@ -200,15 +203,13 @@ func TestRoundTripsOfThePodLifecycle(t *testing.T) {
 	assert.NotZero(t, terminating)
 	assert.NotZero(t, restarted)
 	for _, d := range c.Deployments() {
-		got, err := kubeapi.FromDeployment(kubeapi.Deployment(d))
-		require.NoError(t, err)
+		got := roundTrip(t, d, kubeapi.Deployment, kubeapi.FromDeployment)
 		assert.Equal(t, d.Meta, got.Meta)
 		assert.Equal(t, d.Status.TerminatingReplicas, got.Status.TerminatingReplicas)
 		assert.NotZero(t, got.Status.TerminatingReplicas)
 	}
 	for _, rs := range c.ReplicaSets() {
-		got, err := kubeapi.FromReplicaSet(kubeapi.ReplicaSet(rs))
-		require.NoError(t, err)
+		got := roundTrip(t, rs, kubeapi.ReplicaSet, kubeapi.FromReplicaSet)
 		assert.Equal(t, rs.Status.TerminatingReplicas, got.Status.TerminatingReplicas)
 	}
 }
