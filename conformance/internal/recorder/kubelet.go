@@ -109,6 +109,17 @@ func (c *Cluster) currentPod(name string) *corev1.Pod {
 	return cur.(*corev1.Pod).DeepCopy()
 }
 
+// kubeletPod returns what the kubelet keeps of a pod and a copy of the
+// stored pod, or nils when either is gone: a pod deleted while a timer of
+// its lifecycle was pending is no longer the kubelet's to report on.
+func (c *Cluster) kubeletPod(name string) (*podState, *corev1.Pod) {
+	st, p := c.pods[name], c.currentPod(name)
+	if st == nil || p == nil {
+		return nil, nil
+	}
+	return st, p
+}
+
 func (c *Cluster) writeStatus(p *corev1.Pod) bool {
 	_, err := c.srv.client.CoreV1().Pods(p.Namespace).UpdateStatus(c.ctx, p, metav1.UpdateOptions{})
 	return err == nil
@@ -116,9 +127,8 @@ func (c *Cluster) writeStatus(p *corev1.Pod) bool {
 
 // startContainers is the kubelet's report that a pod's containers started.
 func (c *Cluster) startContainers(name string) {
-	st := c.pods[name]
-	p := c.currentPod(name)
-	if st == nil || p == nil {
+	st, p := c.kubeletPod(name)
+	if st == nil {
 		return
 	}
 	now := c.clock.Now()
@@ -207,9 +217,8 @@ func containerStatuses(p *corev1.Pod, st *podState, stamp metav1.Time, waiting b
 // 600s before this exit, they are restarted at once and the back-off starts
 // at 10s; otherwise they wait the current back-off from the exit.
 func (c *Cluster) containersExit(name string) {
-	st := c.pods[name]
-	p := c.currentPod(name)
-	if st == nil || p == nil {
+	st, p := c.kubeletPod(name)
+	if st == nil {
 		return
 	}
 	now := c.clock.Now()
@@ -233,9 +242,8 @@ func (c *Cluster) containersExit(name string) {
 // restartContainers restarts crash-looping containers once their back-off
 // has passed; the back-off doubles (at most 300s).
 func (c *Cluster) restartContainers(name string) {
-	st := c.pods[name]
-	p := c.currentPod(name)
-	if st == nil || p == nil {
+	st, p := c.kubeletPod(name)
+	if st == nil {
 		return
 	}
 	now := c.clock.Now()
