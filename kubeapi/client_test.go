@@ -24,6 +24,7 @@ import (
 	watchtools "k8s.io/client-go/tools/watch"
 
 	"github.com/rollsim/rollsim"
+	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/kubeapi"
 	"github.com/rollsim/rollsim/kubectl"
 	"github.com/rollsim/rollsim/scheduler"
@@ -31,20 +32,8 @@ import (
 
 func ptr[T any](v T) *T { return &v }
 
-func newDeployment(name, image string, replicas int32) *appsv1.Deployment {
-	labels := map[string]string{"app": name}
-	return &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
-		Spec: appsv1.DeploymentSpec{
-			Replicas: ptr(replicas),
-			Selector: &metav1.LabelSelector{MatchLabels: labels},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: name, Image: image}}},
-			},
-		},
-	}
-}
+// newDeployment is the Deployment the tests here create.
+var newDeployment = fixture.APIDeployment
 
 // setup serves a fresh cluster in-process and returns a clientset on it.
 func setup(t *testing.T, opts kubeapi.Options) (*kubeapi.Handler, kubernetes.Interface) {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
@@ -23,6 +22,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	watchtools "k8s.io/client-go/tools/watch"
 
+	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/kubeapi"
 	"github.com/rollsim/rollsim/kubectl"
 )
@@ -141,16 +141,7 @@ func TestServeTimeModes(t *testing.T) {
 			require.NoError(t, err)
 			cs, err := kubernetes.NewForConfig(cfg)
 			require.NoError(t, err)
-			_, err = cs.AppsV1().Deployments("default").Create(ctx, &appsv1.Deployment{
-				ObjectMeta: metav1.ObjectMeta{Name: "web"},
-				Spec: appsv1.DeploymentSpec{
-					Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}},
-					Template: corev1.PodTemplateSpec{
-						ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "web"}},
-						Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: "web:1"}}},
-					},
-				},
-			}, metav1.CreateOptions{})
+			_, err = cs.AppsV1().Deployments("default").Create(ctx, fixture.APIDeployment("web", "web:1", 1), metav1.CreateOptions{})
 			require.NoError(t, err)
 			if mode == "manual" {
 				time.Sleep(100 * time.Millisecond)
