@@ -218,12 +218,13 @@ func sortByCreation(rss []*replicaset.ReplicaSet) {
 	slices.SortFunc(rss, func(a, b *replicaset.ReplicaSet) int { return olderFirst(&a.ObjectMeta, &b.ObjectMeta) })
 }
 
-// olderFirst orders a before b when b is newer (meta.NewerThan).
+// olderFirst orders a before b when a was created first, as the
+// controller sees creation times: kept to the second, as the API server
+// stores them, with ties going to the name that sorts first.
 // upstream: ../controller_utils.go ReplicaSetsByCreationTimestamp.Less
 func olderFirst(a, b *meta.ObjectMeta) int {
-	// NewerThan's order, in one comparison of the creation times.
-	if c := a.CreationTimestamp.Compare(b.CreationTimestamp); c != 0 {
+	if c := a.CreationTimestamp.Truncate(time.Second).Compare(b.CreationTimestamp.Truncate(time.Second)); c != 0 {
 		return c
 	}
-	return cmp.Compare(a.CreationIndex, b.CreationIndex)
+	return cmp.Compare(a.Name, b.Name)
 }

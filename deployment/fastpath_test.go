@@ -52,24 +52,33 @@ func TestNonNegativeAnnotation(t *testing.T) {
 	}
 }
 
-// olderFirst orders as NewerThan does.
-func TestOlderFirstIsNewerThan(t *testing.T) {
-	at := func(sec int, idx uint64) *meta.ObjectMeta {
-		return &meta.ObjectMeta{CreationTimestamp: time.Unix(int64(sec), 0).UTC(), CreationIndex: idx}
+// olderFirst orders by creation time kept to the second, then by name:
+// within one second the name decides, whatever the instants and the order
+// of creation.
+func TestOlderFirst(t *testing.T) {
+	at := func(name string, d time.Duration, idx uint64) *meta.ObjectMeta {
+		return &meta.ObjectMeta{Name: name, CreationTimestamp: time.Unix(100, 0).UTC().Add(d), CreationIndex: idx}
 	}
-	objs := []*meta.ObjectMeta{at(1, 1), at(1, 2), at(2, 0), at(0, 9), at(1, 2)}
-	for _, a := range objs {
-		for _, b := range objs {
-			want := 0
-			if b.NewerThan(a) {
-				want = -1
-			} else if a.NewerThan(b) {
-				want = 1
+	tests := []struct {
+		name string
+		a, b *meta.ObjectMeta
+		want int
+	}{
+		{"earlier second first", at("web-b", 0, 2), at("web-a", time.Second, 1), -1},
+		{"later second last", at("web-a", 1500*time.Millisecond, 1), at("web-b", 900*time.Millisecond, 2), 1},
+		{"one second: name decides", at("web-b", 100*time.Millisecond, 1), at("web-a", 900*time.Millisecond, 2), 1},
+		{"one instant: name decides", at("web-a", 0, 2), at("web-b", 0, 1), -1},
+		{"itself", at("web-a", 0, 1), at("web-a", 0, 1), 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := olderFirst(tt.a, tt.b); got != tt.want {
+				t.Errorf("olderFirst(a, b) = %d, want %d", got, tt.want)
 			}
-			if got := olderFirst(a, b); got != want {
-				t.Errorf("olderFirst(%v, %v) = %d, want %d", a, b, got, want)
+			if got := olderFirst(tt.b, tt.a); got != -tt.want {
+				t.Errorf("olderFirst(b, a) = %d, want %d", got, -tt.want)
 			}
-		}
+		})
 	}
 }
 

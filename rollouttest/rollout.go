@@ -301,12 +301,7 @@ func (k *Checker) observe(e rollsim.Event) {
 // neither the template, the strategy nor the paused flag; the Deployment
 // is the cluster's only one (so that the first Deployment sync after the
 // op is its own); one of its active ReplicaSets records another replica
-// count (the controller sees a scaling event); and no two active
-// ReplicaSets of the same size were created within the same second. The
-// API server keeps creation times to the second and upstream breaks such
-// ties by name, which decides who gets what rounding leaves over; the
-// simulator breaks them by creation order, so the kit leaves them out
-// rather than report that known difference at every such step.
+// count (the controller sees a scaling event).
 func (k *Checker) checkScale(op Op) error {
 	// Most ops leave spec.replicas alone: they need no copy of the
 	// ReplicaSets as they were.
@@ -346,7 +341,7 @@ func (k *Checker) checkScale(op Op) error {
 	}
 	armed := desired(after) != desired(before) && after.Spec.Template.EqualIgnoringHash(&before.Spec.Template) &&
 		after.Spec.Strategy.Type == before.Spec.Strategy.Type && after.Spec.Paused == before.Spec.Paused &&
-		scalingEvent(after, rss) && !sameSizeSameSecond(rss) && len(k.c.Deployments()) == 1
+		scalingEvent(after, rss) && len(k.c.Deployments()) == 1
 	k.coverage.arm(ErrProportional.Error(), armed)
 	if !armed {
 		return nil
@@ -388,27 +383,6 @@ func scalingEvent(d *deployment.Deployment, rss []*replicaset.ReplicaSet) bool {
 		if n, err := strconv.ParseInt(rs.Annotations[deployment.DesiredReplicasAnnotation], 10, 32); err == nil && int32(n) != desired(d) {
 			return true
 		}
-	}
-	return false
-}
-
-// sameSizeSameSecond reports whether two active ReplicaSets of rss have
-// the same size and creation second.
-func sameSizeSameSecond(rss []*replicaset.ReplicaSet) bool {
-	type key struct {
-		size int32
-		at   time.Time
-	}
-	seen := map[key]bool{}
-	for _, rs := range rss {
-		if rs.Spec.Replicas == 0 {
-			continue
-		}
-		k := key{rs.Spec.Replicas, rs.CreationTimestamp.Truncate(time.Second)}
-		if seen[k] {
-			return true
-		}
-		seen[k] = true
 	}
 	return false
 }

@@ -151,7 +151,8 @@ func gather(c *rollsim.Cluster, d *deployment.Deployment, rss []*replicaset.Repl
 	return v
 }
 
-// ownedBy returns, oldest first, the ReplicaSets of rss that d owns.
+// ownedBy returns the ReplicaSets of rss that d owns, oldest first as the
+// controller orders them (to the second, then by name).
 func ownedBy(d *deployment.Deployment, rss []*replicaset.ReplicaSet) []*replicaset.ReplicaSet {
 	var out []*replicaset.ReplicaSet
 	for _, rs := range rss {
@@ -159,12 +160,9 @@ func ownedBy(d *deployment.Deployment, rss []*replicaset.ReplicaSet) []*replicas
 			out = append(out, rs)
 		}
 	}
-	slices.SortFunc(out, func(a, b *replicaset.ReplicaSet) int {
-		if a.NewerThan(&b.ObjectMeta) {
-			return 1
-		}
-		return -1
-	})
+	// The controller's order: which of two equal templates is current
+	// is decided by it.
+	slices.SortFunc(out, olderFirst)
 	return out
 }
 

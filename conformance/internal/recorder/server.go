@@ -50,15 +50,16 @@ const nameAlphabet = "bcdfghjklmnpqrstvwxz2456789"
 // patches and owner-reference garbage collection, and it feeds every committed
 // write synchronously into the informer caches the controllers read.
 type server struct {
-	mu        sync.Mutex
-	clock     *fakeClock
-	objs      map[string]map[string]runtime.Object
-	rv        int64
-	uidSeq    int64
-	lastStamp time.Time
-	rnd       *rand.Rand
-	writes    int
-	informers map[string]*fakeInformer
+	mu     sync.Mutex
+	clock  *fakeClock
+	objs   map[string]map[string]runtime.Object
+	rv     int64
+	uidSeq int64
+	// lastPodStamp is the creation time of the last pod created.
+	lastPodStamp time.Time
+	rnd          *rand.Rand
+	writes       int
+	informers    map[string]*fakeInformer
 	// onPodCreating sees every new pod (under mu) just before it is stored;
 	// the recorder's scheduler binds it there.
 	onPodCreating func(pod *corev1.Pod)
@@ -193,14 +194,22 @@ func (s *server) list(res string) runtime.Object {
 	}
 }
 
-// stamp returns the creation timestamp for an object created now: objects
-// created at one fake instant are a microsecond apart, in creation order.
-func (s *server) stamp() time.Time {
+// stamp returns the creation timestamp of an object created now. The API
+// server keeps it to the second, and so it is here, so that upstream's
+// controllers break ties within a second as in a cluster: ReplicaSets by
+// name. Pods are the exception: upstream's scale-down ranking leaves pods
+// created in the same second unordered (the lister's order decides, which
+// a cluster does not fix), so pods created at one fake instant are a
+// microsecond apart in creation order, the newest ranked first.
+func (s *server) stamp(obj runtime.Object) time.Time {
 	t := s.clock.Now()
-	if !t.After(s.lastStamp) {
-		t = s.lastStamp.Add(time.Microsecond)
+	if _, ok := obj.(*corev1.Pod); !ok {
+		return t.Truncate(time.Second)
 	}
-	s.lastStamp = t
+	if !t.After(s.lastPodStamp) {
+		t = s.lastPodStamp.Add(time.Microsecond)
+	}
+	s.lastPodStamp = t
 	return t
 }
 
@@ -257,7 +266,7 @@ func (s *server) create(res string, obj runtime.Object) (runtime.Object, error) 
 		o.Status = corev1.PodStatus{Phase: corev1.PodPending}
 	}
 	acc.SetUID(s.nextUID())
-	acc.SetCreationTimestamp(metav1.NewTime(s.stamp()))
+	acc.SetCreationTimestamp(metav1.NewTime(s.stamp(obj)))
 	acc.SetDeletionTimestamp(nil)
 	if p, ok := obj.(*corev1.Pod); ok && s.onPodCreating != nil {
 		s.onPodCreating(p)
