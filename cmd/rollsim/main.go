@@ -91,14 +91,20 @@ func parse(fset *flag.FlagSet, args []string, stdout io.Writer) (int, bool) {
 	// as kubectl's do: parse up to each argument that is not a flag, keep
 	// it aside, and go on; the kept arguments become fset.Args().
 	var positional []string
+	// The flag package calls Usage itself, for -help too; it is called
+	// here instead, once: help on stdout, a usage error's on stderr.
+	usage := fset.Usage
+	fset.Usage = func() {}
+	defer func() { fset.Usage = usage }()
 	for {
 		err := fset.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
 			fset.SetOutput(stdout)
-			fset.Usage()
+			usage()
 			return 0, false
 		}
 		if err != nil {
+			usage()
 			return 2, false
 		}
 		rest := fset.Args()

@@ -36,11 +36,18 @@ func TestUsageAndVersion(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.Equal(t, "rollsim "+Version+"\n", out)
 
-	for _, cmd := range []string{"run", "demo", "version"} {
-		code, out, _ := runCLI(cmd, "--help")
+	for _, cmd := range []string{"run", "demo", "version", "serve", "plan"} {
+		code, out, errOut := runCLI(cmd, "--help")
 		assert.Equal(t, 0, code, cmd)
-		assert.Contains(t, out, cmd, cmd)
+		assert.Contains(t, out, "Usage: rollsim "+cmd, cmd)
+		assert.Equal(t, 1, strings.Count(out, "Usage:"), cmd)
+		assert.Empty(t, errOut, "help goes to stdout alone: %s", cmd)
 	}
+	code, out, errOut = runCLI("run", "--no-such-flag")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	assert.Contains(t, errOut, "flag provided but not defined: -no-such-flag")
+	assert.Equal(t, 1, strings.Count(errOut, "Usage: rollsim run"))
 }
 
 func TestDemoPlaysEveryLesson(t *testing.T) {
