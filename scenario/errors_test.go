@@ -147,3 +147,17 @@ func mapFS(t testing.TB, dir string) fstest.MapFS {
 	}
 	return fsys
 }
+
+// Run names the file as its caller did, folder and all, in every error.
+func TestRunNamesThePathItWasGiven(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.scenario")
+	require.NoError(t, os.WriteFile(bad, []byte("sleep 1s\nfly away\n"), 0o644))
+	err := scenario.Run(bad, new(bytes.Buffer), scenario.Options{})
+	assert.EqualError(t, err, bad+`:2: unknown command "fly away"`)
+
+	missing := filepath.Join(dir, "missing.scenario")
+	err = scenario.Run(missing, new(bytes.Buffer), scenario.Options{})
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	assert.EqualError(t, err, "open "+missing+": no such file or directory")
+}

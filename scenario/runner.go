@@ -80,7 +80,7 @@ func (r *Runner) Cluster() *rollsim.Cluster { return r.c }
 // Run plays the scenario file at path; manifests are read relative to its
 // folder. See RunFS.
 func Run(path string, w io.Writer, opts Options) error {
-	return RunFS(os.DirFS(filepath.Dir(path)), filepath.Base(path), w, opts)
+	return run(os.DirFS(filepath.Dir(path)), filepath.Base(path), path, w, opts)
 }
 
 // RunFS plays the scenario file name of fsys, writing the transcript or
@@ -89,11 +89,20 @@ func Run(path string, w io.Writer, opts Options) error {
 // is not a well-formed command (then nothing has run: the whole file is
 // checked first), or the error reading the file.
 func RunFS(fsys fs.FS, name string, w io.Writer, opts Options) error {
+	return run(fsys, name, name, w, opts)
+}
+
+// run is RunFS with the file named in errors as the caller named it
+// (shown), which may be a path outside fsys.
+func run(fsys fs.FS, name, shown string, w io.Writer, opts Options) error {
 	src, err := fs.ReadFile(fsys, name)
 	if err != nil {
+		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+			pe.Path = shown
+		}
 		return err
 	}
-	lines, err := Parse(name, src)
+	lines, err := Parse(shown, src)
 	if err != nil {
 		return err
 	}
