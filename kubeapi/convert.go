@@ -24,8 +24,8 @@ import (
 )
 
 // KubeletVersion is the version a simulated node reports, the release
-// the simulator follows.
-const KubeletVersion = "v1.37.2"
+// the simulator follows: the version the API server gives too.
+const KubeletVersion = scheduler.KubeletVersion
 
 func ptr[T any](v T) *T { return &v }
 

@@ -236,11 +236,13 @@ type Node struct {
 	Created time.Time
 	// Unschedulable is set on a cordoned node.
 	Unschedulable bool
+	// Version is the kubelet's version, as the node reports it.
+	Version string
 }
 
 // GetNodes renders `kubectl get nodes [NAME]` of the listed nodes at
 // instant now: a cordoned node shows SchedulingDisabled; simulated nodes
-// have no role and no kubelet version.
+// have no role.
 func GetNodes(nodes []Node, name string, now time.Time) (string, error) {
 	var rows [][]string
 	for _, n := range nodes {
@@ -251,7 +253,7 @@ func GetNodes(nodes []Node, name string, now time.Time) (string, error) {
 		if n.Unschedulable {
 			status += ",SchedulingDisabled"
 		}
-		rows = append(rows, []string{n.Name, status, "<none>", Age(n.Created, now), ""})
+		rows = append(rows, []string{n.Name, status, "<none>", Age(n.Created, now), n.Version})
 	}
 	if name != "" && len(rows) == 0 {
 		return "", notFound("nodes", name)

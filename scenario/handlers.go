@@ -11,6 +11,7 @@ import (
 	"github.com/rollsim/rollsim/kubectl"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/replicaset"
+	"github.com/rollsim/rollsim/scheduler"
 )
 
 // handler runs one kind of command. An error it returns is printed as
@@ -339,7 +340,7 @@ func (r *Runner) get(ln Line) error {
 	case "nodes", "node", "no":
 		var nodes []kubectl.Node
 		for _, n := range r.c.NodeStates() {
-			nodes = append(nodes, kubectl.Node{Name: n.Name, Created: n.Created, Unschedulable: n.Unschedulable})
+			nodes = append(nodes, kubectl.Node{Name: n.Name, Created: n.Created, Unschedulable: n.Unschedulable, Version: scheduler.KubeletVersion})
 		}
 		text, err = kubectl.GetNodes(nodes, name, r.c.Now())
 	default:

@@ -24,6 +24,10 @@ import (
 	"github.com/rollsim/rollsim/pod"
 )
 
+// KubeletVersion is the version every simulated node's kubelet reports:
+// the release the simulator follows.
+const KubeletVersion = "v1.37.2"
+
 // Node is a simulated node: room for pods.
 type Node struct {
 	meta.ObjectMeta
