@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rollsim/rollsim/deployment"
 )
 
 // corpusDir holds scenarios recorded on upstream Kubernetes' own
@@ -15,7 +17,18 @@ const corpusDir = "../conformance/testdata/corpus"
 // TestConformanceCorpus plays every corpus scenario and compares its trace
 // with upstream's golden trace: after normalizing ReplicaSet hashes, and
 // then byte for byte.
-func TestConformanceCorpus(t *testing.T) {
+func TestConformanceCorpus(t *testing.T) { corpus(t, nil) }
+
+// TestConformanceCorpusWithoutMemos plays the corpus with a Deployment
+// controller that remembers nothing between syncs, as upstream's: what
+// the cluster's controller remembers must change no trace.
+func TestConformanceCorpusWithoutMemos(t *testing.T) {
+	corpus(t, func() *deployment.Controller { return &deployment.Controller{} })
+}
+
+// corpus plays the corpus, each scenario with a controller of its own
+// from controller when it is set.
+func corpus(t *testing.T, controller func() *deployment.Controller) {
 	dirs, err := filepath.Glob(filepath.Join(corpusDir, "*"))
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no corpus under %s: %v", corpusDir, err)
@@ -28,7 +41,11 @@ func TestConformanceCorpus(t *testing.T) {
 				t.Fatal(err)
 			}
 			var out bytes.Buffer
-			_ = RunFS(os.DirFS(dir), "scenario", &out, Options{Trace: true, Seed: 1})
+			opts := Options{Trace: true, Seed: 1}
+			if controller != nil {
+				opts.DeploymentSync = controller().Sync
+			}
+			_ = RunFS(os.DirFS(dir), "scenario", &out, opts)
 			// Hashes and pod names are upstream's too, so the traces are
 			// equal byte for byte; the normalized comparison first tells
 			// a behaviour difference from a naming one.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rollsim/rollsim"
+	"github.com/rollsim/rollsim/deployment"
 )
 
 // Options configures a run.
@@ -23,6 +24,10 @@ type Options struct {
 	// run's timeline needs the cluster before the first command writes
 	// anything, and each command with the fake time it took.
 	Observer Observer
+	// DeploymentSync, when set, replaces the Deployment controller's
+	// sync, as rollsim.Config.DeploymentSync does: to play scenarios
+	// against a controller of one's own.
+	DeploymentSync func(env deployment.Env, d *deployment.Deployment) error
 }
 
 // Observer watches a run from outside the transcript.
@@ -62,7 +67,7 @@ func NewRunner(fsys fs.FS, w io.Writer, opts Options) *Runner {
 	if seed == 0 {
 		seed = DefaultSeed
 	}
-	r := &Runner{c: rollsim.New(rollsim.Config{Seed: seed}), fsys: fsys, w: w, trace: opts.Trace, obs: opts.Observer}
+	r := &Runner{c: rollsim.New(rollsim.Config{Seed: seed, DeploymentSync: opts.DeploymentSync}), fsys: fsys, w: w, trace: opts.Trace, obs: opts.Observer}
 	if r.obs != nil {
 		r.obs.Start(r.c)
 	}
