@@ -20,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
+	appsv1client "k8s.io/client-go/kubernetes/typed/apps/v1"
 	"k8s.io/client-go/tools/cache"
 	watchtools "k8s.io/client-go/tools/watch"
 
@@ -34,6 +35,17 @@ func ptr[T any](v T) *T { return &v }
 
 // newDeployment is the Deployment the tests here create.
 var newDeployment = fixture.APIDeployment
+
+// create creates d in namespace default, failing the test if that
+// fails, and returns the namespace's Deployments client and what was
+// created.
+func create(t *testing.T, ctx context.Context, cs kubernetes.Interface, d *appsv1.Deployment) (appsv1client.DeploymentInterface, *appsv1.Deployment) {
+	t.Helper()
+	deps := cs.AppsV1().Deployments("default")
+	created, err := deps.Create(ctx, d, metav1.CreateOptions{})
+	require.NoError(t, err)
+	return deps, created
+}
 
 // setup serves a fresh cluster in-process and returns a clientset on it.
 func setup(t *testing.T, opts kubeapi.Options) (*kubeapi.Handler, kubernetes.Interface) {
@@ -196,9 +208,7 @@ func TestFieldValidation(t *testing.T) {
 func TestPatches(t *testing.T) {
 	_, cs := setup(t, kubeapi.Options{})
 	ctx := context.Background()
-	deps := cs.AppsV1().Deployments("default")
-	_, err := deps.Create(ctx, newDeployment("web", "web:1", 2), metav1.CreateOptions{})
-	require.NoError(t, err)
+	deps, _ := create(t, ctx, cs, newDeployment("web", "web:1", 2))
 	for _, p := range []struct {
 		typ   types.PatchType
 		patch string
@@ -234,9 +244,7 @@ func TestPatches(t *testing.T) {
 func TestWatch(t *testing.T) {
 	h, cs := setup(t, kubeapi.Options{WatchCache: 50})
 	ctx := context.Background()
-	deps := cs.AppsV1().Deployments("default")
-	d, err := deps.Create(ctx, newDeployment("web", "web:1", 1), metav1.CreateOptions{})
-	require.NoError(t, err)
+	deps, d := create(t, ctx, cs, newDeployment("web", "web:1", 1))
 
 	w, err := deps.Watch(ctx, metav1.ListOptions{ResourceVersion: d.ResourceVersion, FieldSelector: "metadata.name=web"})
 	require.NoError(t, err)
@@ -285,8 +293,7 @@ func TestSlowWatcherIsClosed(t *testing.T) {
 	w, err := cs.CoreV1().Pods("default").Watch(ctx, metav1.ListOptions{})
 	require.NoError(t, err)
 	defer w.Stop()
-	_, err = cs.AppsV1().Deployments("default").Create(ctx, newDeployment("web", "web:1", 50), metav1.CreateOptions{})
-	require.NoError(t, err)
+	create(t, ctx, cs, newDeployment("web", "web:1", 50))
 	h.Do(func(c *rollsim.Cluster) { c.Advance(time.Minute) })
 	n := 0
 	for range w.ResultChan() {
@@ -304,11 +311,9 @@ func TestRolloutStatusOverWatch(t *testing.T) {
 	h, cs := setup(t, kubeapi.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	deps := cs.AppsV1().Deployments("default")
-	_, err := deps.Create(ctx, newDeployment("httpd", "httpd:2.2.31", 3), metav1.CreateOptions{})
-	require.NoError(t, err)
+	deps, _ := create(t, ctx, cs, newDeployment("httpd", "httpd:2.2.31", 3))
 	h.Do(func(c *rollsim.Cluster) { c.Advance(time.Minute) })
-	_, err = deps.Patch(ctx, "httpd", types.StrategicMergePatchType,
+	_, err := deps.Patch(ctx, "httpd", types.StrategicMergePatchType,
 		[]byte(`{"spec":{"template":{"spec":{"containers":[{"name":"httpd","image":"httpd:2.2.32"}]}}}}`), metav1.PatchOptions{})
 	require.NoError(t, err)
 
@@ -415,9 +420,7 @@ func TestAutoTimeRunsWhileClientsWatch(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	go h.RunClock(ctx, kubeapi.AutoTime, 0)
-	deps := cs.AppsV1().Deployments("default")
-	_, err := deps.Create(ctx, newDeployment("httpd", "httpd:2.2.31", 3), metav1.CreateOptions{})
-	require.NoError(t, err)
+	create(t, ctx, cs, newDeployment("httpd", "httpd:2.2.31", 3))
 	time.Sleep(3 * kubeapi.SettleTime)
 	var start time.Time
 	h.Do(func(c *rollsim.Cluster) { start = c.Now() })
@@ -426,7 +429,7 @@ func TestAutoTimeRunsWhileClientsWatch(t *testing.T) {
 	// The list and watch kubectl rollout status makes: one Deployment, by name.
 	lw := cache.NewListWatchFromClient(cs.AppsV1().RESTClient(), "deployments", "default",
 		fields.OneTermEqualSelector("metadata.name", "httpd"))
-	_, err = watchtools.UntilWithSync(ctx, lw, &appsv1.Deployment{}, nil, func(e watch.Event) (bool, error) {
+	_, err := watchtools.UntilWithSync(ctx, lw, &appsv1.Deployment{}, nil, func(e watch.Event) (bool, error) {
 		d, err := kubeapi.FromDeployment(e.Object.(*appsv1.Deployment))
 		if err != nil {
 			return false, err
@@ -469,8 +472,7 @@ func TestProtobuf(t *testing.T) {
 	w, err := cs.CoreV1().Pods("default").Watch(ctx, metav1.ListOptions{})
 	require.NoError(t, err)
 	defer w.Stop()
-	_, err = cs.AppsV1().Deployments("default").Create(ctx, newDeployment("web", "web:1", 2), metav1.CreateOptions{})
-	require.NoError(t, err)
+	create(t, ctx, cs, newDeployment("web", "web:1", 2))
 	pods, err := cs.CoreV1().Pods("default").List(ctx, metav1.ListOptions{})
 	require.NoError(t, err)
 	require.Len(t, pods.Items, 2)
@@ -535,9 +537,7 @@ func TestNodeLeases(t *testing.T) {
 func TestStatusSubresource(t *testing.T) {
 	h, cs := setup(t, kubeapi.Options{})
 	ctx := context.Background()
-	deps := cs.AppsV1().Deployments("default")
-	_, err := deps.Create(ctx, newDeployment("web", "web:1", 2), metav1.CreateOptions{})
-	require.NoError(t, err)
+	deps, _ := create(t, ctx, cs, newDeployment("web", "web:1", 2))
 	h.Do(func(c *rollsim.Cluster) { c.Advance(time.Minute) })
 	d, err := deps.Get(ctx, "web", metav1.GetOptions{})
 	require.NoError(t, err)
