@@ -58,7 +58,7 @@ type Checker struct {
 	namespace, name string
 
 	// Budget bounds the cluster's work between check points and over the
-	// run (DefaultBudget unless changed): a control loop that never
+	// run (DefaultBudget() unless changed): a control loop that never
 	// settles then fails with ErrRunaway instead of running for ever.
 	Budget Budget
 	// Undo performs an Undo op; nil means rollsim.Cluster.Undo, which
@@ -117,7 +117,7 @@ func NewChecker(c *rollsim.Cluster, namespace, name string) *Checker {
 	if namespace == "" {
 		namespace = meta.DefaultNamespace
 	}
-	k := &Checker{c: c, namespace: namespace, name: name, Budget: DefaultBudget,
+	k := &Checker{c: c, namespace: namespace, name: name, Budget: DefaultBudget(),
 		neverReady: map[string]bool{}, revisions: map[string]int64{}, coverage: Coverage{}}
 	for _, inv := range []error{ErrOwnership, ErrStatus, ErrRevisions, ErrHistoryLimit, ErrAvailabilityFloor, ErrSurgeCeiling,
 		ErrPaused, ErrRecreate, ErrUndo, ErrProportional, ErrCompletion, ErrRunaway} {

@@ -105,6 +105,9 @@ type Budget struct {
 	Syncs, Events int
 }
 
-// DefaultBudget is the Budget of a new Checker: generous for anything the
-// generators draw, and a few thousand times what a settled step takes.
-var DefaultBudget = Budget{SyncsPerStep: 20000, EventsPerStep: 20000, WakeupsPerInstant: 1000}
+// DefaultBudget returns the Budget of a new Checker: generous for anything
+// the generators draw, and a few thousand times what a settled step takes.
+// A function, so that no test can change it for the others.
+func DefaultBudget() Budget {
+	return Budget{SyncsPerStep: 20000, EventsPerStep: 20000, WakeupsPerInstant: 1000}
+}
