@@ -523,6 +523,8 @@ func TestNilObjectsAreErrors(t *testing.T) {
 	assert.Zero(t, c.Stats().Writes)
 	_, err = c.CreateDeployment(newDeployment("web", "web:1", 1))
 	require.NoError(t, err, "a nil observer or watcher is never called")
+	assert.NoError(t, c.ViewDeployment("", "web", nil), "a nil view views nothing")
+	assert.True(t, meta.IsNotFound(c.ViewDeployment("", "nope", nil)))
 }
 
 // PodsOf finds the stored Deployment by name, so the object handed to

@@ -30,6 +30,7 @@
 // catches a broken one (see package rollouttest).
 //
 // The caller's duties:
+//   - Make a Cluster with New: the zero Cluster has no store.
 //   - Use a Cluster from one goroutine at a time; it has no locks.
 //   - Move time explicitly (Advance, AdvanceTo, Step, RunUntil, or
 //     WaitForRollout, which moves it as `kubectl rollout status` waits).

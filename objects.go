@@ -88,10 +88,11 @@ func cloned[V interface{ Clone() V }](o V, err error) (V, error) {
 // ViewDeployment calls f with the stored Deployment itself rather than a
 // copy, for a caller that reads it often, such as a loop that waits for a
 // rollout: f must not change d, nor keep d or anything it points to after
-// it returns. It returns the error Deployment would, without calling f.
+// it returns. It returns the error Deployment would, without calling f;
+// a nil f views nothing.
 func (c *Cluster) ViewDeployment(namespace, name string, f func(d *deployment.Deployment)) error {
 	d, err := c.api.Deployment(namespace, name)
-	if err != nil {
+	if err != nil || f == nil {
 		return err
 	}
 	f(d)
