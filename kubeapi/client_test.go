@@ -562,3 +562,25 @@ func TestStatusSubresource(t *testing.T) {
 	require.True(t, apierrors.IsInvalid(err), "%v", err)
 	require.Contains(t, err.Error(), "status.availableReplicas: Invalid value: 3: cannot be greater than status.replicas")
 }
+
+// A Handler put in front of a cluster that already holds objects knows
+// their namespaces.
+func TestHandlerKnowsTheNamespacesItFinds(t *testing.T) {
+	c := rollsim.New(rollsim.Config{Seed: 1})
+	d := fixture.Deployment("web", "web:1", 1)
+	d.Namespace = "team-a"
+	_, err := c.Apply(d)
+	require.NoError(t, err)
+	h := kubeapi.NewHandler(c, kubeapi.Options{})
+	t.Cleanup(h.Close)
+	cs, err := kubernetes.NewForConfig(h.RESTConfig())
+	require.NoError(t, err)
+	ctx := context.Background()
+	ns, err := cs.CoreV1().Namespaces().Get(ctx, "team-a", metav1.GetOptions{})
+	require.NoError(t, err)
+	require.Equal(t, rollsim.Epoch(), ns.CreationTimestamp.UTC())
+	other := newDeployment("api", "api:1", 1)
+	other.Namespace = "team-a"
+	_, err = cs.AppsV1().Deployments("team-a").Create(ctx, other, metav1.CreateOptions{})
+	require.NoError(t, err)
+}

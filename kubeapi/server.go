@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -96,6 +97,27 @@ func NewHandler(c *rollsim.Cluster, opts Options) *Handler {
 	}
 	for _, ns := range []string{"default", "kube-node-lease", "kube-public", "kube-system"} {
 		h.namespaces[ns] = metav1.NewTime(rollsim.Epoch())
+	}
+	// The namespaces of objects the cluster already holds exist since the
+	// first of their objects was created.
+	var metas []*meta.ObjectMeta
+	for _, d := range c.Deployments() {
+		metas = append(metas, &d.ObjectMeta)
+	}
+	for _, rs := range c.ReplicaSets() {
+		metas = append(metas, &rs.ObjectMeta)
+	}
+	for _, p := range c.Pods() {
+		metas = append(metas, &p.ObjectMeta)
+	}
+	for _, m := range metas {
+		ns := m.Namespace
+		if ns == "" {
+			ns = meta.DefaultNamespace
+		}
+		if t, ok := h.namespaces[ns]; !ok || m.CreationTimestamp.Before(t.Time) {
+			h.namespaces[ns] = metav1.NewTime(m.CreationTimestamp.Truncate(time.Second))
+		}
 	}
 	for _, e := range c.Events() {
 		h.recordEvent(e)
