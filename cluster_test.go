@@ -484,6 +484,23 @@ func TestStaleUpdateIsAConflict(t *testing.T) {
 	*b.Spec.Replicas = 6
 	_, err = c.UpdateDeployment(b)
 	require.NoError(t, err)
+
+	// Even so, a copy of a Deployment that was deleted and made again is
+	// stale: its UID is a precondition.
+	require.NoError(t, c.DeleteDeployment("", "web"))
+	_, err = c.CreateDeployment(newDeployment("web", "web:1", 3))
+	require.NoError(t, err)
+	again, err := c.Deployment("", "web")
+	require.NoError(t, err)
+	*b.Spec.Replicas = 7
+	_, err = c.UpdateDeployment(b)
+	assert.True(t, meta.IsConflict(err))
+	assert.EqualError(t, err, fmt.Sprintf(`Operation cannot be fulfilled on deployments.apps "web": Precondition failed: UID in precondition: %s, UID in object meta: %s`, b.UID, again.UID))
+	_, err = c.UpdateDeploymentStatus(b)
+	assert.True(t, meta.IsConflict(err))
+	now, err = c.Deployment("", "web")
+	require.NoError(t, err)
+	assert.Equal(t, again, now, "a refused write changes nothing")
 }
 
 // An update that changes nothing commits nothing: no new resourceVersion,

@@ -584,3 +584,17 @@ func TestHandlerKnowsTheNamespacesItFinds(t *testing.T) {
 	_, err = cs.AppsV1().Deployments("team-a").Create(ctx, other, metav1.CreateOptions{})
 	require.NoError(t, err)
 }
+
+// An update from a copy of a Deployment since deleted and made again is
+// a Conflict naming the UIDs, as the API server's UID precondition is.
+func TestUpdateOfARecreatedObjectIsAConflict(t *testing.T) {
+	_, cs := setup(t, kubeapi.Options{})
+	ctx := context.Background()
+	deps, old := create(t, ctx, cs, newDeployment("web", "web:1", 1))
+	require.NoError(t, deps.Delete(ctx, "web", metav1.DeleteOptions{}))
+	_, again := create(t, ctx, cs, newDeployment("web", "web:1", 1))
+	old.ResourceVersion = ""
+	_, err := deps.Update(ctx, old, metav1.UpdateOptions{})
+	require.True(t, apierrors.IsConflict(err), "%v", err)
+	require.EqualError(t, err, fmt.Sprintf(`Operation cannot be fulfilled on deployments.apps "web": Precondition failed: UID in precondition: %s, UID in object meta: %s`, old.UID, again.UID))
+}

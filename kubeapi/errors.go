@@ -1,6 +1,7 @@
 package kubeapi
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -69,7 +70,7 @@ func toAPIError(err error, r *resource, name string) *apiError {
 	case errors.As(err, &ex):
 		return fromStatusError(apierrors.NewAlreadyExists(r.groupResource(), ex.Name))
 	case errors.As(err, &cf):
-		return conflict(r, cf.Name).(*apiError)
+		return preconditionFailed(r, cf.Name, cmp.Or(cf.Reason, meta.ConflictReason)).(*apiError)
 	case errors.As(err, &inv):
 		st := metav1.Status{
 			Status:  metav1.StatusFailure,
@@ -122,7 +123,7 @@ func alreadyExistsStatus(r *resource, name string) *apierrors.StatusError {
 
 // conflict is the answer to a write from a stale copy.
 func conflict(r *resource, name string) error {
-	return preconditionFailed(r, name, "the object has been modified; please apply your changes to the latest version and try again")
+	return preconditionFailed(r, name, meta.ConflictReason)
 }
 
 func preconditionFailed(r *resource, name, why string) error {

@@ -1,6 +1,7 @@
 package meta
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -179,13 +180,19 @@ type ConflictError struct {
 	Resource string
 	// Name is the object's name.
 	Name string
+	// Reason is what the API server says failed; empty for a stale
+	// resourceVersion, its most common cause.
+	Reason string
 }
+
+// ConflictReason is the API server's reason for a write from a stale copy.
+const ConflictReason = "the object has been modified; please apply your changes to the latest version and try again"
 
 // Error returns the API server's message: `Operation cannot be fulfilled
 // on deployments.apps "x": the object has been modified; please apply your
-// changes to the latest version and try again`.
+// changes to the latest version and try again`, or another reason.
 func (e *ConflictError) Error() string {
-	return fmt.Sprintf("Operation cannot be fulfilled on %s %q: the object has been modified; please apply your changes to the latest version and try again", e.Resource, e.Name)
+	return fmt.Sprintf("Operation cannot be fulfilled on %s %q: %s", e.Resource, e.Name, cmp.Or(e.Reason, ConflictReason))
 }
 
 // isA reports whether err is or wraps an error of type E.

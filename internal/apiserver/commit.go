@@ -1,6 +1,7 @@
 package apiserver
 
 import (
+	"fmt"
 	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
@@ -29,6 +30,10 @@ type Write struct {
 	// Expect, when not 0, is the resourceVersion the writer read: a
 	// stored object that has moved on since is a conflict.
 	Expect uint64
+	// UID, when set, is the UID of the object the writer read: a stored
+	// object of another UID (the read one deleted, another made in its
+	// place) is a conflict, whatever the resourceVersion.
+	UID string
 	// Admit, when set, defaults and validates the change before anything
 	// is stored, as the API server's registry does for a client's write.
 	Admit func() error
@@ -107,7 +112,12 @@ func (s *Server) Commit(w Write) error {
 // they carry a resourceVersion) and Committed directly, storing their
 // change in between, so that they build no closure.
 func (s *Server) Check(w *Write) error {
-	if ch := w.change(); w.Expect != 0 && w.Expect != ch.Meta().ResourceVersion {
+	ch := w.change()
+	if m := ch.Meta(); w.UID != "" && w.UID != m.UID {
+		return &meta.ConflictError{Resource: resources[ch.Kind()], Name: m.Name,
+			Reason: fmt.Sprintf("Precondition failed: UID in precondition: %s, UID in object meta: %s", w.UID, m.UID)}
+	}
+	if w.Expect != 0 && w.Expect != ch.Meta().ResourceVersion {
 		return &meta.ConflictError{Resource: resources[ch.Kind()], Name: ch.Meta().Name}
 	}
 	if w.Admit != nil {

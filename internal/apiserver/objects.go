@@ -46,7 +46,7 @@ func (s *Server) UpdateDeployment(d *deployment.Deployment) (*deployment.Deploym
 	if err != nil {
 		return nil, err
 	}
-	err = s.Commit(Write{Op: Modified, Deployment: cur, Expect: d.ResourceVersion,
+	err = s.Commit(Write{Op: Modified, Deployment: cur, Expect: d.ResourceVersion, UID: d.UID,
 		Admit: func() error {
 			deployment.Default(d)
 			return deployment.Validate(d, cur)
@@ -64,7 +64,7 @@ func (s *Server) UpdateDeploymentStatus(d *deployment.Deployment) (*deployment.D
 	if err != nil {
 		return nil, err
 	}
-	err = s.Commit(Write{Op: Modified, Deployment: cur, Expect: d.ResourceVersion,
+	err = s.Commit(Write{Op: Modified, Deployment: cur, Expect: d.ResourceVersion, UID: d.UID,
 		Admit: func() error { return deployment.ValidateStatus(d) },
 		Apply: func() bool {
 			if reflect.DeepEqual(cur.Status, d.Status) {
