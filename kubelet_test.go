@@ -12,6 +12,7 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/kubectl"
+	"github.com/rollsim/rollsim/meta"
 )
 
 // podsBy counts the cluster's pods by their kubectl STATUS.
@@ -122,4 +123,32 @@ func TestDeploymentKeptMetadata(t *testing.T) {
 
 	_, err = kubectl.ApplyDeployment(c, d, "", "")
 	assert.EqualError(t, err, "from web-: cannot use generate name with apply")
+}
+
+// A delete's own grace period shortens the stay in Terminating, never
+// lengthens it; 0 removes the pod at once, even one Terminating already.
+func TestDeletePodGrace(t *testing.T) {
+	c := rollsim.New(rollsim.Config{Seed: 1, PodShutdown: 20 * time.Second})
+	_, err := c.CreateDeployment(newDeployment("web", "web:1", 3))
+	require.NoError(t, err)
+	settle(c)
+	pods := c.Pods()
+	start := c.Now()
+	require.NoError(t, c.DeletePodGrace("", pods[0].Name, 5*time.Second))
+	require.NoError(t, c.DeletePodGrace("", pods[1].Name, time.Hour))
+	require.NoError(t, c.DeletePod("", pods[2].Name))
+	for i, want := range []int64{5, 20, 20} {
+		p, err := c.Pod("", pods[i].Name)
+		require.NoError(t, err)
+		assert.Equal(t, want, p.DeletionGracePeriodSeconds, p.Name)
+	}
+	require.NoError(t, c.DeletePodGrace("", pods[2].Name, 0))
+	_, err = c.Pod("", pods[2].Name)
+	assert.True(t, meta.IsNotFound(err))
+	c.AdvanceTo(start.Add(5 * time.Second))
+	_, err = c.Pod("", pods[0].Name)
+	assert.True(t, meta.IsNotFound(err))
+	_, err = c.Pod("", pods[1].Name)
+	assert.NoError(t, err)
+	assert.True(t, meta.IsNotFound(c.DeletePodGrace("", "nope", 0)))
 }

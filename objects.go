@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/internal/apiserver"
@@ -215,4 +216,12 @@ func (c *Cluster) PodCount() int { return len(c.api.Pods) }
 // ReplicaSet replaces it at once.
 func (c *Cluster) DeletePod(namespace, name string) error {
 	return then(c.loop.DeletePod)(c.api.Pod(namespace, name))
+}
+
+// DeletePodGrace deletes a pod as a delete with gracePeriodSeconds does:
+// it stays Terminating no longer than grace, nor than DeletePod would
+// keep it. A grace of 0 (kubectl delete --grace-period=0 --force) removes
+// it at once, even one already Terminating.
+func (c *Cluster) DeletePodGrace(namespace, name string, grace time.Duration) error {
+	return then(func(p *pod.Pod) { c.loop.DeletePodGrace(p, grace) })(c.api.Pod(namespace, name))
 }

@@ -598,3 +598,46 @@ func TestUpdateOfARecreatedObjectIsAConflict(t *testing.T) {
 	require.True(t, apierrors.IsConflict(err), "%v", err)
 	require.EqualError(t, err, fmt.Sprintf(`Operation cannot be fulfilled on deployments.apps "web": Precondition failed: UID in precondition: %s, UID in object meta: %s`, old.UID, again.UID))
 }
+
+// A delete's options are honoured as the API server honours them: a dry
+// run is refused (rollsim makes none) and changes nothing; a pod's
+// grace period shortens its stay in Terminating, 0 removing it at once.
+func TestDeleteOptions(t *testing.T) {
+	h, cs := setup(t, kubeapi.Options{})
+	ctx := context.Background()
+	h.Do(func(c *rollsim.Cluster) { c.SetPodShutdown(30 * time.Second) })
+	deps, _ := create(t, ctx, cs, newDeployment("web", "web:1", 3))
+	err := deps.Delete(ctx, "web", metav1.DeleteOptions{DryRun: []string{metav1.DryRunAll}})
+	require.True(t, apierrors.IsBadRequest(err), "%v", err)
+	_, err = deps.Get(ctx, "web", metav1.GetOptions{})
+	require.NoError(t, err, "a refused dry run deletes nothing")
+	h.Do(func(c *rollsim.Cluster) { c.Advance(time.Minute) })
+
+	pods := cs.CoreV1().Pods("default")
+	l, err := pods.List(ctx, metav1.ListOptions{})
+	require.NoError(t, err)
+	require.Len(t, l.Items, 3)
+	// The default: the pod's own grace period, cut to the configured shutdown.
+	require.NoError(t, pods.Delete(ctx, l.Items[0].Name, metav1.DeleteOptions{}))
+	// Shorter, as kubectl delete --grace-period=5.
+	require.NoError(t, pods.Delete(ctx, l.Items[1].Name, metav1.DeleteOptions{GracePeriodSeconds: ptr(int64(5))}))
+	// At once, as kubectl delete --grace-period=0 --force.
+	require.NoError(t, pods.Delete(ctx, l.Items[2].Name, metav1.DeleteOptions{GracePeriodSeconds: ptr(int64(0))}))
+
+	p, err := pods.Get(ctx, l.Items[0].Name, metav1.GetOptions{})
+	require.NoError(t, err)
+	require.Equal(t, int64(30), *p.DeletionGracePeriodSeconds)
+	p, err = pods.Get(ctx, l.Items[1].Name, metav1.GetOptions{})
+	require.NoError(t, err)
+	require.Equal(t, int64(5), *p.DeletionGracePeriodSeconds)
+	_, err = pods.Get(ctx, l.Items[2].Name, metav1.GetOptions{})
+	require.True(t, apierrors.IsNotFound(err), "%v", err)
+
+	// A Terminating pod deleted again with grace 0 is gone at once.
+	require.NoError(t, pods.Delete(ctx, l.Items[0].Name, metav1.DeleteOptions{GracePeriodSeconds: ptr(int64(0))}))
+	_, err = pods.Get(ctx, l.Items[0].Name, metav1.GetOptions{})
+	require.True(t, apierrors.IsNotFound(err), "%v", err)
+	h.Do(func(c *rollsim.Cluster) { c.Advance(5 * time.Second) })
+	_, err = pods.Get(ctx, l.Items[1].Name, metav1.GetOptions{})
+	require.True(t, apierrors.IsNotFound(err), "gone after its 5s: %v", err)
+}

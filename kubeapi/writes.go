@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	jsonpatch "gopkg.in/evanphx/json-patch.v4"
 	appsv1 "k8s.io/api/apps/v1"
@@ -338,6 +339,17 @@ func (h *Handler) deleteOptions(req request) (metav1.DeleteOptions, error) {
 		pp := metav1.DeletionPropagation(p)
 		opts.PropagationPolicy = &pp
 	}
+	if g := req.query.Get("gracePeriodSeconds"); g != "" {
+		n, err := strconv.ParseInt(g, 10, 64)
+		if err != nil {
+			return opts, badRequest(fmt.Sprintf("gracePeriodSeconds: invalid value %q", g))
+		}
+		opts.GracePeriodSeconds = &n
+	}
+	if len(opts.DryRun) > 0 {
+		// kubectl sends a delete's dry run in its options, not the query.
+		return opts, badRequest("dry run is not supported by rollsim")
+	}
 	if p := opts.PropagationPolicy; p != nil {
 		switch *p {
 		case metav1.DeletePropagationBackground, metav1.DeletePropagationForeground:
@@ -372,7 +384,7 @@ func (h *Handler) delete(w http.ResponseWriter, r *http.Request, req request, ou
 				fmt.Sprintf("Precondition failed: ResourceVersion in precondition: %v, ResourceVersion in object meta: %v", *pre.ResourceVersion, a.GetResourceVersion())), req.res, req.name)
 		}
 	}
-	if err := h.remove(req.res, req.namespace, req.name); err != nil {
+	if err := h.remove(req.res, req.namespace, req.name, opts); err != nil {
 		return toAPIError(err, req.res, req.name)
 	}
 	h.activity()
@@ -380,14 +392,18 @@ func (h *Handler) delete(w http.ResponseWriter, r *http.Request, req request, ou
 	return nil
 }
 
-// remove deletes one object. Called with the lock held.
-func (h *Handler) remove(r *resource, namespace, name string) error {
+// remove deletes one object; a pod's grace period is the options' when
+// they set one. Called with the lock held.
+func (h *Handler) remove(r *resource, namespace, name string, opts metav1.DeleteOptions) error {
 	switch r {
 	case deploymentsResource:
 		return h.c.DeleteDeployment(namespace, name)
 	case replicaSetsResource:
 		return h.c.DeleteReplicaSet(namespace, name)
 	case podsResource:
+		if g := opts.GracePeriodSeconds; g != nil {
+			return h.c.DeletePodGrace(namespace, name, time.Duration(max(*g, 0))*time.Second)
+		}
 		return h.c.DeletePod(namespace, name)
 	case nodesResource:
 		return h.c.DeleteNode(name)
@@ -398,7 +414,8 @@ func (h *Handler) remove(r *resource, namespace, name string) error {
 // deleteCollection deletes every object of the collection its selectors
 // pick, one after the other, and answers the list of them as they were.
 func (h *Handler) deleteCollection(w http.ResponseWriter, r *http.Request, req request, out *response) error {
-	if _, err := h.deleteOptions(req); err != nil {
+	opts, err := h.deleteOptions(req)
+	if err != nil {
 		return err
 	}
 	if !hasVerb(req.res, "delete") {
@@ -420,7 +437,7 @@ func (h *Handler) deleteCollection(w http.ResponseWriter, r *http.Request, req r
 		if _, err := h.find(req.res, o.namespace(), o.name()); err != nil {
 			continue
 		}
-		if err := h.remove(req.res, o.namespace(), o.name()); err != nil {
+		if err := h.remove(req.res, o.namespace(), o.name(), opts); err != nil {
 			return toAPIError(err, req.res, o.name())
 		}
 		if l.Items, err = appendItem(l.Items, o); err != nil {

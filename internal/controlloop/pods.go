@@ -2,6 +2,7 @@ package controlloop
 
 import (
 	"slices"
+	"time"
 
 	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/internal/apiserver"
@@ -57,7 +58,12 @@ func (l *Loop) deletePod(rs *replicaset.ReplicaSet, p *pod.Pod) {
 	if p.Terminating() {
 		return
 	}
-	grace := l.Kubelet.GracePeriod(p.Spec)
+	l.deletePodWithin(rs, p, l.Kubelet.GracePeriod(p.Spec))
+}
+
+// deletePodWithin deletes p, which stays Terminating for at most grace.
+func (l *Loop) deletePodWithin(rs *replicaset.ReplicaSet, p *pod.Pod, grace time.Duration) {
+	grace = min(grace, l.Kubelet.GracePeriod(p.Spec))
 	if grace <= 0 || !p.Bound {
 		l.removePod(rs, p)
 		return
@@ -92,6 +98,21 @@ func ownerUID(rs *replicaset.ReplicaSet) string {
 // grace period.
 func (l *Loop) DeletePod(p *pod.Pod) {
 	l.deletePod(l.api.PodOwner(p), p)
+	l.Reconcile()
+}
+
+// DeletePodGrace deletes a stored pod as a delete with gracePeriodSeconds
+// does: it stays Terminating at most grace, and with grace 0 (kubectl's
+// --grace-period=0 --force) it is gone at once, Terminating already or
+// not.
+func (l *Loop) DeletePodGrace(p *pod.Pod, grace time.Duration) {
+	rs := l.api.PodOwner(p)
+	switch {
+	case grace <= 0:
+		l.removePod(rs, p)
+	case !p.Terminating():
+		l.deletePodWithin(rs, p, grace)
+	}
 	l.Reconcile()
 }
 
