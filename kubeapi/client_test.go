@@ -641,3 +641,32 @@ func TestDeleteOptions(t *testing.T) {
 	_, err = pods.Get(ctx, l.Items[1].Name, metav1.GetOptions{})
 	require.True(t, apierrors.IsNotFound(err), "gone after its 5s: %v", err)
 }
+
+// A create that carries a resourceVersion (a copy of an object read back)
+// is refused with the storage's words, as the API server passes them on.
+func TestCreateWithAResourceVersion(t *testing.T) {
+	_, cs := setup(t, kubeapi.Options{})
+	ctx := context.Background()
+	d := newDeployment("web", "web:1", 1)
+	d.ResourceVersion = "5"
+	_, err := cs.AppsV1().Deployments("default").Create(ctx, d, metav1.CreateOptions{})
+	var se *apierrors.StatusError
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, int32(http.StatusInternalServerError), se.ErrStatus.Code)
+	require.EqualError(t, err, "resourceVersion should not be set on objects to be created")
+	_, err = cs.AppsV1().Deployments("default").Get(ctx, "web", metav1.GetOptions{})
+	require.True(t, apierrors.IsNotFound(err), "%v", err)
+}
+
+// The health endpoints answer as a healthy API server's.
+func TestHealth(t *testing.T) {
+	_, cs := setup(t, kubeapi.Options{})
+	for _, path := range []string{"/healthz", "/livez", "/readyz"} {
+		b, err := cs.Discovery().RESTClient().Get().AbsPath(path).DoRaw(context.Background())
+		require.NoError(t, err, path)
+		require.Equal(t, "ok", string(b), path)
+	}
+	v, err := cs.Discovery().ServerVersion()
+	require.NoError(t, err)
+	require.Equal(t, kubeapi.KubeletVersion, v.GitVersion)
+}

@@ -34,6 +34,12 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 		case len(seg) == 1 && seg[0] == "version":
 			writeJSON(w, http.StatusOK, serverVersion())
 			return
+		case len(seg) == 1 && (seg[0] == "healthz" || seg[0] == "livez" || seg[0] == "readyz"):
+			// Always healthy: there is nothing here to wait for.
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.Header().Set("X-Content-Type-Options", "nosniff")
+			io.WriteString(w, "ok")
+			return
 		case len(seg) == 1 && seg[0] == "api":
 			writeJSON(w, http.StatusOK, apiVersions(r))
 			return

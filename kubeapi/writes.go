@@ -140,6 +140,10 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, req request, ou
 		m.Name = m.GenerateName + pod.RandomSuffix(5, h.rng.Uint64)
 	}
 	m.GenerateName = ""
+	if m.ResourceVersion != "" {
+		// The storage's refusal, which the API server passes on as it is.
+		return statusError(http.StatusInternalServerError, metav1.StatusReasonUnknown, "resourceVersion should not be set on objects to be created")
+	}
 	// The server sets these; what a client sends is ignored.
 	m.UID, m.ResourceVersion, m.Generation, m.CreationTimestamp = "", "", 0, metav1.Time{}
 	var created apiObject
