@@ -670,3 +670,23 @@ func TestHealth(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, kubeapi.KubeletVersion, v.GitVersion)
 }
+
+// One resourceVersion is one state of an object: a pod's ADDED event
+// shows what a read of it at that version shows, here (no nodes) bound
+// and its container being created.
+func TestAWatchedPodIsTheReadOne(t *testing.T) {
+	_, cs := setup(t, kubeapi.Options{})
+	ctx := context.Background()
+	w, err := cs.CoreV1().Pods("default").Watch(ctx, metav1.ListOptions{})
+	require.NoError(t, err)
+	defer w.Stop()
+	create(t, ctx, cs, newDeployment("web", "web:1", 1))
+	e := <-w.ResultChan()
+	require.Equal(t, watch.Added, e.Type)
+	watched := e.Object.(*corev1.Pod)
+	read, err := cs.CoreV1().Pods("default").Get(ctx, watched.Name, metav1.GetOptions{})
+	require.NoError(t, err)
+	require.Equal(t, read.ResourceVersion, watched.ResourceVersion)
+	require.Equal(t, read.Status, watched.Status)
+	require.Equal(t, "ContainerCreating", watched.Status.ContainerStatuses[0].State.Waiting.Reason)
+}

@@ -49,6 +49,11 @@ func (e controllerEnv) CreatePod(rs *replicaset.ReplicaSet) *pod.Pod {
 	p.Labels = rs.Spec.Template.Labels
 	p.Annotations = rs.Spec.Template.Annotations
 	p.Owner = rs.PodOwner()
+	if !api.Nodes.HasNodes() {
+		// With no nodes a pod is created bound: its first stored state,
+		// which watchers see, is the one a read then gives.
+		p.Bound, p.BoundAt = true, api.Now
+	}
 	api.Created(&p.ObjectMeta)
 	api.Pods[apiserver.Key{Namespace: p.Namespace, Name: p.Name}] = p
 	index(rs).Add(p, rs.Spec.MinReadySeconds)
