@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -689,4 +691,32 @@ func TestAWatchedPodIsTheReadOne(t *testing.T) {
 	require.Equal(t, read.ResourceVersion, watched.ResourceVersion)
 	require.Equal(t, read.Status, watched.Status)
 	require.Equal(t, "ContainerCreating", watched.Status.ContainerStatuses[0].State.Waiting.Reason)
+}
+
+// An event's resourceVersion, as any object's, is a place to list or
+// watch from.
+func TestListAndWatchFromAnEventsVersion(t *testing.T) {
+	h, cs := setup(t, kubeapi.Options{})
+	ctx := context.Background()
+	create(t, ctx, cs, newDeployment("web", "web:1", 1))
+	evs, err := cs.CoreV1().Events("default").List(ctx, metav1.ListOptions{})
+	require.NoError(t, err)
+	require.NotEmpty(t, evs.Items)
+	rv := evs.Items[len(evs.Items)-1].ResourceVersion
+	require.Contains(t, rv, ".")
+	_, err = cs.CoreV1().Events("default").List(ctx, metav1.ListOptions{ResourceVersion: rv})
+	require.NoError(t, err)
+	w, err := cs.CoreV1().Pods("default").Watch(ctx, metav1.ListOptions{ResourceVersion: rv})
+	require.NoError(t, err)
+	defer w.Stop()
+	h.Do(func(c *rollsim.Cluster) { c.Advance(time.Minute) })
+	e := <-w.ResultChan()
+	after, _, _ := strings.Cut(rv, ".")
+	got, err := strconv.ParseUint(e.Object.(*corev1.Pod).ResourceVersion, 10, 64)
+	require.NoError(t, err)
+	want, err := strconv.ParseUint(after, 10, 64)
+	require.NoError(t, err)
+	require.Greater(t, got, want, "only writes after the event's")
+	_, err = cs.CoreV1().Pods("default").List(ctx, metav1.ListOptions{ResourceVersion: "4.x"})
+	require.True(t, apierrors.IsBadRequest(err), "%v", err)
 }

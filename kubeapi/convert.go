@@ -1,9 +1,11 @@
 package kubeapi
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -91,6 +93,22 @@ func fromObjectMeta(in *metav1.ObjectMeta) (meta.ObjectMeta, error) {
 // a decimal number of its one sequence of writes.
 func ParseResourceVersion(s string) (uint64, error) {
 	rv, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("invalid resource version %q", s)
+	}
+	return rv, nil
+}
+
+// requestVersion reads the resourceVersion a list or watch starts from:
+// an object's, or an event's, which is the version of the write it
+// followed, a dot and its own number ("12.3" starts from 12).
+func requestVersion(s string) (uint64, error) {
+	n, seq, event := strings.Cut(s, ".")
+	rv, err := strconv.ParseUint(n, 10, 64)
+	if event {
+		_, err2 := strconv.ParseUint(seq, 10, 64)
+		err = cmp.Or(err, err2)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("invalid resource version %q", s)
 	}

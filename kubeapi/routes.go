@@ -270,7 +270,7 @@ func checkListVersion(q url.Values, current uint64) error {
 	if s == "" || s == "0" {
 		return nil
 	}
-	rv, err := ParseResourceVersion(s)
+	rv, err := requestVersion(s)
 	if err != nil {
 		return badRequest(err.Error())
 	}

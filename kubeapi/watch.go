@@ -136,7 +136,7 @@ func (h *Handler) watch(w http.ResponseWriter, r *http.Request, req request) {
 		}
 	}
 	if !startCurrent {
-		rv, err := ParseResourceVersion(rvParam)
+		rv, err := requestVersion(rvParam)
 		switch {
 		case req.res == eventsResource || req.res == namespacesResource:
 			// Events and namespaces are not in the cache of writes: a
