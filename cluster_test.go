@@ -896,3 +896,14 @@ func TestNotSettledIsAnError(t *testing.T) {
 	assert.Equal(t, c.Now(), ns.At)
 	assert.Contains(t, ns.Error(), "did not settle")
 }
+
+// A namespace that no API server would accept is refused in its words.
+func TestInvalidNamespace(t *testing.T) {
+	c := rollsim.New(rollsim.Config{})
+	d := newDeployment("web", "web:1", 1)
+	d.Namespace = "Bad_NS"
+	_, err := c.CreateDeployment(d)
+	assert.True(t, meta.IsInvalid(err))
+	assert.EqualError(t, err, `Deployment.apps "web" is invalid: metadata.namespace: Invalid value: "Bad_NS": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`)
+	assert.Empty(t, c.Deployments())
+}

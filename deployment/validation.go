@@ -18,6 +18,7 @@ const percentDetail = "a valid percent string must be a numeric string followed 
 // upstream: ../../apis/apps/validation/validation.go ValidateDeployment
 func Validate(d, old *Deployment) error {
 	errs := meta.ValidateName(d.Name, nil)
+	errs = meta.ValidateNamespace(d.Namespace, errs)
 	errs = meta.ValidateLabels(d.Labels, "metadata.labels", errs)
 	errs = meta.ValidateAnnotations(d.Annotations, "metadata.annotations", errs)
 	if m := d.Meta; m != nil {

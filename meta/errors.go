@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // Field error types, worded as the API server words them.
@@ -219,11 +221,21 @@ func ValidateName(name string, errs []FieldError) []FieldError {
 	if name == "" {
 		return append(errs, Required("metadata.name", "name or generateName is required"))
 	}
-	if !isDNSSubdomain(name) {
-		errs = append(errs, Invalid("metadata.name", name, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"))
+	for _, msg := range validation.IsDNS1123Subdomain(name) {
+		errs = append(errs, Invalid("metadata.name", name, msg))
 	}
-	if len(name) > 253 {
-		errs = append(errs, Invalid("metadata.name", name, "must be no more than 253 characters"))
+	return errs
+}
+
+// ValidateNamespace checks a namespaced object's namespace against the
+// RFC 1123 label rules the API server applies to namespace names,
+// appending any error to errs; "" stands for the default namespace.
+func ValidateNamespace(namespace string, errs []FieldError) []FieldError {
+	if namespace == "" {
+		return errs
+	}
+	for _, msg := range validation.IsDNS1123Label(namespace) {
+		errs = append(errs, Invalid("metadata.namespace", namespace, msg))
 	}
 	return errs
 }

@@ -113,3 +113,32 @@ func TestValidateName(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateNamespace checks the RFC 1123 label rules of a namespace,
+// in the API server's words and order (length first).
+func TestValidateNamespace(t *testing.T) {
+	label := "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+	tests := []struct {
+		namespace string
+		want      []string
+	}{
+		{"", nil},
+		{"team-a", nil},
+		{strings.Repeat("a", 63), nil},
+		{"Bad_NS", []string{label}},
+		{"web.example", []string{"must not contain dots"}},
+		{strings.Repeat("a", 64), []string{"must be no more than 63 characters"}},
+		{strings.Repeat("A", 64), []string{"must be no more than 63 characters", label}},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%.20q", tt.namespace), func(t *testing.T) {
+			var got []string
+			for _, e := range ValidateNamespace(tt.namespace, nil) {
+				assert.Equal(t, "metadata.namespace", e.Field)
+				assert.Equal(t, ErrInvalid, e.Type)
+				got = append(got, e.Detail)
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}

@@ -20,6 +20,7 @@ func DefaultTemplate(t *pod.Template) { t.Default() }
 // upstream: ../../apis/apps/validation/validation.go ValidateReplicaSet
 func Validate(rs *ReplicaSet) error {
 	errs := meta.ValidateName(rs.Name, nil)
+	errs = meta.ValidateNamespace(rs.Namespace, errs)
 	if rs.Spec.Replicas < 0 {
 		errs = append(errs, meta.Invalid("spec.replicas", rs.Spec.Replicas, "must be greater than or equal to 0"))
 	}
