@@ -46,3 +46,14 @@ func TestPlainClient(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "cannot apply a Node")
 }
+
+// kubectl refuses a negative replica count before it asks the server: the
+// refusal is the same whether the Deployment exists or not.
+func TestScaleRefusesANegativeCount(t *testing.T) {
+	c := rollsim.New(rollsim.Config{})
+	err := kubectl.Scale(c, "", "nope", -1, "")
+	assert.ErrorIs(t, err, kubectl.ErrReplicasRequired)
+	assert.EqualError(t, err, "The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
+	assert.ErrorIs(t, c.Scale("", "nope", -1), kubectl.ErrReplicasRequired)
+	assert.Zero(t, c.Stats().Writes)
+}

@@ -79,11 +79,19 @@ func SetImage(c Client, namespace, name string, images []ContainerImage, cause s
 	return true, nil
 }
 
+// ErrReplicasRequired is kubectl scale's refusal, before it asks the
+// server anything, of a missing or negative replica count.
+var ErrReplicasRequired = errors.New("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
+
 // Scale sets a Deployment's spec.replicas, as `kubectl scale
-// --replicas=N deployment/NAME` does. cause, when set, is recorded as the
+// --replicas=N deployment/NAME` does; a negative count is refused first,
+// as kubectl refuses it. cause, when set, is recorded as the
 // change-cause afterwards, in a write of its own, as --record does: the
 // current revision's ReplicaSet takes it over.
 func Scale(c Client, namespace, name string, replicas int32, cause string) error {
+	if replicas < 0 {
+		return ErrReplicasRequired
+	}
 	d, err := get(c, namespace, name)
 	if err != nil {
 		return err

@@ -212,7 +212,7 @@ func (r *Runner) scale(ln Line) error {
 	v, ok := a.get("replicas")
 	n, perr := strconv.ParseInt(v, 10, 32)
 	if !ok || perr != nil || n < 0 {
-		return fmt.Errorf("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
+		return kubectl.ErrReplicasRequired
 	}
 	cause, err := causeOf(ln.Words[:1], a)
 	if err != nil {
