@@ -1,6 +1,7 @@
 package kubectl
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -107,6 +108,10 @@ func ApplyDeployment(c Client, d *deployment.Deployment, config, cause string) (
 		d.SetAnnotation(deployment.ChangeCauseAnnotation, cause)
 		config = withAnnotation(config, deployment.ChangeCauseAnnotation, cause)
 	}
+	// Stored as kubectl stores it, so that two configurations kubectl
+	// would store alike (one naming the default namespace, one naming
+	// none) are the same change.
+	config = manifest.KubectlConfiguration(config, cmp.Or(d.Namespace, meta.DefaultNamespace))
 	d.SetAnnotation(deployment.LastAppliedAnnotation, config)
 	live, err := c.Deployment(d.Namespace, d.Name)
 	if err != nil {

@@ -2,12 +2,15 @@ package kubectl_test
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/rollsim/rollsim"
+	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/kubectl"
 )
 
@@ -56,4 +59,25 @@ func TestScaleRefusesANegativeCount(t *testing.T) {
 	assert.EqualError(t, err, "The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
 	assert.ErrorIs(t, c.Scale("", "nope", -1), kubectl.ErrReplicasRequired)
 	assert.Zero(t, c.Stats().Writes)
+}
+
+// The last-applied configuration is stored as kubectl stores it: naming
+// the default namespace or none is the same configuration, and applying
+// the other is no change.
+func TestApplyStoresKubectlsConfiguration(t *testing.T) {
+	c := rollsim.New(rollsim.Config{})
+	d := fixture.Deployment("web", "web:1", 2)
+	op, err := kubectl.ApplyDeployment(c, d, "", "")
+	require.NoError(t, err)
+	assert.Equal(t, "created", op)
+	d.Namespace = "default"
+	op, err = kubectl.ApplyDeployment(c, d, "", "")
+	require.NoError(t, err)
+	assert.Equal(t, "unchanged", op)
+	got, err := c.Deployment("default", "web")
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), got.Generation)
+	assert.JSONEq(t, `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{},"name":"web","namespace":"default"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"image":"web:1","name":"web"}]}}}}`,
+		got.Annotations[deployment.LastAppliedAnnotation])
+	assert.True(t, strings.HasSuffix(got.Annotations[deployment.LastAppliedAnnotation], "}\n"), "kubectl's trailing newline")
 }

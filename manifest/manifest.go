@@ -101,20 +101,34 @@ func JSONObject(doc map[string]any, path ...string) map[string]any {
 // itself), with metadata.namespace set to namespace when a Deployment
 // names none, and with a trailing newline.
 func (o *Object) KubectlLastApplied(namespace string) string {
+	if o.Deployment == nil {
+		namespace = ""
+	}
+	return KubectlConfiguration(o.LastApplied, namespace)
+}
+
+// KubectlConfiguration returns what `kubectl apply` stores as the
+// last-applied configuration of config, a JSON object: metadata.annotations
+// always present (an empty object when there are none, never holding the
+// last-applied annotation itself), metadata.namespace set to namespace
+// when config names none (kubectl fills in the namespace it applies to),
+// keys sorted, and a trailing newline. Two configurations kubectl would
+// store alike come out the same.
+func KubectlConfiguration(config, namespace string) string {
 	var doc map[string]any
-	dec := json.NewDecoder(strings.NewReader(o.LastApplied))
+	dec := json.NewDecoder(strings.NewReader(config))
 	dec.UseNumber()
 	if err := dec.Decode(&doc); err != nil || doc == nil {
-		return o.LastApplied + "\n"
+		return strings.TrimSuffix(config, "\n") + "\n"
 	}
 	md := JSONObject(doc, "metadata")
 	delete(JSONObject(md, "annotations"), deployment.LastAppliedAnnotation)
-	if ns, _ := md["namespace"].(string); ns == "" && o.Deployment != nil && namespace != "" {
+	if ns, _ := md["namespace"].(string); ns == "" && namespace != "" {
 		md["namespace"] = namespace
 	}
 	var b bytes.Buffer
 	if err := json.NewEncoder(&b).Encode(doc); err != nil {
-		return o.LastApplied + "\n"
+		return strings.TrimSuffix(config, "\n") + "\n"
 	}
 	return b.String()
 }
