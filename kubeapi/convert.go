@@ -18,6 +18,7 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/internal/kubelet"
 	"github.com/rollsim/rollsim/manifest"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
@@ -432,22 +433,44 @@ func Pod(p *pod.Pod) *corev1.Pod {
 	if p.Spec == nil {
 		return out
 	}
+	last, previous := runStarts(p)
 	for _, c := range out.Spec.Containers {
 		cs := corev1.ContainerStatus{Name: c.Name, Image: c.Image, Ready: p.Ready, Started: ptr(running && !p.CrashLooping), RestartCount: p.Restarts}
 		switch {
 		case p.CrashLooping:
 			cs.State.Waiting = &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff"}
+			cs.LastTerminationState.Terminated = terminated(last, p.LastExit)
 		case running:
-			cs.State.Running = &corev1.ContainerStateRunning{StartedAt: apiTime(p.ReadyAt())}
+			cs.State.Running = &corev1.ContainerStateRunning{StartedAt: apiTime(last)}
+			if p.Restarts > 0 {
+				cs.LastTerminationState.Terminated = terminated(previous, p.LastExit)
+			}
 		default:
 			cs.State.Waiting = &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}
-		}
-		if p.Restarts > 0 {
-			cs.LastTerminationState.Terminated = &corev1.ContainerStateTerminated{ExitCode: 1, Reason: "Error", FinishedAt: apiTime(p.LastExit)}
 		}
 		st.ContainerStatuses = append(st.ContainerStatuses, cs)
 	}
 	return out
+}
+
+// runStarts returns when a pod's container last started and when the run
+// before that one started (the same, before any restart). The kubelet
+// starts it once the pod has started up; a crash-looping one exits a
+// startup period after each start and is started again its back-off
+// after each exit.
+func runStarts(p *pod.Pod) (last, previous time.Time) {
+	last = p.ReadyAt()
+	previous = last
+	for n := int32(1); n <= p.Restarts; n++ {
+		previous = last
+		last = last.Add(p.Startup + kubelet.BackOff(n-1))
+	}
+	return last, previous
+}
+
+// terminated is the state of a container run that crashed.
+func terminated(started, finished time.Time) *corev1.ContainerStateTerminated {
+	return &corev1.ContainerStateTerminated{ExitCode: 1, Reason: "Error", StartedAt: apiTime(started), FinishedAt: apiTime(finished)}
 }
 
 // qosClass classes a pod as the API server does, from its containers'

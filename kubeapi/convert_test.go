@@ -10,6 +10,7 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/kubeapi"
 	"github.com/rollsim/rollsim/manifest"
 	"github.com/rollsim/rollsim/meta"
@@ -211,5 +212,47 @@ func TestRoundTripsOfThePodLifecycle(t *testing.T) {
 	for _, rs := range c.ReplicaSets() {
 		got := roundTrip(t, rs, kubeapi.ReplicaSet, kubeapi.FromReplicaSet)
 		assert.Equal(t, rs.Status.TerminatingReplicas, got.Status.TerminatingReplicas)
+	}
+}
+
+// A crash-looping container's runs are told as the kubelet tells them:
+// the current run's start, and the crashed run's start and end, each run
+// a startup period long and each restart its back-off after the exit.
+func TestCrashLoopRuns(t *testing.T) {
+	c := rollsim.New(rollsim.Config{Seed: 1, PodStartup: 2 * time.Second})
+	c.SetCrashLoop("app:crash")
+	_, err := c.CreateDeployment(fixture.Deployment("app", "app:crash", 1))
+	require.NoError(t, err)
+	start := c.Now()
+	// Started at 2s, exits at 4s and restarts at once; exits at 6s and
+	// waits 10s; restarts at 16s, exits at 18s, waits 20s.
+	for _, tt := range []struct {
+		at                         time.Duration
+		waiting                    bool
+		running, started, finished time.Duration // 0: none
+	}{
+		{at: 3 * time.Second, running: 2 * time.Second},
+		{at: 5 * time.Second, running: 4 * time.Second, started: 2 * time.Second, finished: 4 * time.Second},
+		{at: 7 * time.Second, waiting: true, started: 4 * time.Second, finished: 6 * time.Second},
+		{at: 17 * time.Second, running: 16 * time.Second, started: 4 * time.Second, finished: 6 * time.Second},
+		{at: 19 * time.Second, waiting: true, started: 16 * time.Second, finished: 18 * time.Second},
+	} {
+		c.AdvanceTo(start.Add(tt.at))
+		cs := kubeapi.Pod(c.Pods()[0]).Status.ContainerStatuses[0]
+		if tt.waiting {
+			require.NotNil(t, cs.State.Waiting, "at %v", tt.at)
+			assert.Equal(t, "CrashLoopBackOff", cs.State.Waiting.Reason)
+		} else {
+			require.NotNil(t, cs.State.Running, "at %v", tt.at)
+			assert.Equal(t, start.Add(tt.running), cs.State.Running.StartedAt.Time, "running, at %v", tt.at)
+		}
+		term := cs.LastTerminationState.Terminated
+		if tt.finished == 0 {
+			assert.Nil(t, term, "at %v", tt.at)
+			continue
+		}
+		require.NotNil(t, term, "at %v", tt.at)
+		assert.Equal(t, start.Add(tt.started), term.StartedAt.Time, "started, at %v", tt.at)
+		assert.Equal(t, start.Add(tt.finished), term.FinishedAt.Time, "finished, at %v", tt.at)
 	}
 }
