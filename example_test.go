@@ -6,7 +6,6 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
-	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/kubectl"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
@@ -64,7 +63,7 @@ func Example() {
 // Undo brings an earlier revision back; it returns as the next revision.
 func ExampleCluster_Undo() {
 	c := rollsim.New(rollsim.Config{})
-	c.Apply(web(1))
+	c.Apply(kubectl.NewDeployment("", "web", "web:1", 1))
 	for _, image := range []string{"web:2", "web:3"} {
 		c.Advance(time.Minute)
 		c.SetImage("", "web", "web", image)
@@ -91,7 +90,7 @@ func ExampleCluster_Undo() {
 // Deployment in place at every step instead of copying it.
 func ExampleCluster_ViewDeployment() {
 	c := rollsim.New(rollsim.Config{Seed: 1})
-	if _, err := c.CreateDeployment(web(4)); err != nil {
+	if _, err := c.CreateDeployment(kubectl.NewDeployment("", "web", "web:1", 4)); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -119,7 +118,7 @@ func ExampleCluster_ViewDeployment() {
 // Ready a second later take two more rounds.
 func ExampleCluster_Stats() {
 	c := rollsim.New(rollsim.Config{Seed: 1})
-	if _, err := c.CreateDeployment(web(3)); err != nil {
+	if _, err := c.CreateDeployment(kubectl.NewDeployment("", "web", "web:1", 3)); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -131,18 +130,12 @@ func ExampleCluster_Stats() {
 	// 1s later: {Rounds:7 DeploymentSyncs:7 ReplicaSetSyncs:5 Writes:15}
 }
 
-// web is a Deployment of replicas pods running web:1, as its manifest
-// would say it.
-func web(replicas int32) *deployment.Deployment {
-	return fixture.Deployment("web", "web:1", replicas)
-}
-
 // Apply is `kubectl apply` of a Deployment built in Go: the first creates
 // it, the same again changes nothing, an edited one is merged into the
 // live Deployment by kubectl's three-way merge.
 func ExampleCluster_Apply() {
 	c := rollsim.New(rollsim.Config{})
-	d := web(3)
+	d := kubectl.NewDeployment("", "web", "web:1", 3)
 	for _, image := range []string{"web:1", "web:1", "web:2"} {
 		d.Spec.Template.Spec.Containers[0].Image = image
 		op, err := c.Apply(d)
@@ -157,7 +150,7 @@ func ExampleCluster_Apply() {
 // SetImage is `kubectl set image`: it reports whether the image changed.
 func ExampleCluster_SetImage() {
 	c := rollsim.New(rollsim.Config{})
-	if _, err := c.Apply(web(3)); err != nil {
+	if _, err := c.Apply(kubectl.NewDeployment("", "web", "web:1", 3)); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -174,7 +167,7 @@ func ExampleCluster_SetImage() {
 // become available a second later.
 func ExampleCluster_Scale() {
 	c := rollsim.New(rollsim.Config{})
-	if _, err := c.Apply(web(3)); err != nil {
+	if _, err := c.Apply(kubectl.NewDeployment("", "web", "web:1", 3)); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -198,7 +191,7 @@ func ExampleCluster_Scale() {
 // deadline (600s by default).
 func ExampleCluster_WaitForRollout() {
 	c := rollsim.New(rollsim.Config{})
-	if _, err := c.Apply(web(3)); err != nil {
+	if _, err := c.Apply(kubectl.NewDeployment("", "web", "web:1", 3)); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -221,7 +214,7 @@ func ExampleCluster_WaitForRollout() {
 // ReplicaSets have some.
 func ExampleCluster_PodsOf() {
 	c := rollsim.New(rollsim.Config{Seed: 1})
-	if _, err := c.Apply(web(2)); err != nil {
+	if _, err := c.Apply(kubectl.NewDeployment("", "web", "web:1", 2)); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -248,7 +241,7 @@ func ExampleCluster_Watch() {
 		fmt.Printf("%-3d %-8s %s/%s\n", e.ResourceVersion, e.Type, e.Kind(), e.Meta().Name)
 	})
 	defer stop()
-	if _, err := c.CreateDeployment(web(1)); err != nil {
+	if _, err := c.CreateDeployment(kubectl.NewDeployment("", "web", "web:1", 1)); err != nil {
 		fmt.Println(err)
 	}
 	// Output:

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/rollsim/rollsim/deployment"
-	"github.com/rollsim/rollsim/internal/fixture"
+	"github.com/rollsim/rollsim/kubectl"
 )
 
 // maxSurge and maxUnavailable are written as a count or a percent of the
@@ -42,7 +42,7 @@ func ExampleIntOrPercent_Scaled() {
 // newDeployment returns a Deployment of replicas httpd pods, as a client
 // writes it: the strategy left for Default to fill.
 func newDeployment(replicas int32) *deployment.Deployment {
-	return fixture.Deployment("httpd", "httpd:2.4.16", replicas)
+	return kubectl.NewDeployment("", "httpd", "httpd:2.4.16", replicas)
 }
 
 // MaxSurge and MaxUnavailable give the pod counts a rolling update is

@@ -235,6 +235,23 @@ func ExampleCreateDeployment() {
 	// failed to create deployment: deployments.apps "cache" already exists
 }
 
+// NewDeployment is a test's quickest start: the Deployment `kubectl create
+// deployment` sends, to change before it is applied.
+func ExampleNewDeployment() {
+	c := rollsim.New(rollsim.Config{})
+	d := kubectl.NewDeployment("", "web", "nginx:1.27", 4)
+	d.Spec.MinReadySeconds = 5
+	op, err := c.Apply(d)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	st, took, _ := c.WaitForRollout("", "web", kubectl.WaitOptions{})
+	fmt.Println(op, st.Message, took)
+	// Output:
+	// created deployment "web" successfully rolled out 6s
+}
+
 // Revisions lists what `kubectl rollout history` shows, oldest first.
 func ExampleRevisions() {
 	_, revs := twoRevisions()

@@ -116,8 +116,21 @@ func Scale(c Client, namespace, name string, replicas int32, cause string) error
 // labelled app=NAME, as `kubectl create deployment NAME --image=IMAGE`
 // does; the container is named after the image.
 func CreateDeployment(c Client, namespace, name, image string, replicas int32) error {
+	if _, err := c.CreateDeployment(NewDeployment(namespace, name, image, replicas)); err != nil {
+		// kubectl create deployment wraps the API server's error.
+		return fmt.Errorf("failed to create deployment: %s", err.Error())
+	}
+	return nil
+}
+
+// NewDeployment returns the Deployment `kubectl create deployment NAME
+// --image=IMAGE --replicas=N` sends: replicas pods of one container named
+// after the image, the Deployment, its selector and its pods labelled
+// app=NAME. It is the quickest start for a test, to change before
+// creating or applying it.
+func NewDeployment(namespace, name, image string, replicas int32) *deployment.Deployment {
 	labels := func() map[string]string { return map[string]string{"app": name} }
-	d := &deployment.Deployment{
+	return &deployment.Deployment{
 		ObjectMeta: meta.ObjectMeta{Namespace: namespace, Name: name, Labels: labels()},
 		Spec: deployment.Spec{
 			Replicas: &replicas,
@@ -127,11 +140,6 @@ func CreateDeployment(c Client, namespace, name, image string, replicas int32) e
 			}},
 		},
 	}
-	if _, err := c.CreateDeployment(d); err != nil {
-		// kubectl create deployment wraps the API server's error.
-		return fmt.Errorf("failed to create deployment: %s", err.Error())
-	}
-	return nil
 }
 
 // containerNameFor names a container after its image, as `kubectl create

@@ -9,7 +9,6 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/examples"
-	"github.com/rollsim/rollsim/internal/fixture"
 	"github.com/rollsim/rollsim/kubectl"
 	"github.com/rollsim/rollsim/scenario"
 	"github.com/rollsim/rollsim/timeline"
@@ -20,12 +19,16 @@ import (
 func ExampleRecord() {
 	c := rollsim.New(rollsim.Config{Seed: 1})
 	rec := timeline.Record(c)
-	if _, err := c.CreateDeployment(fixture.Deployment("web", "nginx:1.0", 3)); err != nil {
+	if _, err := c.CreateDeployment(kubectl.NewDeployment("", "web", "nginx:1.0", 3)); err != nil {
 		fmt.Println(err)
 		return
 	}
 	c.WaitForRollout("", "web", kubectl.WaitOptions{})
-	c.SetImage("", "web", "web", "nginx:2.0")
+	// kubectl create deployment names the container after its image.
+	if _, err := c.SetImage("", "web", "nginx", "nginx:2.0"); err != nil {
+		fmt.Println(err)
+		return
+	}
 	c.WaitForRollout("", "web", kubectl.WaitOptions{})
 
 	tl := rec.Timeline()
