@@ -21,8 +21,10 @@ var ErrNilObject = errors.New("nil object")
 func nilObject(what string) error { return fmt.Errorf("%s: %w", what, ErrNilObject) }
 
 // CreateDeployment defaults, validates and stores a new Deployment, then
-// lets the controllers react. It returns the stored Deployment (a copy).
-// On error nothing is stored.
+// lets the controllers react. It returns a copy of the Deployment as
+// stored once they have (its ReplicaSet made, its status written, a later
+// resourceVersion than the create's own), the state a read right after
+// gives. On error nothing is stored.
 func (c *Cluster) CreateDeployment(d *deployment.Deployment) (*deployment.Deployment, error) {
 	if d == nil {
 		return nil, nilObject("create Deployment")
@@ -41,7 +43,9 @@ func (c *Cluster) CreateDeployment(d *deployment.Deployment) (*deployment.Deploy
 // the controllers react. A d whose ResourceVersion is set and no longer
 // the stored one was read before another write: that is a
 // *meta.ConflictError, as the API server answers a stale update (0 means
-// an unconditional update). On error nothing changes.
+// an unconditional update), and so is one whose UID is set and no longer
+// the stored one's. It returns a copy of the Deployment as stored once
+// the controllers have reacted. On error nothing changes.
 func (c *Cluster) UpdateDeployment(d *deployment.Deployment) (*deployment.Deployment, error) {
 	if d == nil {
 		return nil, nilObject("update Deployment")

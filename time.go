@@ -31,7 +31,8 @@ func (c *Cluster) Step() bool {
 }
 
 // RunUntil steps from event to event until done returns true or the clock
-// would pass limit (then it stops at limit). It reports whether done held.
+// would pass now + limit (then it stops there): limit is how long to wait,
+// as a timeout is. It reports whether done held.
 func (c *Cluster) RunUntil(done func(*Cluster) bool, limit time.Duration) bool {
 	if done == nil {
 		c.Advance(limit) // nothing to wait for but the limit
