@@ -32,6 +32,50 @@ const KubeletVersion = scheduler.KubeletVersion
 
 func ptr[T any](v T) *T { return &v }
 
+// deref is what p points to, or the zero value for nil.
+func deref[T any](p *T) T {
+	var v T
+	if p != nil {
+		v = *p
+	}
+	return v
+}
+
+// convertEach converts every element of in, keeping nil as nil.
+func convertEach[A, B any](in []A, convert func(A) B) []B {
+	if in == nil {
+		return nil
+	}
+	out := make([]B, len(in))
+	for i, a := range in {
+		out[i] = convert(a)
+	}
+	return out
+}
+
+// The conditions of Deployments and ReplicaSets, to and from the API's
+// types; a ReplicaSet's have no update time.
+
+func apiDeploymentCondition(c deployment.Condition) appsv1.DeploymentCondition {
+	return appsv1.DeploymentCondition{Type: appsv1.DeploymentConditionType(c.Type), Status: corev1.ConditionStatus(c.Status),
+		Reason: c.Reason, Message: c.Message, LastUpdateTime: apiTime(c.LastUpdateTime), LastTransitionTime: apiTime(c.LastTransitionTime)}
+}
+
+func fromDeploymentCondition(c appsv1.DeploymentCondition) deployment.Condition {
+	return deployment.Condition{Type: string(c.Type), Status: string(c.Status),
+		Reason: c.Reason, Message: c.Message, LastUpdateTime: c.LastUpdateTime.Time, LastTransitionTime: c.LastTransitionTime.Time}
+}
+
+func apiReplicaSetCondition(c replicaset.Condition) appsv1.ReplicaSetCondition {
+	return appsv1.ReplicaSetCondition{Type: appsv1.ReplicaSetConditionType(c.Type), Status: corev1.ConditionStatus(c.Status),
+		Reason: c.Reason, Message: c.Message, LastTransitionTime: apiTime(c.LastTransitionTime)}
+}
+
+func fromReplicaSetCondition(c appsv1.ReplicaSetCondition) replicaset.Condition {
+	return replicaset.Condition{Type: string(c.Type), Status: string(c.Status),
+		Reason: c.Reason, Message: c.Message, LastTransitionTime: c.LastTransitionTime.Time}
+}
+
 // objectMeta converts metadata. CreationIndex has no place in the API's
 // metadata: the cluster orders objects created at one instant by it and
 // gives every object it creates a new one, so it is not carried.
@@ -194,16 +238,7 @@ func Deployment(d *deployment.Deployment) *appsv1.Deployment {
 		UnavailableReplicas: st.UnavailableReplicas,
 		TerminatingReplicas: ptr(st.TerminatingReplicas),
 		CollisionCount:      clonePtr(st.CollisionCount),
-	}
-	for _, c := range st.Conditions {
-		out.Status.Conditions = append(out.Status.Conditions, appsv1.DeploymentCondition{
-			Type:               appsv1.DeploymentConditionType(c.Type),
-			Status:             corev1.ConditionStatus(c.Status),
-			Reason:             c.Reason,
-			Message:            c.Message,
-			LastUpdateTime:     apiTime(c.LastUpdateTime),
-			LastTransitionTime: apiTime(c.LastTransitionTime),
-		})
+		Conditions:          convertEach(st.Conditions, apiDeploymentCondition),
 	}
 	return out
 }
@@ -253,20 +288,9 @@ func FromDeployment(in *appsv1.Deployment) (*deployment.Deployment, error) {
 		ReadyReplicas:       st.ReadyReplicas,
 		AvailableReplicas:   st.AvailableReplicas,
 		UnavailableReplicas: st.UnavailableReplicas,
+		TerminatingReplicas: deref(st.TerminatingReplicas),
 		CollisionCount:      clonePtr(st.CollisionCount),
-	}
-	if st.TerminatingReplicas != nil {
-		d.Status.TerminatingReplicas = *st.TerminatingReplicas
-	}
-	for _, c := range st.Conditions {
-		d.Status.Conditions = append(d.Status.Conditions, deployment.Condition{
-			Type:               string(c.Type),
-			Status:             string(c.Status),
-			Reason:             c.Reason,
-			Message:            c.Message,
-			LastUpdateTime:     c.LastUpdateTime.Time,
-			LastTransitionTime: c.LastTransitionTime.Time,
-		})
+		Conditions:          convertEach(st.Conditions, fromDeploymentCondition),
 	}
 	return d, nil
 }
@@ -311,16 +335,8 @@ func ReplicaSet(rs *replicaset.ReplicaSet) *appsv1.ReplicaSet {
 			AvailableReplicas:    rs.Status.AvailableReplicas,
 			TerminatingReplicas:  ptr(rs.Status.TerminatingReplicas),
 			ObservedGeneration:   rs.Status.ObservedGeneration,
+			Conditions:           convertEach(rs.Status.Conditions, apiReplicaSetCondition),
 		},
-	}
-	for _, c := range rs.Status.Conditions {
-		out.Status.Conditions = append(out.Status.Conditions, appsv1.ReplicaSetCondition{
-			Type:               appsv1.ReplicaSetConditionType(c.Type),
-			Status:             corev1.ConditionStatus(c.Status),
-			Reason:             c.Reason,
-			Message:            c.Message,
-			LastTransitionTime: apiTime(c.LastTransitionTime),
-		})
 	}
 	return out
 }
@@ -357,18 +373,8 @@ func FromReplicaSet(in *appsv1.ReplicaSet) (*replicaset.ReplicaSet, error) {
 		ReadyReplicas:        st.ReadyReplicas,
 		AvailableReplicas:    st.AvailableReplicas,
 		ObservedGeneration:   st.ObservedGeneration,
-	}
-	if st.TerminatingReplicas != nil {
-		rs.Status.TerminatingReplicas = *st.TerminatingReplicas
-	}
-	for _, c := range st.Conditions {
-		rs.Status.Conditions = append(rs.Status.Conditions, replicaset.Condition{
-			Type:               string(c.Type),
-			Status:             string(c.Status),
-			Reason:             c.Reason,
-			Message:            c.Message,
-			LastTransitionTime: c.LastTransitionTime.Time,
-		})
+		TerminatingReplicas:  deref(st.TerminatingReplicas),
+		Conditions:           convertEach(st.Conditions, fromReplicaSetCondition),
 	}
 	return rs, nil
 }
