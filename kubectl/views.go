@@ -15,8 +15,10 @@ import (
 	"github.com/rollsim/rollsim/replicaset"
 )
 
-// Age renders how long ago t was at now, as kubectl's AGE column does.
-func Age(t, now time.Time) string { return duration.HumanDuration(now.Sub(t)) }
+// Age renders how long ago t was at now, as kubectl's AGE column does: t
+// is a stored time, which the API server keeps to the second, and now
+// kubectl's own clock, which it does not round.
+func Age(t, now time.Time) string { return duration.HumanDuration(now.Sub(t.Truncate(time.Second))) }
 
 // table lays out rows as kubectl's table printer does.
 func table(header string, rows [][]string) string {
