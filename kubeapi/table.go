@@ -14,7 +14,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/util/duration"
+
+	"github.com/rollsim/rollsim/kubectl"
 )
 
 // wantsTable reports whether a request asks for a Table, as `kubectl
@@ -121,7 +122,7 @@ func age(t metav1.Time, now time.Time) string {
 	if t.IsZero() {
 		return "<unknown>"
 	}
-	return duration.HumanDuration(now.Sub(t.Time))
+	return kubectl.Age(t.Time, now)
 }
 
 func containerCells(cs []corev1.Container) (names, images string) {
