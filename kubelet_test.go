@@ -152,3 +152,41 @@ func TestDeletePodGrace(t *testing.T) {
 	assert.NoError(t, err)
 	assert.True(t, meta.IsNotFound(c.DeletePodGrace("", "nope", 0)))
 }
+
+// As the API server has it: a delete's grace period replaces the pod's
+// own, even a longer one; a negative one counts as 1s; a second delete of
+// a Terminating pod may only shorten it, from the first delete's instant.
+func TestDeletePodGraceAsTheAPIServer(t *testing.T) {
+	c := rollsim.New(rollsim.Config{Seed: 1, PodShutdown: time.Minute})
+	d := newDeployment("web", "web:1", 3)
+	grace := int64(10)
+	d.Spec.Template.Spec.Extra = &corev1.PodSpec{TerminationGracePeriodSeconds: &grace}
+	_, err := c.CreateDeployment(d)
+	require.NoError(t, err)
+	settle(c)
+	pods := c.Pods()
+	start := c.Now()
+	require.NoError(t, c.DeletePodGrace("", pods[0].Name, 45*time.Second))
+	require.NoError(t, c.DeletePodGrace("", pods[1].Name, -5*time.Second))
+	require.NoError(t, c.DeletePod("", pods[2].Name))
+	for i, want := range []int64{45, 1, 10} {
+		p, err := c.Pod("", pods[i].Name)
+		require.NoError(t, err)
+		assert.Equal(t, want, p.DeletionGracePeriodSeconds, p.Name)
+	}
+	// 20s later the first pod's grace is cut to 30s from its deletion:
+	// 10s left. A longer one changes nothing.
+	c.AdvanceTo(start.Add(20 * time.Second))
+	require.NoError(t, c.DeletePodGrace("", pods[0].Name, 30*time.Second))
+	require.NoError(t, c.DeletePodGrace("", pods[0].Name, 40*time.Second))
+	p, err := c.Pod("", pods[0].Name)
+	require.NoError(t, err)
+	assert.Equal(t, int64(30), p.DeletionGracePeriodSeconds)
+	assert.Equal(t, start.Add(30*time.Second), p.DeletionTimestamp)
+	c.AdvanceTo(start.Add(30*time.Second - time.Millisecond))
+	_, err = c.Pod("", pods[0].Name)
+	assert.NoError(t, err)
+	c.AdvanceTo(start.Add(30 * time.Second))
+	_, err = c.Pod("", pods[0].Name)
+	assert.True(t, meta.IsNotFound(err), "gone 30s after its deletion")
+}

@@ -223,9 +223,11 @@ func (c *Cluster) DeletePod(namespace, name string) error {
 }
 
 // DeletePodGrace deletes a pod as a delete with gracePeriodSeconds does:
-// it stays Terminating no longer than grace, nor than DeletePod would
-// keep it. A grace of 0 (kubectl delete --grace-period=0 --force) removes
-// it at once, even one already Terminating.
+// grace replaces the pod's terminationGracePeriodSeconds (a negative one
+// counts as 1s), and the pod stays Terminating while its containers stop
+// (SetPodShutdown), at most grace. A grace of 0 (kubectl delete
+// --grace-period=0 --force) removes it at once. A pod Terminating already
+// can only have its grace shortened, counted from its deletion.
 func (c *Cluster) DeletePodGrace(namespace, name string, grace time.Duration) error {
 	return then(func(p *pod.Pod) { c.loop.DeletePodGrace(p, grace) })(c.api.Pod(namespace, name))
 }

@@ -406,7 +406,7 @@ func (h *Handler) remove(r *resource, namespace, name string, opts metav1.Delete
 		return h.c.DeleteReplicaSet(namespace, name)
 	case podsResource:
 		if g := opts.GracePeriodSeconds; g != nil {
-			return h.c.DeletePodGrace(namespace, name, time.Duration(max(*g, 0))*time.Second)
+			return h.c.DeletePodGrace(namespace, name, time.Duration(*g)*time.Second)
 		}
 		return h.c.DeletePod(namespace, name)
 	case nodesResource:

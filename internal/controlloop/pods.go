@@ -61,9 +61,9 @@ func (l *Loop) deletePod(rs *replicaset.ReplicaSet, p *pod.Pod) {
 	l.deletePodWithin(rs, p, l.Kubelet.GracePeriod(p.Spec))
 }
 
-// deletePodWithin deletes p, which stays Terminating for at most grace.
+// deletePodWithin deletes p, which stays Terminating for grace, the time
+// its containers take to stop within the grace period it was given.
 func (l *Loop) deletePodWithin(rs *replicaset.ReplicaSet, p *pod.Pod, grace time.Duration) {
-	grace = min(grace, l.Kubelet.GracePeriod(p.Spec))
 	if grace <= 0 || !p.Bound {
 		l.removePod(rs, p)
 		return
@@ -102,16 +102,29 @@ func (l *Loop) DeletePod(p *pod.Pod) {
 }
 
 // DeletePodGrace deletes a stored pod as a delete with gracePeriodSeconds
-// does: it stays Terminating at most grace, and with grace 0 (kubectl's
-// --grace-period=0 --force) it is gone at once, Terminating already or
-// not.
+// does: the request's grace period replaces the pod's own (a negative one
+// counts as 1s), and the pod stays Terminating while its containers stop
+// within it; 0, kubectl's --grace-period=0 --force, removes it at once. A
+// pod Terminating already can only have its grace period shortened,
+// counted from its deletion, as the API server shortens it.
 func (l *Loop) DeletePodGrace(p *pod.Pod, grace time.Duration) {
 	rs := l.api.PodOwner(p)
-	switch {
-	case grace <= 0:
-		l.removePod(rs, p)
-	case !p.Terminating():
-		l.deletePodWithin(rs, p, grace)
+	if grace < 0 {
+		grace = time.Second
+	}
+	if !p.Terminating() {
+		l.deletePodWithin(rs, p, l.Kubelet.GraceWithin(grace))
+		l.Reconcile()
+		return
+	}
+	old := time.Duration(p.DeletionGracePeriodSeconds) * time.Second
+	if grace < old {
+		deleted := p.DeletionDeadline.Add(-l.Kubelet.GraceWithin(old))
+		if at := deleted.Add(l.Kubelet.GraceWithin(grace)); grace == 0 || !at.After(l.api.Now) {
+			l.removePod(rs, p)
+		} else if at.Before(p.DeletionDeadline) {
+			kubelet.Shorten(kubeletHost{l}, p, rs, at, grace)
+		}
 	}
 	l.Reconcile()
 }

@@ -147,6 +147,16 @@ func (k *Kubelet) GracePeriod(spec *pod.Spec) time.Duration {
 	return max(min(k.Shutdown, grace), 0)
 }
 
+// GraceWithin is how long a deleted pod stays Terminating when its delete
+// gives it grace: its containers take Shutdown to stop, and the kubelet
+// kills them when grace runs out.
+func (k *Kubelet) GraceWithin(grace time.Duration) time.Duration {
+	if k.Shutdown <= 0 {
+		return 0
+	}
+	return max(min(k.Shutdown, grace), 0)
+}
+
 // The kubelet's back-off of a crash-looping container: the first restart
 // comes as soon as the container has exited; each later one waits
 // initialBackOff, doubled at every restart, at most maxBackOff.

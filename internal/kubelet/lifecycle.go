@@ -128,6 +128,17 @@ func restart(h Host, p *pod.Pod, rs *replicaset.ReplicaSet) {
 	h.After(h.Now().Add(p.Startup), Exits, p, rs)
 }
 
+// Shorten gives a Terminating pod a shorter grace period, as a second
+// delete does: it is now gone at, grace after its deletion; the API
+// server stores the new deletion time and grace period.
+func Shorten(h Host, p *pod.Pod, rs *replicaset.ReplicaSet, at time.Time, grace time.Duration) {
+	p.DeletionTimestamp = at.Truncate(time.Second)
+	p.DeletionDeadline = at
+	p.DeletionGracePeriodSeconds = int64((grace + time.Second - 1) / time.Second)
+	h.Commit(p)
+	h.After(at, Gone, p, rs)
+}
+
 // MayBecomeAvailable marks a Ready pod available once it has been Ready
 // for its ReplicaSet's minReadySeconds, or sets a timer for then.
 func MayBecomeAvailable(h Host, p *pod.Pod, rs *replicaset.ReplicaSet) {
