@@ -58,16 +58,24 @@ func TestTerminatingPodsHoldTheirNode(t *testing.T) {
 	assert.Equal(t, map[string]int{"Running": 3}, podsBy(c))
 }
 
-// A terminationGracePeriodSeconds shorter than the shutdown setting wins,
-// and a deleted pod is replaced at once.
-func TestDeletedPodIsReplacedAtOnce(t *testing.T) {
+// slowToStop returns a settled cluster of replicas web pods whose
+// containers take a minute to stop, with a terminationGracePeriodSeconds
+// of grace.
+func slowToStop(t *testing.T, replicas int32, grace int64) *rollsim.Cluster {
+	t.Helper()
 	c := rollsim.New(rollsim.Config{Seed: 1, PodShutdown: time.Minute})
-	d := newDeployment("web", "web:1", 2)
-	grace := int64(7)
+	d := newDeployment("web", "web:1", replicas)
 	d.Spec.Template.Spec.Extra = &corev1.PodSpec{TerminationGracePeriodSeconds: &grace}
 	_, err := c.CreateDeployment(d)
 	require.NoError(t, err)
 	settle(c)
+	return c
+}
+
+// A terminationGracePeriodSeconds shorter than the shutdown setting wins,
+// and a deleted pod is replaced at once.
+func TestDeletedPodIsReplacedAtOnce(t *testing.T) {
+	c := slowToStop(t, 2, 7)
 	victim := c.Pods()[0]
 	start := c.Now()
 	require.NoError(t, c.DeletePod("", victim.Name))
@@ -157,13 +165,7 @@ func TestDeletePodGrace(t *testing.T) {
 // own, even a longer one; a negative one counts as 1s; a second delete of
 // a Terminating pod may only shorten it, from the first delete's instant.
 func TestDeletePodGraceAsTheAPIServer(t *testing.T) {
-	c := rollsim.New(rollsim.Config{Seed: 1, PodShutdown: time.Minute})
-	d := newDeployment("web", "web:1", 3)
-	grace := int64(10)
-	d.Spec.Template.Spec.Extra = &corev1.PodSpec{TerminationGracePeriodSeconds: &grace}
-	_, err := c.CreateDeployment(d)
-	require.NoError(t, err)
-	settle(c)
+	c := slowToStop(t, 3, 10)
 	pods := c.Pods()
 	start := c.Now()
 	require.NoError(t, c.DeletePodGrace("", pods[0].Name, 45*time.Second))
