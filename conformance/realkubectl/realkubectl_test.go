@@ -208,6 +208,26 @@ func TestSeedLessons(t *testing.T) {
 					}
 				}
 			}
+			// A forced delete removes a pod at once; a server-side dry
+			// run, which rollsim does not make, is refused and deletes
+			// nothing.
+			stdout, stderr, err := s.kubectl(t, kubectl, dir, "get", "pods", "-o", "name")
+			if err != nil || stdout == "" {
+				t.Fatalf("kubectl get pods -o name: %v\n%s", err, stderr)
+			}
+			victim := strings.Fields(stdout)[0]
+			if stdout, stderr, err = s.kubectl(t, kubectl, dir, "delete", victim, "--grace-period=0", "--force"); err != nil || !strings.Contains(stdout, "force deleted") {
+				t.Errorf("kubectl delete %s --force: %v\n%s\nstderr:\n%s", victim, err, stdout, stderr)
+			}
+			if _, _, err = s.kubectl(t, kubectl, dir, "get", victim); err == nil {
+				t.Errorf("%s is still there after a forced delete", victim)
+			}
+			if _, stderr, err = s.kubectl(t, kubectl, dir, "delete", "deployment", "httpd", "--dry-run=server"); err == nil || !strings.Contains(stderr, "dry run is not supported by rollsim") {
+				t.Errorf("kubectl delete --dry-run=server: %v\n%s", err, stderr)
+			}
+			if _, stderr, err = s.kubectl(t, kubectl, dir, "get", "deployment", "httpd"); err != nil {
+				t.Errorf("a refused dry run deleted the Deployment: %v\n%s", err, stderr)
+			}
 		})
 	}
 }
