@@ -495,7 +495,7 @@ func TestStaleUpdateIsAConflict(t *testing.T) {
 	*b.Spec.Replicas = 7
 	_, err = c.UpdateDeployment(b)
 	assert.True(t, meta.IsConflict(err))
-	assert.EqualError(t, err, fmt.Sprintf(`Operation cannot be fulfilled on deployments.apps "web": Precondition failed: UID in precondition: %s, UID in object meta: %s`, b.UID, again.UID))
+	assert.EqualError(t, err, fmt.Sprintf(`Operation cannot be fulfilled on deployments.apps "web": StorageError: invalid object, Code: 4, Key: /registry/deployments/default/web, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: %s, UID in object meta: %s`, b.UID, again.UID))
 	_, err = c.UpdateDeploymentStatus(b)
 	assert.True(t, meta.IsConflict(err))
 	now, err = c.Deployment("", "web")

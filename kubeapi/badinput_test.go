@@ -57,7 +57,7 @@ func TestBadInput(t *testing.T) {
 		{"GET", deps + "?watch=true&sendInitialEvents=true", "", "", 400, "sendInitialEvents"},
 		{"DELETE", deps + "/web?propagationPolicy=Orphan", "", "", 400, "orphan"},
 		{"DELETE", deps + "/web?propagationPolicy=Sideways", "", "", 400, "Unsupported value"},
-		{"DELETE", deps + "/web", "application/json", `{"preconditions":{"resourceVersion":"1"}}`, 409, "Precondition failed"},
+		{"DELETE", deps + "/web", "application/json", `{"preconditions":{"resourceVersion":"1"}}`, 409, "the ResourceVersion in the precondition (1) does not match the ResourceVersion in record"},
 		{"DELETE", deps + "/web", "application/json", `{nope`, 400, ""},
 		{"POST", "/api/v1/namespaces/default/pods", "application/json", `{}`, 405, ""},
 		{"POST", "/api/v1/namespaces/default/pods/nope/eviction", "application/json", `{}`, 404, `not found`},

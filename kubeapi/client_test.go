@@ -189,6 +189,7 @@ func TestClientGoCreateGetListUpdateDelete(t *testing.T) {
 	require.True(t, apierrors.IsNotFound(err))
 	err = deps.Delete(ctx, created.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: ptr(types.UID("x"))}})
 	require.True(t, apierrors.IsConflict(err), "%v", err)
+	require.EqualError(t, err, fmt.Sprintf(`Operation cannot be fulfilled on Deployment.apps %q: the UID in the precondition (x) does not match the UID in record (%s). The object might have been deleted and then recreated`, created.Name, created.UID))
 }
 
 func TestFieldValidation(t *testing.T) {
@@ -598,7 +599,18 @@ func TestUpdateOfARecreatedObjectIsAConflict(t *testing.T) {
 	old.ResourceVersion = ""
 	_, err := deps.Update(ctx, old, metav1.UpdateOptions{})
 	require.True(t, apierrors.IsConflict(err), "%v", err)
-	require.EqualError(t, err, fmt.Sprintf(`Operation cannot be fulfilled on deployments.apps "web": Precondition failed: UID in precondition: %s, UID in object meta: %s`, old.UID, again.UID))
+	require.EqualError(t, err, fmt.Sprintf(`Operation cannot be fulfilled on deployments.apps "web": StorageError: invalid object, Code: 4, Key: /registry/deployments/default/web, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: %s, UID in object meta: %s`, old.UID, again.UID))
+
+	// A patch has no UID precondition: another UID is a change of an
+	// immutable field.
+	_, err = deps.Patch(ctx, "web", types.MergePatchType, []byte(`{"metadata":{"uid":"bogus"}}`), metav1.PatchOptions{})
+	require.True(t, apierrors.IsInvalid(err), "%v", err)
+	require.EqualError(t, err, `Deployment.apps "web" is invalid: metadata.uid: Invalid value: "bogus": field is immutable`)
+
+	// A scale's UID is a precondition of its own.
+	_, err = deps.UpdateScale(ctx, "web", &autoscalingv1.Scale{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "default", UID: old.UID}, Spec: autoscalingv1.ScaleSpec{Replicas: 2}}, metav1.UpdateOptions{})
+	require.True(t, apierrors.IsConflict(err), "%v", err)
+	require.EqualError(t, err, fmt.Sprintf(`Operation cannot be fulfilled on deployments/scale.apps "web": Precondition failed: UID in precondition: %s, UID in object meta: %s`, old.UID, again.UID))
 }
 
 // A delete's options are honoured as the API server honours them: a dry

@@ -21,6 +21,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/strategicpatch"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/client-go/kubernetes/scheme"
 	sigsjson "sigs.k8s.io/json"
 
@@ -219,11 +220,13 @@ func (h *Handler) update(w http.ResponseWriter, r *http.Request, req request, ou
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	body := req.body
+	var patchedUID types.UID
 	if r.Method == http.MethodPatch {
 		cur, err := h.find(req.res, req.namespace, req.name)
 		if err != nil {
 			return toAPIError(err, req.res, req.name)
 		}
+		patchedUID = cur.api().GetUID()
 		if body, err = patch(r.Header.Get("Content-Type"), cur.api(), body); err != nil {
 			return err
 		}
@@ -234,6 +237,12 @@ func (h *Handler) update(w http.ResponseWriter, r *http.Request, req request, ou
 		d, err := decodeDeploymentFor(w, body, req)
 		if err != nil {
 			return err
+		}
+		if patchedUID != "" && types.UID(d.UID) != patchedUID {
+			// A patch carries no UID precondition: a changed UID is
+			// an update of an immutable field.
+			return fromStatusError(apierrors.NewInvalid(schema.GroupKind{Group: req.res.group, Kind: req.res.kind}, req.name,
+				field.ErrorList{field.Invalid(field.NewPath("metadata", "uid"), d.UID, "field is immutable")}))
 		}
 		write := h.c.UpdateDeployment
 		if req.sub == "status" {
@@ -379,13 +388,15 @@ func (h *Handler) delete(w http.ResponseWriter, r *http.Request, req request, ou
 	}
 	a := cur.api()
 	if pre := opts.Preconditions; pre != nil {
+		// The delete's own check, which names the kind, not the resource.
+		kind := schema.GroupResource{Group: req.res.group, Resource: req.res.kind}
 		if pre.UID != nil && *pre.UID != a.GetUID() {
-			return toAPIError(preconditionFailed(req.res, req.name,
-				fmt.Sprintf("Precondition failed: UID in precondition: %v, UID in object meta: %v", *pre.UID, a.GetUID())), req.res, req.name)
+			return fromStatusError(apierrors.NewConflict(kind, req.name, fmt.Errorf(
+				"the UID in the precondition (%s) does not match the UID in record (%s). The object might have been deleted and then recreated", *pre.UID, a.GetUID())))
 		}
 		if pre.ResourceVersion != nil && *pre.ResourceVersion != a.GetResourceVersion() {
-			return toAPIError(preconditionFailed(req.res, req.name,
-				fmt.Sprintf("Precondition failed: ResourceVersion in precondition: %v, ResourceVersion in object meta: %v", *pre.ResourceVersion, a.GetResourceVersion())), req.res, req.name)
+			return fromStatusError(apierrors.NewConflict(kind, req.name, fmt.Errorf(
+				"the ResourceVersion in the precondition (%s) does not match the ResourceVersion in record (%s). The object might have been modified", *pre.ResourceVersion, a.GetResourceVersion())))
 		}
 	}
 	if err := h.remove(req.res, req.namespace, req.name, opts); err != nil {
@@ -542,6 +553,10 @@ func (h *Handler) writeScale(w http.ResponseWriter, r *http.Request, req request
 	}
 	if in.ResourceVersion != "" && in.ResourceVersion != cur.ResourceVersion {
 		return toAPIError(conflict(req.res, req.name), req.res, req.name)
+	}
+	if in.UID != "" && in.UID != cur.UID {
+		return fromStatusError(apierrors.NewConflict(schema.GroupResource{Group: req.res.group, Resource: req.res.plural + "/scale"}, req.name,
+			fmt.Errorf("Precondition failed: UID in precondition: %v, UID in object meta: %v", in.UID, cur.UID)))
 	}
 	switch req.res {
 	case deploymentsResource:

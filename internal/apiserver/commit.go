@@ -1,7 +1,10 @@
 package apiserver
 
 import (
+	"cmp"
 	"fmt"
+	"strings"
+
 	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
@@ -90,6 +93,16 @@ func (w *Write) change() Change {
 }
 
 // resources names each kind's resource, as errors name it.
+// storageKey is where the API server keeps an object in etcd, as its
+// storage errors name it.
+func storageKey(kind string, m *meta.ObjectMeta) string {
+	if kind == "Node" {
+		return "/registry/minions/" + m.Name
+	}
+	plural, _, _ := strings.Cut(resources[kind], ".")
+	return "/registry/" + plural + "/" + cmp.Or(m.Namespace, meta.DefaultNamespace) + "/" + m.Name
+}
+
 var resources = map[string]string{"Deployment": "deployments.apps", "ReplicaSet": "replicasets.apps", "Pod": "pods", "Node": "nodes"}
 
 // Commit is the write path of one write: it checks the writer's
@@ -114,8 +127,10 @@ func (s *Server) Commit(w Write) error {
 func (s *Server) Check(w *Write) error {
 	ch := w.change()
 	if m := ch.Meta(); w.UID != "" && w.UID != m.UID {
+		// The storage's refusal, which the API server wraps as it is.
 		return &meta.ConflictError{Resource: resources[ch.Kind()], Name: m.Name,
-			Reason: fmt.Sprintf("Precondition failed: UID in precondition: %s, UID in object meta: %s", w.UID, m.UID)}
+			Reason: fmt.Sprintf("StorageError: invalid object, Code: 4, Key: %s, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: %s, UID in object meta: %s",
+				storageKey(ch.Kind(), m), w.UID, m.UID)}
 	}
 	if w.Expect != 0 && w.Expect != ch.Meta().ResourceVersion {
 		return &meta.ConflictError{Resource: resources[ch.Kind()], Name: ch.Meta().Name}
