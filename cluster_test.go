@@ -907,3 +907,30 @@ func TestInvalidNamespace(t *testing.T) {
 	assert.EqualError(t, err, `Deployment.apps "web" is invalid: metadata.namespace: Invalid value: "Bad_NS": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`)
 	assert.Empty(t, c.Deployments())
 }
+
+// ReplicaSetsOf orders as upstream's controller and kubectl do: by
+// creation time kept to the second, then by name.
+func TestReplicaSetsOfOrder(t *testing.T) {
+	c := rollsim.New(rollsim.Config{Seed: 1})
+	_, err := c.CreateDeployment(newDeployment("web", "web:2", 1))
+	require.NoError(t, err)
+	for _, image := range []string{"web:1", "web:3"} {
+		c.Advance(100 * time.Millisecond)
+		_, err = c.SetImage("", "web", "web", image)
+		require.NoError(t, err)
+	}
+	c.AdvanceTo(rollsim.Epoch().Add(1500 * time.Millisecond))
+	_, err = c.SetImage("", "web", "web", "web:4")
+	require.NoError(t, err)
+	d, err := c.Deployment("", "web")
+	require.NoError(t, err)
+	var names []string
+	for _, rs := range c.ReplicaSetsOf(d) {
+		names = append(names, rs.Name)
+	}
+	require.Len(t, names, 4)
+	assert.True(t, slices.IsSorted(names[:3]), "one second: by name, %v", names)
+	last, err := c.ReplicaSet("", names[3])
+	require.NoError(t, err)
+	assert.Equal(t, "web:4", last.Image(), "a later second comes last")
+}

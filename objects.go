@@ -10,6 +10,7 @@ import (
 
 	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/internal/apiserver"
+	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/replicaset"
 )
@@ -183,12 +184,7 @@ func (c *Cluster) ReplicaSetsOf(d *deployment.Deployment) []*replicaset.ReplicaS
 		return nil
 	}
 	own := slices.Clone(c.api.ByOwner[d.UID])
-	slices.SortFunc(own, func(a, b *replicaset.ReplicaSet) int {
-		if a.NewerThan(&b.ObjectMeta) {
-			return 1
-		}
-		return -1
-	})
+	slices.SortFunc(own, func(a, b *replicaset.ReplicaSet) int { return meta.CompareCreation(&a.ObjectMeta, &b.ObjectMeta) })
 	for i, rs := range own {
 		own[i] = rs.Clone()
 	}

@@ -1,7 +1,6 @@
 package deployment
 
 import (
-	"cmp"
 	"slices"
 	"time"
 
@@ -222,9 +221,4 @@ func sortByCreation(rss []*replicaset.ReplicaSet) {
 // controller sees creation times: kept to the second, as the API server
 // stores them, with ties going to the name that sorts first.
 // upstream: ../controller_utils.go ReplicaSetsByCreationTimestamp.Less
-func olderFirst(a, b *meta.ObjectMeta) int {
-	if c := a.CreationTimestamp.Truncate(time.Second).Compare(b.CreationTimestamp.Truncate(time.Second)); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.Name, b.Name)
-}
+func olderFirst(a, b *meta.ObjectMeta) int { return meta.CompareCreation(a, b) }

@@ -5,6 +5,7 @@
 package meta
 
 import (
+	"cmp"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -67,6 +68,17 @@ func (m *ObjectMeta) NewerThan(o *ObjectMeta) bool {
 		return m.CreationTimestamp.After(o.CreationTimestamp)
 	}
 	return m.CreationIndex > o.CreationIndex
+}
+
+// CompareCreation orders two objects by creation as clients of the API
+// server see it, for sorting: the creation time kept to the second, as
+// the server stores it, then the name. Upstream's controllers and kubectl
+// order ReplicaSets so; NewerThan is the exact order, which pods keep.
+func CompareCreation(a, b *ObjectMeta) int {
+	if c := a.CreationTimestamp.Truncate(time.Second).Compare(b.CreationTimestamp.Truncate(time.Second)); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Name, b.Name)
 }
 
 // Annotation returns the value of annotation key and whether it is set.

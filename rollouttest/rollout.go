@@ -11,6 +11,7 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
+	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/replicaset"
 )
 
@@ -507,12 +508,7 @@ func roundDiv(a, b int64) int32 { return int32((2*a + b) / (2 * b)) }
 
 // olderFirst orders ReplicaSets by creation, kept to the second as the API
 // server stores it, then by name.
-func olderFirst(a, b *replicaset.ReplicaSet) int {
-	if c := a.CreationTimestamp.Truncate(time.Second).Compare(b.CreationTimestamp.Truncate(time.Second)); c != 0 {
-		return c
-	}
-	return strings.Compare(a.Name, b.Name)
-}
+func olderFirst(a, b *replicaset.ReplicaSet) int { return meta.CompareCreation(&a.ObjectMeta, &b.ObjectMeta) }
 
 // newest returns the most recently created of rss.
 func newest(rss []*replicaset.ReplicaSet) *replicaset.ReplicaSet {
