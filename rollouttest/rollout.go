@@ -508,7 +508,9 @@ func roundDiv(a, b int64) int32 { return int32((2*a + b) / (2 * b)) }
 
 // olderFirst orders ReplicaSets by creation, kept to the second as the API
 // server stores it, then by name.
-func olderFirst(a, b *replicaset.ReplicaSet) int { return meta.CompareCreation(&a.ObjectMeta, &b.ObjectMeta) }
+func olderFirst(a, b *replicaset.ReplicaSet) int {
+	return meta.CompareCreation(&a.ObjectMeta, &b.ObjectMeta)
+}
 
 // newest returns the most recently created of rss.
 func newest(rss []*replicaset.ReplicaSet) *replicaset.ReplicaSet {
