@@ -559,8 +559,19 @@ func FromPod(in *corev1.Pod) (*pod.Pod, error) {
 	}
 	for _, cs := range in.Status.ContainerStatuses {
 		if r := cs.State.Running; r != nil && p.Bound {
-			p.Startup = r.StartedAt.Sub(p.BoundAt)
+			// The current run began after the pod started up and after
+			// every earlier run, each as long, and every back-off.
+			since := r.StartedAt.Sub(p.BoundAt)
+			for n := int32(0); n < p.Restarts; n++ {
+				since -= kubelet.BackOff(n)
+			}
+			p.Startup = since / time.Duration(p.Restarts+1)
 			p.NeverReady = !p.Ready
+			break
+		}
+		if t := cs.LastTerminationState.Terminated; t != nil && p.CrashLooping && !t.StartedAt.IsZero() {
+			// Waiting to restart: the crashed run lasted a startup period.
+			p.Startup = t.FinishedAt.Sub(t.StartedAt.Time)
 			break
 		}
 	}

@@ -238,6 +238,9 @@ func TestCrashLoopRuns(t *testing.T) {
 		{at: 19 * time.Second, waiting: true, started: 16 * time.Second, finished: 18 * time.Second},
 	} {
 		c.AdvanceTo(start.Add(tt.at))
+		back, err := kubeapi.FromPod(kubeapi.Pod(c.Pods()[0]))
+		require.NoError(t, err)
+		assert.Equal(t, 2*time.Second, back.Startup, "the startup read back, at %v", tt.at)
 		cs := kubeapi.Pod(c.Pods()[0]).Status.ContainerStatuses[0]
 		if tt.waiting {
 			require.NotNil(t, cs.State.Waiting, "at %v", tt.at)
