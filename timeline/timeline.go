@@ -342,11 +342,6 @@ func (r *Recorder) pod(typ rollsim.WatchEventType, p *pod.Pod) {
 		delete(st.pods, p.UID)
 		return
 	}
-	if typ == rollsim.Added && !p.Bound && !r.c.HasNodes() {
-		// Without nodes a pod is bound as it is created, and its creation
-		// is its last write until it starts.
-		p.Bound = true
-	}
 	st.pods[p.UID] = p
 	r.podRS[p.Namespace+"/"+p.Name] = st
 }
