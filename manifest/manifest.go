@@ -51,7 +51,7 @@ type Object struct {
 	// Node is set for a v1 Node.
 	Node *scheduler.Node
 	// LastApplied is the document as decoded, in compact JSON with sorted
-	// keys and without its status, the basis of kubectl's
+	// keys, status and all, the basis of kubectl's
 	// kubectl.kubernetes.io/last-applied-configuration annotation (see
 	// KubectlLastApplied for the exact value kubectl stores).
 	LastApplied string
@@ -368,13 +368,8 @@ func decodeDocument(d document) (*Object, *fieldError) {
 	if ferr != nil {
 		return nil, ferr
 	}
-	last := make(map[string]any, len(m))
-	for k, v := range m {
-		if k != "status" {
-			last[k] = v
-		}
-	}
-	b, err := json.Marshal(last)
+	// All of it, status too, as kubectl keeps it.
+	b, err := json.Marshal(m)
 	if err != nil {
 		return nil, &fieldError{err: err}
 	}

@@ -116,7 +116,7 @@ func TestDecodeDeploymentAndNodes(t *testing.T) {
 	assert.Equal(t, 1, objs[0].Document)
 	assert.Nil(t, objs[0].Node)
 	assert.Equal(t, web, objs[0].Deployment)
-	assert.NotContains(t, objs[0].LastApplied, "status")
+	assert.Contains(t, objs[0].LastApplied, `"status":{"replicas":4}`, "kept, as kubectl keeps it")
 	assert.True(t, strings.HasPrefix(objs[0].LastApplied, `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":`), objs[0].LastApplied)
 
 	assert.Equal(t, Object{
@@ -126,7 +126,7 @@ func TestDecodeDeploymentAndNodes(t *testing.T) {
 			ObjectMeta:  meta.ObjectMeta{Name: "node-a", Labels: map[string]string{"disk": "ssd"}},
 			Allocatable: scheduler.Allocatable{MilliCPU: ptr[int64](2000), Memory: ptr[int64](4 << 30), Pods: ptr[int64](110)},
 		},
-		LastApplied: `{"apiVersion":"v1","kind":"Node","metadata":{"labels":{"disk":"ssd"},"name":"node-a"}}`,
+		LastApplied: `{"apiVersion":"v1","kind":"Node","metadata":{"labels":{"disk":"ssd"},"name":"node-a"},"status":{"allocatable":{"cpu":"2","memory":"4Gi","pods":"110"}}}`,
 	}, objs[1])
 	assert.Equal(t, "Node", objs[1].Kind())
 	assert.Equal(t, "node-a", objs[1].Name())
@@ -140,7 +140,7 @@ func TestDecodeDeploymentAndNodes(t *testing.T) {
 			Allocatable:   scheduler.Allocatable{MilliCPU: ptr[int64](1500), Memory: ptr[int64](2_000_000_000), Pods: ptr[int64](10)},
 			Unschedulable: true,
 		},
-		LastApplied: `{"apiVersion":"v1","kind":"Node","metadata":{"name":"node-b"},"spec":{"unschedulable":true}}`,
+		LastApplied: `{"apiVersion":"v1","kind":"Node","metadata":{"name":"node-b"},"spec":{"unschedulable":true},"status":{"allocatable":{"cpu":"1500m","memory":"2000000000","pods":10}}}`,
 	}, objs[2])
 }
 
