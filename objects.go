@@ -10,7 +10,6 @@ import (
 
 	"github.com/rollsim/rollsim/deployment"
 	"github.com/rollsim/rollsim/internal/apiserver"
-	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/pod"
 	"github.com/rollsim/rollsim/replicaset"
 )
@@ -184,7 +183,7 @@ func (c *Cluster) ReplicaSetsOf(d *deployment.Deployment) []*replicaset.ReplicaS
 		return nil
 	}
 	own := slices.Clone(c.api.ByOwner[d.UID])
-	slices.SortFunc(own, func(a, b *replicaset.ReplicaSet) int { return meta.CompareCreation(&a.ObjectMeta, &b.ObjectMeta) })
+	slices.SortFunc(own, func(a, b *replicaset.ReplicaSet) int { return a.CompareCreation(&b.ObjectMeta) })
 	for i, rs := range own {
 		own[i] = rs.Clone()
 	}

@@ -221,4 +221,4 @@ func sortByCreation(rss []*replicaset.ReplicaSet) {
 // controller sees creation times: kept to the second, as the API server
 // stores them, with ties going to the name that sorts first.
 // upstream: ../controller_utils.go ReplicaSetsByCreationTimestamp.Less
-func olderFirst(a, b *meta.ObjectMeta) int { return meta.CompareCreation(a, b) }
+func olderFirst(a, b *meta.ObjectMeta) int { return a.CompareCreation(b) }

@@ -70,15 +70,16 @@ func (m *ObjectMeta) NewerThan(o *ObjectMeta) bool {
 	return m.CreationIndex > o.CreationIndex
 }
 
-// CompareCreation orders two objects by creation as clients of the API
-// server see it, for sorting: the creation time kept to the second, as
-// the server stores it, then the name. Upstream's controllers and kubectl
-// order ReplicaSets so; NewerThan is the exact order, which pods keep.
-func CompareCreation(a, b *ObjectMeta) int {
-	if c := a.CreationTimestamp.Truncate(time.Second).Compare(b.CreationTimestamp.Truncate(time.Second)); c != 0 {
+// CompareCreation orders m before o (-1) or after (1) by creation as
+// clients of the API server see it, for sorting: the creation time kept
+// to the second, as the server stores it, then the name. Upstream's
+// controllers and kubectl order ReplicaSets so; NewerThan is the exact
+// order, which pods keep.
+func (m *ObjectMeta) CompareCreation(o *ObjectMeta) int {
+	if c := m.CreationTimestamp.Truncate(time.Second).Compare(o.CreationTimestamp.Truncate(time.Second)); c != 0 {
 		return c
 	}
-	return cmp.Compare(a.Name, b.Name)
+	return cmp.Compare(m.Name, o.Name)
 }
 
 // Annotation returns the value of annotation key and whether it is set.

@@ -11,7 +11,6 @@ import (
 
 	"github.com/rollsim/rollsim"
 	"github.com/rollsim/rollsim/deployment"
-	"github.com/rollsim/rollsim/meta"
 	"github.com/rollsim/rollsim/replicaset"
 )
 
@@ -509,7 +508,7 @@ func roundDiv(a, b int64) int32 { return int32((2*a + b) / (2 * b)) }
 // olderFirst orders ReplicaSets by creation, kept to the second as the API
 // server stores it, then by name.
 func olderFirst(a, b *replicaset.ReplicaSet) int {
-	return meta.CompareCreation(&a.ObjectMeta, &b.ObjectMeta)
+	return a.CompareCreation(&b.ObjectMeta)
 }
 
 // newest returns the most recently created of rss.
