@@ -4,7 +4,10 @@
 // scenarios so that `rollsim demo` needs no files.
 package examples
 
-import "embed"
+import (
+	"embed"
+	"slices"
+)
 
 // FS holds every example folder's manifests and scenario files.
 //
@@ -24,8 +27,11 @@ type Lesson struct {
 	Fails bool
 }
 
-// Lessons lists the examples `rollsim demo` plays, in order.
-var Lessons = []Lesson{
+// Lessons returns the examples `rollsim demo` plays, in order: a list of
+// the caller's own, so that no caller changes another's.
+func Lessons() []Lesson { return slices.Clone(lessons) }
+
+var lessons = []Lesson{
 	{Dir: "rolling-update", Scenario: "rolling-update.scenario", Title: "A rolling update: httpd 2.2.31 to 2.2.32, one pod at a time"},
 	{Dir: "rollback", Scenario: "rollback.scenario", Title: "Revisions, history and undo: v1, v2, v3, then back to v1"},
 	{Dir: "capacity", Scenario: "capacity.scenario", Title: "No room to surge: a full cluster stalls maxSurge 1, maxUnavailable 0", Fails: true},

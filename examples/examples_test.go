@@ -19,8 +19,8 @@ import (
 // files, and compares its transcript with transcript.golden in the
 // lesson's folder; run `go test ./examples/... -rewrite` to regenerate.
 func TestLessons(t *testing.T) {
-	require.NotEmpty(t, Lessons)
-	for _, l := range Lessons {
+	require.NotEmpty(t, Lessons())
+	for _, l := range Lessons() {
 		t.Run(l.Dir, func(t *testing.T) {
 			sub, err := fs.Sub(FS, l.Dir)
 			require.NoError(t, err)
@@ -36,13 +36,13 @@ func TestLessons(t *testing.T) {
 	}
 }
 
-// TestLessonsMatchFS checks that Lessons names every scenario file FS
+// TestLessonsMatchFS checks that Lessons() names every scenario file FS
 // embeds, and only those, with a title.
 func TestLessonsMatchFS(t *testing.T) {
 	embedded, err := fs.Glob(FS, "*/*.scenario")
 	require.NoError(t, err)
 	var listed []string
-	for _, l := range Lessons {
+	for _, l := range Lessons() {
 		assert.NotEmpty(t, l.Title, l.Dir)
 		listed = append(listed, path.Join(l.Dir, l.Scenario))
 	}

@@ -50,7 +50,7 @@ func lessonPage(l examples.Lesson, tl *timeline.Timeline, transcript string) str
 // testdata/LESSON.svg.golden and .html.golden (go test ./timeline -rewrite regenerates
 // them), and checks that a second run draws the same bytes.
 func TestLessonPictures(t *testing.T) {
-	for _, l := range examples.Lessons {
+	for _, l := range examples.Lessons() {
 		t.Run(l.Dir, func(t *testing.T) {
 			tl, transcript := playLesson(t, l)
 			svg := timeline.SVG(tl, timeline.SVGOptions{Title: l.Title})
@@ -74,7 +74,7 @@ var scaledRS = regexp.MustCompile(`Scaled (?:up|down) replica set (\S+) `)
 // TestSVGIsXMLWithOneSeriesPerReplicaSet parses each lesson's picture and
 // finds one series for every ReplicaSet the transcript's events name.
 func TestSVGIsXMLWithOneSeriesPerReplicaSet(t *testing.T) {
-	for _, l := range examples.Lessons {
+	for _, l := range examples.Lessons() {
 		t.Run(l.Dir, func(t *testing.T) {
 			tl, transcript := playLesson(t, l)
 			var want []string
@@ -129,7 +129,7 @@ func attr(se xml.StartElement, name string) string {
 // TestHTMLIsSelfContained checks that a page loads nothing and pairs each
 // command marker with a transcript step.
 func TestHTMLIsSelfContained(t *testing.T) {
-	l := examples.Lessons[0]
+	l := examples.Lessons()[0]
 	tl, transcript := playLesson(t, l)
 	page := lessonPage(l, tl, transcript)
 	withoutNS := strings.ReplaceAll(page, `xmlns="http://www.w3.org/2000/svg"`, "")

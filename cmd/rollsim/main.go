@@ -172,7 +172,7 @@ func demoCmd(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	code := 0
-	for i, l := range examples.Lessons {
+	for i, l := range examples.Lessons() {
 		if i > 0 {
 			fmt.Fprintln(stdout)
 		}

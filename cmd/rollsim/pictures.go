@@ -166,7 +166,7 @@ func lessonIndex(dir string) error {
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>rollsim lessons</title>\n")
 	b.WriteString("<style>body{font-family:sans-serif;margin:1.5em;max-width:60em}</style>\n</head>\n<body>\n<h1>rollsim lessons</h1>\n")
 	b.WriteString("<p>Each lesson is a scenario played on a simulated cluster: its page shows the rollout as a picture of pods over fake time beside the transcript of the commands.</p>\n<ol>\n")
-	for _, l := range examples.Lessons {
+	for _, l := range examples.Lessons() {
 		fmt.Fprintf(&b, "<li><a href=\"%s.html\">%s</a></li>\n", html.EscapeString(l.Dir), html.EscapeString(l.Title))
 	}
 	b.WriteString("</ol>\n</body>\n</html>\n")
