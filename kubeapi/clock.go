@@ -46,6 +46,10 @@ func ParseTimeMode(s string) (TimeMode, error) {
 // cluster goes on.
 const SettleTime = 30 * time.Millisecond
 
+// quietStep is how long AutoTime waits after a step that no watcher saw:
+// only enough to let requests in.
+const quietStep = time.Millisecond
+
 // RunClock moves the cluster's clock as mode says until ctx is done;
 // speed is RealTime's factor (at most 0 means 1). It returns at once for
 // ManualTime.
@@ -111,9 +115,17 @@ func (h *Handler) runAuto(ctx context.Context) {
 		case <-timer.C:
 		}
 		h.mu.Lock()
+		offers := h.offers
 		if h.waiting() && !h.stopped && h.c.Step() {
-			// The step's writes kick again once watchers have them.
-			timer.Reset(SettleTime)
+			// The step's writes kick again once watchers have them; a
+			// step no watcher saw (a controller's rate-limited poll, say)
+			// gives no client anything to act on, and the next comes at
+			// once.
+			next := SettleTime
+			if h.offers == offers {
+				next = quietStep
+			}
+			timer.Reset(next)
 		}
 		h.mu.Unlock()
 	}

@@ -74,6 +74,9 @@ type Handler struct {
 	onActivity  func()
 	activeCalls int
 	activeWatch int
+	// offers counts the events handed to watchers: the clock tells by it
+	// a step that no client saw.
+	offers uint64
 }
 
 // NewHandler returns a Handler serving c. From now on c must be used only

@@ -68,6 +68,7 @@ func (w *watcher) offer(h *Handler, o object, typ rollsim.WatchEventType) {
 	select {
 	case w.ch <- item{t, o}:
 		w.pending++
+		h.offers++
 	default:
 		h.dropWatcher(w)
 	}
