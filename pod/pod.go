@@ -62,9 +62,9 @@ type Pod struct {
 	// minReadySeconds.
 	Available bool
 	// DeletionTimestamp is set when the pod is deleted while it still has
-	// a grace period to run out: the API server's record of when it will
-	// be gone (the end of the grace period, to the second). Zero for a pod
-	// not being deleted.
+	// a grace period to run out: the API server's record of the end of
+	// that grace period, to the second (the pod goes sooner when its
+	// containers stop sooner). Zero for a pod not being deleted.
 	DeletionTimestamp time.Time
 	// DeletionDeadline is the exact instant a Terminating pod is gone.
 	DeletionDeadline time.Time

@@ -58,18 +58,19 @@ func (l *Loop) deletePod(rs *replicaset.ReplicaSet, p *pod.Pod) {
 	if p.Terminating() {
 		return
 	}
-	l.deletePodWithin(rs, p, l.Kubelet.GracePeriod(p.Spec))
+	l.deletePodWithin(rs, p, time.Duration(p.Spec.TerminationGracePeriodSeconds())*time.Second)
 }
 
-// deletePodWithin deletes p, which stays Terminating for grace, the time
-// its containers take to stop within the grace period it was given.
+// deletePodWithin deletes p with grace period grace: it stays
+// Terminating while its containers stop, at most that long.
 func (l *Loop) deletePodWithin(rs *replicaset.ReplicaSet, p *pod.Pod, grace time.Duration) {
-	if grace <= 0 || !p.Bound {
+	stop := l.Kubelet.GraceWithin(grace)
+	if stop <= 0 || !p.Bound {
 		l.removePod(rs, p)
 		return
 	}
 	l.api.Nodes.Terminating(p, ownerUID(rs))
-	kubelet.Terminate(kubeletHost{l}, p, rs, grace)
+	kubelet.Terminate(kubeletHost{l}, p, rs, grace, stop)
 }
 
 // removePod deletes a pod of rs from the store.
@@ -113,7 +114,7 @@ func (l *Loop) DeletePodGrace(p *pod.Pod, grace time.Duration) {
 		grace = time.Second
 	}
 	if !p.Terminating() {
-		l.deletePodWithin(rs, p, l.Kubelet.GraceWithin(grace))
+		l.deletePodWithin(rs, p, grace)
 		l.Reconcile()
 		return
 	}
@@ -122,7 +123,10 @@ func (l *Loop) DeletePodGrace(p *pod.Pod, grace time.Duration) {
 		deleted := p.DeletionDeadline.Add(-l.Kubelet.GraceWithin(old))
 		if at := deleted.Add(l.Kubelet.GraceWithin(grace)); grace == 0 || !at.After(l.api.Now) {
 			l.removePod(rs, p)
-		} else if at.Before(p.DeletionDeadline) {
+		} else {
+			if p.DeletionDeadline.Before(at) {
+				at = p.DeletionDeadline
+			}
 			kubelet.Shorten(kubeletHost{l}, p, rs, at, grace)
 		}
 	}

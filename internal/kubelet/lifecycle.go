@@ -129,15 +129,24 @@ func restart(h Host, p *pod.Pod, rs *replicaset.ReplicaSet) {
 }
 
 // Shorten gives a Terminating pod a shorter grace period, as a second
-// delete does: it is now gone at, grace after its deletion; the API
-// server stores the new deletion time and grace period.
+// delete does: the API server moves the stored deletion time back by the
+// difference and stores the new grace period; the pod is now gone at,
+// when its containers have stopped within it.
 func Shorten(h Host, p *pod.Pod, rs *replicaset.ReplicaSet, at time.Time, grace time.Duration) {
-	p.DeletionTimestamp = at.Truncate(time.Second)
+	was := time.Duration(p.DeletionGracePeriodSeconds) * time.Second
+	p.DeletionGracePeriodSeconds = seconds(grace)
+	p.DeletionTimestamp = p.DeletionTimestamp.Add(time.Duration(p.DeletionGracePeriodSeconds)*time.Second - was)
+	moved := at.Before(p.DeletionDeadline)
 	p.DeletionDeadline = at
-	p.DeletionGracePeriodSeconds = int64((grace + time.Second - 1) / time.Second)
 	h.Commit(p)
-	h.After(at, Gone, p, rs)
+	if moved {
+		h.After(at, Gone, p, rs)
+	}
 }
+
+// seconds is a duration in whole seconds, rounded up, as a grace period
+// is stored.
+func seconds(d time.Duration) int64 { return int64((d + time.Second - 1) / time.Second) }
 
 // MayBecomeAvailable marks a Ready pod available once it has been Ready
 // for its ReplicaSet's minReadySeconds, or sets a timer for then.
@@ -153,14 +162,15 @@ func MayBecomeAvailable(h Host, p *pod.Pod, rs *replicaset.ReplicaSet) {
 	h.After(p.AvailableAt(rs.Spec.MinReadySeconds), MayBeAvailable, p, rs)
 }
 
-// Terminate starts a deleted pod's grace period: it stays, Terminating,
-// until the grace period ends. The API server stores when it will be
-// gone, to the second.
-func Terminate(h Host, p *pod.Pod, rs *replicaset.ReplicaSet, grace time.Duration) {
+// Terminate starts a deleted pod's grace period: the API server stores
+// the grace period it was given and its end, to the second; the pod
+// stays, Terminating, for stop, the time its containers take to stop
+// within it.
+func Terminate(h Host, p *pod.Pod, rs *replicaset.ReplicaSet, grace, stop time.Duration) {
 	now := h.Now()
-	p.DeletionTimestamp = now.Add(grace).Truncate(time.Second)
-	p.DeletionDeadline = now.Add(grace)
-	p.DeletionGracePeriodSeconds = int64((grace + time.Second - 1) / time.Second)
+	p.DeletionGracePeriodSeconds = seconds(grace)
+	p.DeletionTimestamp = now.Add(time.Duration(p.DeletionGracePeriodSeconds) * time.Second).Truncate(time.Second)
+	p.DeletionDeadline = now.Add(stop)
 	index(rs).StartTerminating(p)
 	h.Commit(p)
 	h.After(p.DeletionDeadline, Gone, p, rs)

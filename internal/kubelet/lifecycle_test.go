@@ -112,7 +112,7 @@ func TestLifecycle(t *testing.T) {
 				h.now = time.Time{}.Add(tt.deleteAt)
 				grace := k.GracePeriod(p.Spec)
 				require.Positive(t, grace)
-				Terminate(h, p, rs, grace)
+				Terminate(h, p, rs, 30*time.Second, grace)
 			}
 			h.run(k, rs, 15*time.Second+tt.shutdown)
 			assert.Equal(t, tt.want, h.log)
