@@ -732,3 +732,17 @@ func TestListAndWatchFromAnEventsVersion(t *testing.T) {
 	_, err = cs.CoreV1().Pods("default").List(ctx, metav1.ListOptions{ResourceVersion: "4.x"})
 	require.True(t, apierrors.IsBadRequest(err), "%v", err)
 }
+
+// A namespace keeps the labels and annotations it was created with, so
+// that applying a manifest with a Namespace again changes nothing.
+func TestNamespaceKeepsItsMetadata(t *testing.T) {
+	_, cs := setup(t, kubeapi.Options{})
+	ctx := context.Background()
+	_, err := cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shop",
+		Labels: map[string]string{"team": "a"}, Annotations: map[string]string{"note": "kept"}}}, metav1.CreateOptions{})
+	require.NoError(t, err)
+	ns, err := cs.CoreV1().Namespaces().Get(ctx, "shop", metav1.GetOptions{})
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"team": "a", "kubernetes.io/metadata.name": "shop"}, ns.Labels)
+	require.Equal(t, map[string]string{"note": "kept"}, ns.Annotations)
+}

@@ -294,10 +294,15 @@ func (h *Handler) nodeLease(node, uid string, created time.Time) *coordinationv1
 }
 
 func (h *Handler) namespaceObject(name string) *corev1.Namespace {
+	labels := maps.Clone(h.nsMeta[name].Labels)
+	if labels == nil {
+		labels = map[string]string{}
+	}
+	labels["kubernetes.io/metadata.name"] = name
 	return &corev1.Namespace{
 		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
 		ObjectMeta: metav1.ObjectMeta{Name: name, UID: "", CreationTimestamp: h.namespaces[name],
-			Labels: map[string]string{"kubernetes.io/metadata.name": name}, ResourceVersion: "1"},
+			Labels: labels, Annotations: maps.Clone(h.nsMeta[name].Annotations), ResourceVersion: "1"},
 		Spec:   corev1.NamespaceSpec{Finalizers: []corev1.FinalizerName{corev1.FinalizerKubernetes}},
 		Status: corev1.NamespaceStatus{Phase: corev1.NamespaceActive},
 	}

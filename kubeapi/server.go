@@ -71,6 +71,9 @@ type Handler struct {
 	eventNames  map[string]int
 	eventRV     uint64 // events are numbered after the writes
 	namespaces  map[string]metav1.Time
+	// nsMeta holds the labels and annotations a client created a
+	// namespace with (kubectl apply's last-applied configuration, say).
+	nsMeta map[string]metav1.ObjectMeta
 	onActivity  func()
 	activeCalls int
 	activeWatch int
