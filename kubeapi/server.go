@@ -60,20 +60,20 @@ type Handler struct {
 	opts Options
 	rng  *rand.Rand
 
-	stopWatch   func()
-	stopped     bool
-	cache       []rollsim.WatchEvent // ring of the latest writes
-	cacheStart  int
-	cacheLen    int
-	oldest      uint64 // a watch may resume from this resourceVersion or later
-	watchers    map[*watcher]struct{}
-	events      []*corev1.Event
-	eventNames  map[string]int
-	eventRV     uint64 // events are numbered after the writes
-	namespaces  map[string]metav1.Time
+	stopWatch  func()
+	stopped    bool
+	cache      []rollsim.WatchEvent // ring of the latest writes
+	cacheStart int
+	cacheLen   int
+	oldest     uint64 // a watch may resume from this resourceVersion or later
+	watchers   map[*watcher]struct{}
+	events     []*corev1.Event
+	eventNames map[string]int
+	eventRV    uint64 // events are numbered after the writes
+	namespaces map[string]metav1.Time
 	// nsMeta holds the labels and annotations a client created a
 	// namespace with (kubectl apply's last-applied configuration, say).
-	nsMeta map[string]metav1.ObjectMeta
+	nsMeta      map[string]metav1.ObjectMeta
 	onActivity  func()
 	activeCalls int
 	activeWatch int
