@@ -100,6 +100,7 @@ func NewHandler(c *rollsim.Cluster, opts Options) *Handler {
 		watchers:   map[*watcher]struct{}{},
 		eventNames: map[string]int{},
 		namespaces: map[string]metav1.Time{},
+		nsMeta:     map[string]metav1.ObjectMeta{},
 	}
 	for _, ns := range []string{"default", "kube-node-lease", "kube-public", "kube-system"} {
 		h.namespaces[ns] = metav1.NewTime(rollsim.Epoch())

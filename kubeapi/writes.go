@@ -164,12 +164,7 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, req request, ou
 			return toAPIError(alreadyExists(req.res, o.Name), req.res, o.Name)
 		}
 		h.noteNamespace(o.Name)
-		if len(o.Labels) > 0 || len(o.Annotations) > 0 {
-			if h.nsMeta == nil {
-				h.nsMeta = map[string]metav1.ObjectMeta{}
-			}
-			h.nsMeta[o.Name] = metav1.ObjectMeta{Labels: o.Labels, Annotations: o.Annotations}
-		}
+		h.nsMeta[o.Name] = metav1.ObjectMeta{Labels: o.Labels, Annotations: o.Annotations}
 		created = h.namespaceObject(o.Name)
 	}
 	if err != nil {

@@ -93,6 +93,8 @@ func (w *Write) change() Change {
 }
 
 // resources names each kind's resource, as errors name it.
+var resources = map[string]string{"Deployment": "deployments.apps", "ReplicaSet": "replicasets.apps", "Pod": "pods", "Node": "nodes"}
+
 // storageKey is where the API server keeps an object in etcd, as its
 // storage errors name it.
 func storageKey(kind string, m *meta.ObjectMeta) string {
@@ -102,8 +104,6 @@ func storageKey(kind string, m *meta.ObjectMeta) string {
 	plural, _, _ := strings.Cut(resources[kind], ".")
 	return "/registry/" + plural + "/" + cmp.Or(m.Namespace, meta.DefaultNamespace) + "/" + m.Name
 }
-
-var resources = map[string]string{"Deployment": "deployments.apps", "ReplicaSet": "replicasets.apps", "Pod": "pods", "Node": "nodes"}
 
 // Commit is the write path of one write: it checks the writer's
 // resourceVersion and admits the change (Check), stores it (a change

@@ -140,11 +140,7 @@ func periodOf(p *corev1.Probe) time.Duration {
 // Terminating: the shorter of Shutdown and its
 // terminationGracePeriodSeconds; 0 means gone at once.
 func (k *Kubelet) GracePeriod(spec *pod.Spec) time.Duration {
-	if k.Shutdown <= 0 {
-		return 0
-	}
-	grace := time.Duration(spec.TerminationGracePeriodSeconds()) * time.Second
-	return max(min(k.Shutdown, grace), 0)
+	return k.GraceWithin(time.Duration(spec.TerminationGracePeriodSeconds()) * time.Second)
 }
 
 // GraceWithin is how long a deleted pod stays Terminating when its delete
